@@ -1,0 +1,54 @@
+import { Command, Option } from 'commander';
+import { ConfigError, loadConfig, type Config, type ConfigFlags } from '../config.js';
+import { createLogger, type Logger } from '../log.js';
+import { openDatabase, type Db } from '../store/db.js';
+
+/** What every command needs: validated configuration, a logger and (opened lazily) the database. */
+export interface CommandContext {
+  config: Config;
+  log: Logger;
+  db: Db;
+  close(): Promise<void>;
+}
+
+/** Adds the flags every command shares; each mirrors an environment variable. */
+export function withCommonOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--data-dir <dir>', 'where the database and outbox live').env('PAPERBOY_DATA_DIR'))
+    .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent').env('PAPERBOY_LOG_LEVEL'));
+}
+
+export async function openContext(flags: ConfigFlags): Promise<CommandContext> {
+  let config: Config;
+  try {
+    config = loadConfig(process.env, flags);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+  const log = createLogger(config.logLevel);
+  const db = await openDatabase(config.databaseFile);
+  return { config, log, db, close: () => db.destroy() };
+}
+
+/** Ends the process with a message for a person, not a stack trace. */
+export function fail(message: string, code = 2): never {
+  process.stderr.write(`paperboy: ${message}\n`);
+  process.exit(code);
+}
+
+/**
+ * The first Ctrl-C asks a long job to stop after the batch it is writing; the second ends the process.
+ * Either way the database stays consistent, because every batch is one transaction.
+ */
+export function interruptSignal(log: Logger): AbortSignal {
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (controller.signal.aborted) process.exit(130);
+    log.warn({ signal }, 'stopping after the current batch (press Ctrl-C again to quit now)');
+    controller.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return controller.signal;
+}

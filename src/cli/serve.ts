@@ -1,0 +1,28 @@
+import { Option, type Command } from 'commander';
+import { loadDemoIfEmpty } from '../catalog/demo.js';
+import { buildServer } from '../web/server.js';
+import { openContext, withCommonOptions } from './context.js';
+
+export function registerServe(program: Command): void {
+  withCommonOptions(
+    program
+      .command('serve')
+      .description('serve the web site (loads the bundled demo catalog into an empty database unless PAPERBOY_DEMO=false)')
+      .addOption(new Option('--port <port>', 'port to listen on').env('PORT'))
+      .addOption(new Option('--host <host>', 'address to listen on (0.0.0.0 for every interface)').env('HOST')),
+  ).action(async (opts: { port?: string; host?: string; dataDir?: string; logLevel?: string }) => {
+    const ctx = await openContext(opts);
+    if (ctx.config.loadDemo) await loadDemoIfEmpty(ctx.db, ctx.log);
+    const app = buildServer({ db: ctx.db, log: ctx.log });
+    const shutdown = async () => {
+      await app.close();
+      await ctx.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', shutdown);
+    process.once('SIGTERM', shutdown);
+    await app.listen({ port: ctx.config.port, host: ctx.config.host });
+    const shownHost = ctx.config.host === '127.0.0.1' || ctx.config.host === '0.0.0.0' ? 'localhost' : ctx.config.host;
+    ctx.log.info(`Paperboy is serving http://${shownHost}:${ctx.config.port}`);
+  });
+}

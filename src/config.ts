@@ -1,0 +1,78 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+/**
+ * Every setting Paperboy reads, in one place. Each comes from an environment variable
+ * and can be overridden by the matching command-line flag; see docs/operations.md.
+ */
+const schema = z.object({
+  PAPERBOY_DATA_DIR: z.string().min(1).default('./data'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PAPERBOY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PAPERBOY_DEMO: z.enum(['true', 'false']).default('true'),
+  PAPERBOY_ARXIV_API_URL: z.url().default('https://export.arxiv.org/api/query'),
+  PAPERBOY_OAI_URL: z.url().default('https://export.arxiv.org/oai2'),
+  // arXiv asks for at least 3 s between requests; tests point at a local server and go faster.
+  PAPERBOY_ARXIV_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
+});
+
+export interface Config {
+  dataDir: string;
+  databaseFile: string;
+  port: number;
+  host: string;
+  logLevel: z.infer<typeof schema>['PAPERBOY_LOG_LEVEL'];
+  loadDemo: boolean;
+  arxivApiUrl: string;
+  oaiUrl: string;
+  arxivIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Flags use the same names as the variables they override. */
+export const flagToVariable = {
+  dataDir: 'PAPERBOY_DATA_DIR',
+  port: 'PORT',
+  host: 'HOST',
+  logLevel: 'PAPERBOY_LOG_LEVEL',
+} as const;
+
+export type ConfigFlags = Partial<Record<keyof typeof flagToVariable, string | number | undefined>>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFlags = {}): Config {
+  const merged: Record<string, string | undefined> = {};
+  for (const key of Object.keys(schema.shape)) merged[key] = emptyToUndefined(env[key]);
+  for (const [flag, variable] of Object.entries(flagToVariable)) {
+    const value = flags[flag as keyof ConfigFlags];
+    if (value !== undefined) merged[variable] = String(value);
+  }
+  const parsed = schema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const variable = String(issue.path[0]);
+      return `  ${variable}=${JSON.stringify(merged[variable] ?? '')}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const v = parsed.data;
+  const dataDir = path.resolve(v.PAPERBOY_DATA_DIR);
+  return {
+    dataDir,
+    databaseFile: path.join(dataDir, 'paperboy.sqlite'),
+    port: v.PORT,
+    host: v.HOST,
+    logLevel: v.PAPERBOY_LOG_LEVEL,
+    loadDemo: v.PAPERBOY_DEMO === 'true',
+    arxivApiUrl: v.PAPERBOY_ARXIV_API_URL,
+    oaiUrl: v.PAPERBOY_OAI_URL,
+    arxivIntervalMs: v.PAPERBOY_ARXIV_INTERVAL_MS,
+  };
+}
+
+function emptyToUndefined(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value;
+}

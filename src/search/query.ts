@@ -1,0 +1,233 @@
+/**
+ * What a person types into the search box, parsed into our own small structure. Nothing typed is
+ * ever passed to a query language as it is: the keyword index gets an expression we build from
+ * this structure (see fts-query.ts), so quotes, brackets, `AND`, `NEAR(` or `*` are just text.
+ *
+ * Syntax: words; `"a phrase"` (must appear); `word*` (prefix); `-word` or `-"a phrase"` (must not
+ * appear); filters `cat:cs.CL` (or `category:`), `author:"Yann LeCun"`, `after:2025-01-01` and
+ * `before:2025-06-30` (also `2025` or `2025-06`; both ends included).
+ */
+import { canonicalCategory } from '../papers/taxonomy.js';
+
+export interface Filters {
+  /** Canonical categories (`cs.CL`) or whole archives (`cs.*`): a paper in any of them passes. */
+  categories: string[];
+  /** Names as typed; a paper must have every one of them among its authors. */
+  authors: string[];
+  /** First and last listing day included, YYYY-MM-DD. */
+  after: string | null;
+  before: string | null;
+}
+
+export type Term =
+  | { kind: 'word'; text: string }
+  | { kind: 'prefix'; text: string }
+  | { kind: 'phrase'; text: string }
+  | { kind: 'exclude'; text: string };
+
+export interface ParsedQuery {
+  terms: Term[];
+  filters: Filters;
+  /** The words and phrases, without operators or filters: what the semantic side embeds. */
+  text: string;
+  /** Things a person should know: a filter that was not understood, words left out. */
+  notes: string[];
+}
+
+/** Longer queries are cut here (a title or an abstract pasted in is fine; a book is not). */
+export const MAX_QUERY_CHARS = 1000;
+/** More words than this add little to ranking and make keyword search slow. */
+export const MAX_TERMS = 64;
+
+export function emptyFilters(): Filters {
+  return { categories: [], authors: [], after: null, before: null };
+}
+
+export function parseQuery(input: string): ParsedQuery {
+  const notes: string[] = [];
+  let source = input.normalize('NFC');
+  if (source.length > MAX_QUERY_CHARS) {
+    source = source.slice(0, MAX_QUERY_CHARS);
+    notes.push(`The query was cut to its first ${MAX_QUERY_CHARS} characters.`);
+  }
+  const filters = emptyFilters();
+  const terms: Term[] = [];
+  const text: string[] = [];
+
+  for (const token of splitTokens(source)) {
+    const filter = /^([A-Za-z]+):(.*)$/s.exec(token.raw);
+    if (filter && !token.quotedWhole) {
+      const key = filter[1]!.toLowerCase();
+      const value = unquote(filter[2]!).trim();
+      if (key in FILTERS) {
+        if (value === '') notes.push(`"${key}:" needs a value, for example ${FILTERS[key]!.example}.`);
+        else {
+          const problem = FILTERS[key]!.apply(filters, value);
+          if (problem) notes.push(problem);
+        }
+        continue;
+      }
+    }
+    const term = toTerm(token);
+    if (!term) continue;
+    if (terms.length >= MAX_TERMS) {
+      if (!notes.some((n) => n.startsWith('Only the first'))) notes.push(`Only the first ${MAX_TERMS} words were used.`);
+      continue;
+    }
+    terms.push(term);
+    if (term.kind !== 'exclude') text.push(term.text);
+  }
+  return { terms, filters, text: text.join(' '), notes };
+}
+
+interface RawToken {
+  raw: string;
+  /** The whole token was one quoted phrase: `"cat:cs"` is text, not a filter. */
+  quotedWhole: boolean;
+}
+
+/** Splits on whitespace outside double quotes; an unclosed quote runs to the end. */
+function splitTokens(s: string): RawToken[] {
+  const tokens: RawToken[] = [];
+  let current = '';
+  let inQuote = false;
+  let startedQuoted = false;
+  for (const ch of s) {
+    if (ch === '"') {
+      if (current === '' && !inQuote) startedQuoted = true;
+      inQuote = !inQuote;
+      current += ch;
+    } else if (/\s/.test(ch) && !inQuote) {
+      if (current !== '') tokens.push({ raw: current, quotedWhole: startedQuoted });
+      current = '';
+      startedQuoted = false;
+    } else {
+      current += ch;
+    }
+  }
+  if (current !== '') tokens.push({ raw: current, quotedWhole: startedQuoted });
+  return tokens;
+}
+
+function unquote(s: string): string {
+  return s.replace(/"/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/** A piece of text the keyword index can match: it must hold a letter or a digit. */
+export function hasWordCharacters(s: string): boolean {
+  return /[\p{L}\p{N}]/u.test(s);
+}
+
+function toTerm(token: RawToken): Term | null {
+  let raw = token.raw;
+  let exclude = false;
+  if (raw.startsWith('-') && raw.length > 1) {
+    exclude = true;
+    raw = raw.slice(1);
+  }
+  const quoted = raw.includes('"');
+  const prefix = !quoted && /\w\*+$/u.test(raw);
+  const text = unquote(raw).replace(/\*+$/u, '');
+  if (!hasWordCharacters(text)) return null;
+  if (exclude) return { kind: 'exclude', text };
+  if (quoted) return { kind: 'phrase', text };
+  if (prefix) return { kind: 'prefix', text };
+  return { kind: 'word', text };
+}
+
+interface FilterSpec {
+  example: string;
+  /** Adds the value to the filters, or says what is wrong with it. */
+  apply(filters: Filters, value: string): string | null;
+}
+
+const categoryFilter: FilterSpec = {
+  example: 'cat:cs.CL',
+  apply(filters, value) {
+    const category = parseCategory(value);
+    if (!category) return `"${value}" is not an arXiv category (for example cs.CL or cs); the category filter was left out.`;
+    if (!filters.categories.includes(category)) filters.categories.push(category);
+    return null;
+  },
+};
+
+const FILTERS: Record<string, FilterSpec> = {
+  cat: categoryFilter,
+  category: categoryFilter,
+  author: {
+    example: 'author:"Yann LeCun"',
+    apply(filters, value) {
+      if (!hasWordCharacters(value)) return `"${value}" is not a name; the author filter was left out.`;
+      filters.authors.push(value.slice(0, 200));
+      return null;
+    },
+  },
+  after: {
+    example: 'after:2025-01-01',
+    apply(filters, value) {
+      const day = parseDay(value, 'start');
+      if (!day) return `"${value}" is not a date such as 2025-01-01; the after: filter was left out.`;
+      filters.after = day;
+      return null;
+    },
+  },
+  before: {
+    example: 'before:2025-06-30',
+    apply(filters, value) {
+      const day = parseDay(value, 'end');
+      if (!day) return `"${value}" is not a date such as 2025-06-30; the before: filter was left out.`;
+      filters.before = day;
+      return null;
+    },
+  },
+};
+
+/** A known category in its canonical spelling, or a whole archive such as `cs` written `cs.*`. */
+export function parseCategory(value: string): string | null {
+  const known = canonicalCategory(value);
+  if (known) return known;
+  const archive = value.trim().toLowerCase();
+  return ARCHIVES.has(archive) ? `${archive}.*` : null;
+}
+
+/** Archives whose categories are named `archive.SUBJECT`, so `cat:cs` can mean all of cs.*. */
+const ARCHIVES = new Set(['cs', 'math', 'physics', 'stat', 'eess', 'econ', 'q-bio', 'q-fin', 'astro-ph', 'cond-mat', 'nlin']);
+
+/** `2025`, `2025-06` or `2025-06-30` as the first or last day it covers; null when not a real date. */
+export function parseDay(value: string, end: 'start' | 'end'): string | null {
+  const m = /^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$/.exec(value.trim());
+  if (!m) return null;
+  const year = Number(m[1]);
+  const month = m[2] === undefined ? (end === 'start' ? 1 : 12) : Number(m[2]);
+  if (month < 1 || month > 12) return null;
+  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const day = m[3] === undefined ? (end === 'start' ? 1 : lastDay) : Number(m[3]);
+  if (day < 1 || day > lastDay) return null;
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+/** Filters given as separate parameters (API, CLI) merged into those typed in the query. */
+export function mergeFilters(a: Filters, b: Partial<Filters>): Filters {
+  return {
+    categories: [...new Set([...a.categories, ...(b.categories ?? [])])],
+    authors: [...a.authors, ...(b.authors ?? [])],
+    after: laterOf(a.after, b.after ?? null),
+    before: earlierOf(a.before, b.before ?? null),
+  };
+}
+
+function laterOf(x: string | null, y: string | null): string | null {
+  if (x === null) return y;
+  if (y === null) return x;
+  return x > y ? x : y;
+}
+
+function earlierOf(x: string | null, y: string | null): string | null {
+  if (x === null) return y;
+  if (y === null) return x;
+  return x < y ? x : y;
+}
+
+export function hasFilters(f: Filters): boolean {
+  return f.categories.length > 0 || f.authors.length > 0 || f.after !== null || f.before !== null;
+}

@@ -1,0 +1,20 @@
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import * as catalog from './migrations/2026-11-25-catalog.js';
+import * as search from './migrations/2026-11-26-search.js';
+
+/** Listed by hand so they run the same from tsx and from the built dist/ folder. */
+const migrations: Record<string, Migration> = {
+  '2026-11-25-catalog': catalog,
+  '2026-11-26-search': search,
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export async function migrateToLatest(db: Kysely<any>): Promise<void> {
+  const migrator = new Migrator({ db, provider: { getMigrations: async () => migrations } });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    const name = failed ? ` (${failed.migrationName})` : '';
+    throw new Error(`database migration failed${name}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+}

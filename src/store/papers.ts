@@ -1,0 +1,227 @@
+import type { Paper, PaperVersion } from '../papers/paper.js';
+import type { Db, NewPaperRow, PaperRow } from './schema.js';
+import { SQLITE_MAX_PARAMS } from './sqlite.js';
+
+export interface UpsertResult {
+  inserted: string[];
+  updated: string[];
+  unchanged: string[];
+}
+
+/**
+ * Stores papers keyed on their arXiv id. A newer version replaces the stored paper and adds to its
+ * version history; an older or equal version changes nothing, so running an import twice is a no-op.
+ * Call it inside a transaction: the batch is stored whole or not at all.
+ */
+export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toISOString()): Promise<UpsertResult> {
+  const papers = newestPerId(batch);
+  const stored = new Map<string, number>();
+  for (const ids of chunks(papers.map((p) => p.id), 10_000)) {
+    const rows = await db.selectFrom('papers').select(['id', 'version']).where('id', 'in', ids).execute();
+    for (const row of rows) stored.set(row.id, row.version);
+  }
+
+  const result: UpsertResult = { inserted: [], updated: [], unchanged: [] };
+  const changed: Paper[] = [];
+  for (const paper of papers) {
+    const version = stored.get(paper.id);
+    if (version === undefined) result.inserted.push(paper.id);
+    else if (paper.version > version) result.updated.push(paper.id);
+    else {
+      result.unchanged.push(paper.id);
+      continue;
+    }
+    changed.push(paper);
+  }
+  if (changed.length === 0) return result;
+
+  const paperRows = changed.map((p) => toRow(p, now));
+  for (const rows of chunks(paperRows, rowsPerStatement(paperRows[0]!))) {
+    await db
+      .insertInto('papers')
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          version: eb.ref('excluded.version'),
+          title: eb.ref('excluded.title'),
+          abstract: eb.ref('excluded.abstract'),
+          authors: eb.ref('excluded.authors'),
+          categories: eb.ref('excluded.categories'),
+          primary_category: eb.ref('excluded.primary_category'),
+          published: eb.ref('excluded.published'),
+          updated: eb.ref('excluded.updated'),
+          day: eb.ref('excluded.day'),
+          comment: eb.ref('excluded.comment'),
+          journal_ref: eb.ref('excluded.journal_ref'),
+          doi: eb.ref('excluded.doi'),
+          license: eb.ref('excluded.license'),
+          links: eb.ref('excluded.links'),
+          modified_at: eb.ref('excluded.modified_at'),
+        })),
+      )
+      .execute();
+  }
+
+  if (result.updated.length > 0) {
+    for (const ids of chunks(result.updated, 10_000)) {
+      await db.deleteFrom('paper_categories').where('paper_id', 'in', ids).execute();
+    }
+  }
+  const categoryRows = changed.flatMap((p) => p.categories.map((category) => ({ paper_id: p.id, category })));
+  for (const rows of chunks(categoryRows, Math.floor(SQLITE_MAX_PARAMS / 2))) {
+    await db.insertInto('paper_categories').values(rows).execute();
+  }
+  const versionRows = changed.flatMap((p) => versionHistory(p).map((v) => ({ paper_id: p.id, ...v })));
+  for (const rows of chunks(versionRows, Math.floor(SQLITE_MAX_PARAMS / 4))) {
+    await db
+      .insertInto('paper_versions')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['paper_id', 'version']).doNothing())
+      .execute();
+  }
+  return result;
+}
+
+export async function getPaper(db: Db, id: string): Promise<Paper | null> {
+  const row = await db.selectFrom('papers').selectAll().where('id', '=', id).executeTakeFirst();
+  if (!row) return null;
+  const versions = await db
+    .selectFrom('paper_versions')
+    .select(['version', 'date', 'size'])
+    .where('paper_id', '=', id)
+    .orderBy('version')
+    .execute();
+  return { ...fromRow(row), versions };
+}
+
+/** Papers listed on one day, without their version history (pages of lists do not show it). */
+export async function papersOnDay(db: Db, day: string, limit = 1000, offset = 0): Promise<Paper[]> {
+  const rows = await db
+    .selectFrom('papers')
+    .selectAll()
+    .where('day', '=', day)
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  return rows.map(fromRow);
+}
+
+export async function countOnDay(db: Db, day: string): Promise<number> {
+  const row = await db
+    .selectFrom('papers')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('day', '=', day)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function latestDay(db: Db): Promise<string | null> {
+  const row = await db.selectFrom('papers').select((eb) => eb.fn.max('day').as('day')).executeTakeFirst();
+  return row?.day ?? null;
+}
+
+/** The nearest days before and after `day` that have papers. */
+export async function neighbouringDays(db: Db, day: string): Promise<{ previous: string | null; next: string | null }> {
+  const previous = await db.selectFrom('papers').select((eb) => eb.fn.max('day').as('d')).where('day', '<', day).executeTakeFirst();
+  const next = await db.selectFrom('papers').select((eb) => eb.fn.min('day').as('d')).where('day', '>', day).executeTakeFirst();
+  return { previous: previous?.d ?? null, next: next?.d ?? null };
+}
+
+export interface CatalogStats {
+  papers: number;
+  versions: number;
+  firstDay: string | null;
+  lastDay: string | null;
+  categories: { category: string; papers: number }[];
+}
+
+export async function catalogStats(db: Db, topCategories = 10): Promise<CatalogStats> {
+  const totals = await db
+    .selectFrom('papers')
+    .select((eb) => [eb.fn.countAll<number>().as('papers'), eb.fn.min('day').as('first'), eb.fn.max('day').as('last')])
+    .executeTakeFirstOrThrow();
+  const versions = await db.selectFrom('paper_versions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const categories = await db
+    .selectFrom('paper_categories')
+    .select((eb) => ['category', eb.fn.countAll<number>().as('papers')])
+    .groupBy('category')
+    .orderBy('papers', 'desc')
+    .limit(topCategories)
+    .execute();
+  return {
+    papers: Number(totals.papers),
+    versions: Number(versions.n),
+    firstDay: totals.first ?? null,
+    lastDay: totals.last ?? null,
+    categories: categories.map((c) => ({ category: c.category, papers: Number(c.papers) })),
+  };
+}
+
+function toRow(p: Paper, now: string): NewPaperRow {
+  return {
+    id: p.id,
+    version: p.version,
+    title: p.title,
+    abstract: p.abstract,
+    authors: JSON.stringify(p.authors),
+    categories: JSON.stringify(p.categories),
+    primary_category: p.primaryCategory,
+    published: p.published,
+    updated: p.updated,
+    day: p.day,
+    comment: p.comment,
+    journal_ref: p.journalRef,
+    doi: p.doi,
+    license: p.license,
+    links: JSON.stringify(p.links),
+    created_at: now,
+    modified_at: now,
+  };
+}
+
+export function fromRow(row: PaperRow): Paper {
+  return {
+    id: row.id,
+    version: row.version,
+    title: row.title,
+    abstract: row.abstract,
+    authors: JSON.parse(row.authors) as string[],
+    categories: JSON.parse(row.categories) as string[],
+    primaryCategory: row.primary_category,
+    published: row.published,
+    updated: row.updated,
+    day: row.day,
+    comment: row.comment,
+    journalRef: row.journal_ref,
+    doi: row.doi,
+    license: row.license,
+    versions: [],
+    links: JSON.parse(row.links) as Paper['links'],
+  };
+}
+
+/** The versions a source told us of, plus the current one when only its number and date are known. */
+function versionHistory(p: Paper): PaperVersion[] {
+  const versions = [...p.versions];
+  const date = p.updated ?? p.published;
+  if (!versions.some((v) => v.version === p.version) && date) versions.push({ version: p.version, date, size: null });
+  return versions;
+}
+
+function newestPerId(papers: Paper[]): Paper[] {
+  const byId = new Map<string, Paper>();
+  for (const p of papers) {
+    const seen = byId.get(p.id);
+    if (!seen || p.version > seen.version) byId.set(p.id, p);
+  }
+  return [...byId.values()];
+}
+
+function rowsPerStatement(row: object): number {
+  return Math.max(1, Math.floor(SQLITE_MAX_PARAMS / Object.keys(row).length));
+}
+
+function* chunks<T>(items: T[], size: number): Generator<T[]> {
+  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
+}

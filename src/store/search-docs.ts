@@ -1,0 +1,167 @@
+/**
+ * Portable queries over the search tables: the doc number of every paper, its vector (a BLOB of
+ * little-endian float32), and the embedding models. SQLite-only search SQL is in sqlite-search.ts.
+ */
+import type { Kysely } from 'kysely';
+import type { Paper } from '../papers/paper.js';
+import { fromRow } from './papers.js';
+import type { Database, Db } from './schema.js';
+
+export interface SearchDocsTable {
+  doc: number;
+  paper_id: string;
+  model: string | null;
+  vector: Uint8Array | null;
+}
+
+export interface EmbeddingModelsTable {
+  id: string;
+  kind: string;
+  dimensions: number;
+  /** How many papers the catalog held when the model was trained (to know when to retrain). */
+  trained_on: number;
+  created_at: string;
+  active: number;
+  /** What the embedder needs to embed new text (vocabulary, projection), or null if it keeps none. */
+  state: Uint8Array | null;
+}
+
+export interface SearchDatabase extends Database {
+  search_docs: SearchDocsTable;
+  embedding_models: EmbeddingModelsTable;
+}
+
+export type SearchDb = Kysely<SearchDatabase>;
+
+/** The catalog database seen with the search tables too. */
+export function searchDb(db: Db | SearchDb): SearchDb {
+  return db as unknown as SearchDb;
+}
+
+export interface DocText {
+  doc: number;
+  paperId: string;
+  title: string;
+  abstract: string;
+}
+
+/** Title and abstract of docs in doc order, a page at a time (for training and embedding). */
+export async function docTexts(db: SearchDb, opts: { afterDoc: number; limit: number; missingVectorFor?: string }): Promise<DocText[]> {
+  let query = db
+    .selectFrom('search_docs as d')
+    .innerJoin('papers as p', 'p.id', 'd.paper_id')
+    .select(['d.doc', 'd.paper_id', 'p.title', 'p.abstract'])
+    .where('d.doc', '>', opts.afterDoc);
+  if (opts.missingVectorFor !== undefined) {
+    const model = opts.missingVectorFor;
+    query = query.where((eb) => eb.or([eb('d.model', 'is', null), eb('d.model', '!=', model)]));
+  }
+  const rows = await query.orderBy('d.doc').limit(opts.limit).execute();
+  return rows.map((r) => ({ doc: r.doc, paperId: r.paper_id, title: r.title, abstract: r.abstract }));
+}
+
+export async function countDocs(db: SearchDb, model?: string): Promise<number> {
+  let query = db.selectFrom('search_docs').select((eb) => eb.fn.countAll<number>().as('n'));
+  if (model !== undefined) query = query.where('model', '=', model);
+  const row = await query.executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function saveVectors(db: SearchDb, model: string, vectors: { doc: number; vector: Float32Array }[]): Promise<void> {
+  for (const { doc, vector } of vectors) {
+    await db.updateTable('search_docs').set({ model, vector: encodeVector(vector) }).where('doc', '=', doc).execute();
+  }
+}
+
+/** Vectors of one model in doc order, a page at a time. */
+export async function readVectors(
+  db: SearchDb,
+  model: string,
+  opts: { afterDoc: number; limit: number; docs?: number[] },
+): Promise<{ doc: number; vector: Float32Array }[]> {
+  let query = db.selectFrom('search_docs').select(['doc', 'vector']).where('model', '=', model).where('doc', '>', opts.afterDoc);
+  if (opts.docs) query = query.where('doc', 'in', opts.docs);
+  const rows = await query.orderBy('doc').limit(opts.limit).execute();
+  return rows.filter((r) => r.vector !== null).map((r) => ({ doc: r.doc, vector: decodeVector(r.vector!) }));
+}
+
+export async function vectorOfPaper(db: SearchDb, model: string, paperId: string): Promise<{ doc: number; vector: Float32Array } | null> {
+  const row = await db
+    .selectFrom('search_docs')
+    .select(['doc', 'vector'])
+    .where('paper_id', '=', paperId)
+    .where('model', '=', model)
+    .executeTakeFirst();
+  return row?.vector ? { doc: row.doc, vector: decodeVector(row.vector) } : null;
+}
+
+export async function docOfPaper(db: SearchDb, paperId: string): Promise<number | null> {
+  const row = await db.selectFrom('search_docs').select('doc').where('paper_id', '=', paperId).executeTakeFirst();
+  return row?.doc ?? null;
+}
+
+/** Papers for a list of doc numbers, in the order given (missing ones are skipped). */
+export async function papersForDocs(db: SearchDb, docs: number[]): Promise<Map<number, Paper>> {
+  const found = new Map<number, Paper>();
+  if (docs.length === 0) return found;
+  const rows = await db
+    .selectFrom('search_docs as d')
+    .innerJoin('papers as p', 'p.id', 'd.paper_id')
+    .selectAll('p')
+    .select('d.doc')
+    .where('d.doc', 'in', docs)
+    .execute();
+  for (const { doc, ...row } of rows) found.set(doc, fromRow(row));
+  return found;
+}
+
+export interface StoredModel {
+  id: string;
+  kind: string;
+  dimensions: number;
+  trainedOn: number;
+  createdAt: string;
+  state: Uint8Array | null;
+}
+
+export async function activeModel(db: SearchDb): Promise<StoredModel | null> {
+  const row = await db.selectFrom('embedding_models').selectAll().where('active', '=', 1).executeTakeFirst();
+  return row
+    ? { id: row.id, kind: row.kind, dimensions: row.dimensions, trainedOn: row.trained_on, createdAt: row.created_at, state: row.state }
+    : null;
+}
+
+export async function saveModel(db: SearchDb, model: StoredModel): Promise<void> {
+  await db
+    .insertInto('embedding_models')
+    .values({
+      id: model.id,
+      kind: model.kind,
+      dimensions: model.dimensions,
+      trained_on: model.trainedOn,
+      created_at: model.createdAt,
+      active: 0,
+      state: model.state,
+    })
+    .onConflict((oc) => oc.column('id').doNothing())
+    .execute();
+}
+
+/** Makes a model the one searches use and forgets the others (their vectors are replaced as papers are re-embedded). */
+export async function activateModel(db: SearchDb, id: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.updateTable('embedding_models').set({ active: 0 }).where('id', '!=', id).execute();
+    await trx.updateTable('embedding_models').set({ active: 1 }).where('id', '=', id).execute();
+    await trx.deleteFrom('embedding_models').where('id', '!=', id).execute();
+  });
+}
+
+export function encodeVector(v: Float32Array): Uint8Array {
+  return new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
+}
+
+export function decodeVector(bytes: Uint8Array): Float32Array {
+  // Copy: the driver's buffer may not be aligned for a Float32Array view.
+  const copy = new Uint8Array(bytes);
+  return new Float32Array(copy.buffer, 0, copy.byteLength / 4);
+}

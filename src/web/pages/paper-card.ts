@@ -1,0 +1,64 @@
+import type { Paper } from '../../papers/paper.js';
+import { categoryName } from '../../papers/taxonomy.js';
+import { html, safeUrl, type Html } from '../html.js';
+
+export function paperPath(id: string): string {
+  return `/papers/${id}`;
+}
+
+export function arxivAbsUrl(paper: Pick<Paper, 'id' | 'version'>): string {
+  return `https://arxiv.org/abs/${paper.id}`;
+}
+
+export function arxivPdfUrl(paper: Pick<Paper, 'id' | 'version'>): string {
+  return `https://arxiv.org/pdf/${paper.id}v${paper.version}`;
+}
+
+const MAX_LISTED_AUTHORS = 8;
+
+export function authorList(authors: string[], limit = MAX_LISTED_AUTHORS): Html {
+  const shown = authors.slice(0, limit);
+  const more = authors.length - shown.length;
+  return html`${shown.map((name, i) => html`${i > 0 ? ', ' : ''}<span class="author">${name}</span>`)}${more > 0 ? html` and ${more} more` : ''}`;
+}
+
+export function categoryTag(category: string): Html {
+  return html`<span class="category" title="${categoryName(category) ?? category}">${category}</span>`;
+}
+
+/** External links of a paper: arXiv, PDF, then code and project pages found in its text. */
+export function paperLinks(paper: Paper): Html {
+  const found = paper.links
+    .map((link) => ({ link, href: safeUrl(link.url) }))
+    .filter((x): x is { link: Paper['links'][number]; href: string } => x.href !== null);
+  return html`<ul class="links">
+<li><a href="${arxivAbsUrl(paper)}">arXiv</a></li>
+<li><a href="${arxivPdfUrl(paper)}">PDF</a></li>
+${found.map(({ link, href }) => html`<li><a href="${href}" rel="nofollow noopener">${LINK_LABELS[link.kind]}</a></li>`)}
+</ul>`;
+}
+
+const LINK_LABELS: Record<Paper['links'][number]['kind'], string> = {
+  code: 'Code',
+  project: 'Project page',
+  model: 'Model',
+  dataset: 'Dataset',
+};
+
+const EXCERPT_CHARS = 300;
+
+export function excerpt(text: string, chars = EXCERPT_CHARS): string {
+  if (text.length <= chars) return text;
+  const cut = text.lastIndexOf(' ', chars);
+  return `${text.slice(0, cut > chars / 2 ? cut : chars)}…`;
+}
+
+export function paperCard(paper: Paper): Html {
+  return html`<article class="paper-card">
+<h2><a href="${paperPath(paper.id)}">${paper.title}</a></h2>
+<p class="authors">${authorList(paper.authors)}</p>
+<p class="meta">${paper.categories.map((c) => html`${categoryTag(c)} `)}<span class="id">arXiv:${paper.id}</span></p>
+<p class="abstract">${excerpt(paper.abstract)}</p>
+${paperLinks(paper)}
+</article>`;
+}
