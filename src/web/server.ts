@@ -19,7 +19,8 @@ export interface ServerDeps {
 }
 
 export function buildServer({ db, log }: ServerDeps): FastifyInstance {
-  const app = Fastify({ loggerInstance: log as FastifyBaseLogger, disableRequestLogging: true });
+  // Request lines would drown the log; failures are still logged by the error handler.
+  const app = Fastify({ loggerInstance: log.child({}, { level: log.levelVal > 40 ? log.level : 'warn' }) as FastifyBaseLogger });
 
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
