@@ -15,6 +15,17 @@ const schema = z.object({
   PAPERBOY_OAI_URL: z.url().default('https://export.arxiv.org/oai2'),
   // arXiv asks for at least 3 s between requests; tests point at a local server and go faster.
   PAPERBOY_ARXIV_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
+  // Where links in emails point; the address people reach the site at.
+  PAPERBOY_BASE_URL: z
+    .url({ protocol: /^https?$/ })
+    .default('http://localhost:3000')
+    .transform((url) => url.replace(/\/+$/, '')),
+  // Unset: mails are written to <data dir>/outbox/ instead of being sent.
+  PAPERBOY_SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
+  PAPERBOY_MAIL_FROM: z
+    .string()
+    .refine((from) => !/[\r\n]/.test(from) && /@/.test(from), 'must be an address, optionally with a name: Paperboy <papers@example.org>')
+    .default('Paperboy <paperboy@localhost>'),
 });
 
 export interface Config {
@@ -27,6 +38,11 @@ export interface Config {
   arxivApiUrl: string;
   oaiUrl: string;
   arxivIntervalMs: number;
+  /** No trailing slash: `https://papers.example.org`. */
+  baseUrl: string;
+  /** `smtp://user:pass@host:587`, or null to write mails to `<dataDir>/outbox/`. */
+  smtpUrl: string | null;
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -54,7 +70,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   if (!parsed.success) {
     const lines = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0]);
-      return `  ${variable}=${JSON.stringify(merged[variable] ?? '')}: ${issue.message}`;
+      const value = merged[variable] ?? '';
+      // The SMTP URL may carry a password: never print it.
+      const shown = variable === 'PAPERBOY_SMTP_URL' ? value.replace(/\/\/[^@/]*@/, '//***@') : value;
+      return `  ${variable}=${JSON.stringify(shown)}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
@@ -70,6 +89,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     arxivApiUrl: v.PAPERBOY_ARXIV_API_URL,
     oaiUrl: v.PAPERBOY_OAI_URL,
     arxivIntervalMs: v.PAPERBOY_ARXIV_INTERVAL_MS,
+    baseUrl: v.PAPERBOY_BASE_URL,
+    smtpUrl: v.PAPERBOY_SMTP_URL ?? null,
+    mailFrom: v.PAPERBOY_MAIL_FROM,
   };
 }
 

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import type { Command } from 'commander';
+import { embedImported } from '../search/open.js';
 import { readSourceFile } from '../sources/files.js';
 import { fail, openContext, withCommonOptions } from './context.js';
 import { runIngest } from './run-ingest.js';
@@ -22,6 +23,7 @@ export function registerImport(program: Command): void {
           await ingest.run(readSourceFile(file));
         }
       });
+      if (!report.interrupted && report.inserted + report.updated > 0) await embedImported(ctx.db, ctx.log);
       process.exitCode = report.interrupted ? 130 : 0;
     } finally {
       await ctx.close();

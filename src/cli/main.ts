@@ -2,10 +2,13 @@
 import { Command } from 'commander';
 import { registerFetch } from './fetch.js';
 import { registerHarvest } from './harvest.js';
+import { registerEmbed } from './embed.js';
 import { registerImport } from './import.js';
+import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
 import { registerShow } from './show.js';
 import { registerStats } from './stats.js';
+import { registerUsers } from './users.js';
 
 const program = new Command()
   .name('paperboy')
@@ -18,5 +21,8 @@ registerHarvest(program);
 registerFetch(program);
 registerShow(program);
 registerStats(program);
+registerUsers(program);
+registerSearch(program);
+registerEmbed(program);
 
 await program.parseAsync(process.argv);

@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander';
 import { loadDemoIfEmpty } from '../catalog/demo.js';
+import { webDeps } from '../web/compose.js';
 import { buildServer } from '../web/server.js';
 import { openContext, withCommonOptions } from './context.js';
 
@@ -13,7 +14,7 @@ export function registerServe(program: Command): void {
   ).action(async (opts: { port?: string; host?: string; dataDir?: string; logLevel?: string }) => {
     const ctx = await openContext(opts);
     if (ctx.config.loadDemo) await loadDemoIfEmpty(ctx.db, ctx.log);
-    const app = buildServer({ db: ctx.db, log: ctx.log });
+    const app = await buildServer(webDeps(ctx.db, ctx.log, ctx.config));
     const shutdown = async () => {
       await app.close();
       await ctx.close();

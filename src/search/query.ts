@@ -45,7 +45,9 @@ export function emptyFilters(): Filters {
 
 export function parseQuery(input: string): ParsedQuery {
   const notes: string[] = [];
-  let source = input.normalize('NFC');
+  // Control characters (NUL above all, which ends a string for SQLite's C side) are never meant.
+  // eslint-disable-next-line no-control-regex
+  let source = input.normalize('NFC').replace(/[\u0000-\u001f\u007f]/g, ' ');
   if (source.length > MAX_QUERY_CHARS) {
     source = source.slice(0, MAX_QUERY_CHARS);
     notes.push(`The query was cut to its first ${MAX_QUERY_CHARS} characters.`);
@@ -230,4 +232,21 @@ function earlierOf(x: string | null, y: string | null): string | null {
 
 export function hasFilters(f: Filters): boolean {
   return f.categories.length > 0 || f.authors.length > 0 || f.after !== null || f.before !== null;
+}
+
+/** A name folded for comparison: case and accents ignored, hyphens kept ("Yu-Yang" is not "Yang"). */
+function foldName(name: string): string {
+  return name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}-]+/gu, ' ').trim();
+}
+
+/**
+ * Whether a paper's authors include every name asked for: `author:LeCun` and `author:"Yann LeCun"`
+ * both match "Yann LeCun" (the words, whole and in order, within one author's name).
+ */
+export function matchesAuthors(authors: string[], wanted: string[]): boolean {
+  const folded = authors.map((a) => ` ${foldName(a)} `);
+  return wanted.every((name) => {
+    const key = ` ${foldName(name)} `;
+    return key.trim() === '' || folded.some((a) => a.includes(key));
+  });
 }

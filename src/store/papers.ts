@@ -225,3 +225,23 @@ function rowsPerStatement(row: object): number {
 function* chunks<T>(items: T[], size: number): Generator<T[]> {
   for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
+
+/** Papers cross-listed in a category, newest day first. */
+export async function papersInCategory(db: Db, category: string, limit: number, offset: number): Promise<{ papers: Paper[]; total: number }> {
+  const rows = await db
+    .selectFrom('paper_categories')
+    .innerJoin('papers', 'papers.id', 'paper_categories.paper_id')
+    .selectAll('papers')
+    .where('paper_categories.category', '=', category)
+    .orderBy('papers.day', 'desc')
+    .orderBy('papers.id', 'desc')
+    .limit(limit)
+    .offset(offset)
+    .execute();
+  const total = await db
+    .selectFrom('paper_categories')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('category', '=', category)
+    .executeTakeFirstOrThrow();
+  return { papers: rows.map(fromRow), total: Number(total.n) };
+}

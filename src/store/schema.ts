@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Selectable } from 'kysely';
+import type { Generated, Insertable, Kysely, Selectable } from 'kysely';
 
 /** Table types as the query layer sees them. Lists are stored as JSON text so a paper reads in one row. */
 export interface PapersTable {
@@ -39,11 +39,145 @@ export interface HarvestCheckpointsTable {
   updated_at: string;
 }
 
+// ---- Community (migration 2026-11-27-community). Times are ISO 8601 UTC text, like the catalog's.
+
+export interface UsersTable {
+  id: Generated<number>;
+  /** Lower-cased, so the unique index is case-insensitive on every database. */
+  email: string;
+  /** Lower-case handle for profile URLs. */
+  username: string;
+  display_name: string;
+  password_hash: string;
+  role: 'member' | 'admin';
+  email_verified_at: string | null;
+  suspended_at: string | null;
+  created_at: string;
+}
+
+export type AuthTokenPurpose = 'verify_email' | 'reset_password';
+
+/** One-use tokens sent by email; only their SHA-256 is stored. */
+export interface AuthTokensTable {
+  token_hash: string;
+  user_id: number;
+  purpose: AuthTokenPurpose;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+export interface SessionsTable {
+  token_hash: string;
+  user_id: number;
+  created_at: string;
+  last_seen_at: string;
+  expires_at: string;
+}
+
+export interface VotesTable {
+  user_id: number;
+  paper_id: string;
+  created_at: string;
+}
+
+/** Counters written in the same transaction as the vote or comment they count. */
+export interface PaperStatsTable {
+  paper_id: string;
+  upvotes: number;
+  /** Comments neither deleted nor hidden. */
+  comments: number;
+}
+
+export interface SubmissionsTable {
+  paper_id: string;
+  submitted_by: number;
+  submitted_at: string;
+  /** The day (YYYY-MM-DD, UTC) the submission puts the paper on. */
+  day: string;
+}
+
+export interface CommentsTable {
+  id: Generated<number>;
+  paper_id: string;
+  user_id: number;
+  parent_id: number | null;
+  /** Markdown as written; emptied when its author deletes it. */
+  body: string;
+  created_at: string;
+  edited_at: string | null;
+  deleted_at: string | null;
+  hidden_at: string | null;
+}
+
+export type ReportTarget = 'paper' | 'comment' | 'user';
+
+export interface ReportsTable {
+  id: Generated<number>;
+  target_type: ReportTarget;
+  /** A paper id, or a comment or user id as text. */
+  target_id: string;
+  reporter_id: number;
+  reason: string;
+  created_at: string;
+  resolved_at: string | null;
+  resolved_by: number | null;
+  resolution: string | null;
+}
+
+export interface CollectionsTable {
+  id: Generated<number>;
+  owner_id: number;
+  name: string;
+  slug: string;
+  description: string;
+  /** 1 public, 0 private (an integer, the same on SQLite and PostgreSQL). */
+  is_public: number;
+  created_at: string;
+}
+
+export interface CollectionPapersTable {
+  collection_id: number;
+  paper_id: string;
+  added_at: string;
+}
+
+export interface HiddenPapersTable {
+  paper_id: string;
+  hidden_by: number;
+  reason: string;
+  hidden_at: string;
+}
+
+/** Append-only (SQLite refuses UPDATE and DELETE on it with triggers). */
+export interface ModerationLogTable {
+  id: Generated<number>;
+  /** Null when the operator acted from the command line. */
+  moderator_id: number | null;
+  action: string;
+  target_type: string;
+  target_id: string;
+  reason: string;
+  at: string;
+}
+
 export interface Database {
   papers: PapersTable;
   paper_versions: PaperVersionsTable;
   paper_categories: PaperCategoriesTable;
   harvest_checkpoints: HarvestCheckpointsTable;
+  users: UsersTable;
+  auth_tokens: AuthTokensTable;
+  sessions: SessionsTable;
+  votes: VotesTable;
+  paper_stats: PaperStatsTable;
+  submissions: SubmissionsTable;
+  comments: CommentsTable;
+  reports: ReportsTable;
+  collections: CollectionsTable;
+  collection_papers: CollectionPapersTable;
+  hidden_papers: HiddenPapersTable;
+  moderation_log: ModerationLogTable;
 }
 
 export type Db = Kysely<Database>;

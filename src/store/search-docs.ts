@@ -85,6 +85,18 @@ export async function readVectors(
   return rows.filter((r) => r.vector !== null).map((r) => ({ doc: r.doc, vector: decodeVector(r.vector!) }));
 }
 
+/** Doc numbers that have a vector of this model, and those that do not (new, changed or other-model). */
+export async function docsByVectorState(db: SearchDb, model: string): Promise<{ current: number[]; missing: number[] }> {
+  const rows = await db
+    .selectFrom('search_docs')
+    .select(['doc', (eb) => eb('model', '=', model).as('current')])
+    .execute();
+  const current: number[] = [];
+  const missing: number[] = [];
+  for (const row of rows) (row.current ? current : missing).push(row.doc);
+  return { current, missing };
+}
+
 export async function vectorOfPaper(db: SearchDb, model: string, paperId: string): Promise<{ doc: number; vector: Float32Array } | null> {
   const row = await db
     .selectFrom('search_docs')

@@ -30,10 +30,11 @@ function quote(text: string): string {
 }
 
 /**
- * Builds the MATCH expression: any of the words (ranked by BM25), every phrase, none of the
- * excluded. Null when nothing is left to look for (only exclusions, or only punctuation).
+ * Builds the MATCH expression. `any`: any of the words (ranked by BM25), every phrase, none of the
+ * excluded. `all`: every word too; null when there are fewer than two words, since it would be the
+ * same as `any`. Null when nothing is left to look for (only exclusions, or only punctuation).
  */
-export function ftsExpression(terms: Term[], authors: string[] = []): string | null {
+export function ftsExpression(terms: Term[], authors: string[] = [], join: 'any' | 'all' = 'any'): string | null {
   const phrases = terms.filter((t) => t.kind === 'phrase').map((t) => quote(t.text));
   const words = terms.filter((t) => t.kind === 'word' || t.kind === 'prefix');
   const meaningful = words.filter((t) => t.kind === 'prefix' || !STOPWORDS.has(t.text.toLowerCase()));
@@ -41,11 +42,13 @@ export function ftsExpression(terms: Term[], authors: string[] = []): string | n
   const optional = (meaningful.length > 0 ? meaningful : words).map((t) => (t.kind === 'prefix' ? `${quote(t.text)} *` : quote(t.text)));
   const excluded = terms.filter((t) => t.kind === 'exclude').map((t) => quote(t.text));
   const author = authors.map((name) => `{authors} : ${quote(name)}`);
+  if (join === 'all' && optional.length < 2) return null;
 
   const parts: string[] = [...phrases];
+  if (join === 'all') parts.push(...optional);
   // Phrases are required; the words are optional but still scored, so they are OR-ed with the
   // phrases rather than AND-ed (which would drop papers that have a phrase but none of the words).
-  if (optional.length > 0) parts.push(`(${[...phrases, ...optional].join(' OR ')})`);
+  else if (optional.length > 0) parts.push(`(${[...phrases, ...optional].join(' OR ')})`);
   parts.push(...author);
   if (parts.length === 0) return null;
   const positive = parts.join(' AND ');
@@ -108,4 +111,30 @@ function categoryCondition(filters: Filters) {
 /** Merges the index's segments into one: worth doing after a bulk import, for faster queries. */
 export async function optimizeKeywordIndex(db: Kysely<SearchDatabase>): Promise<void> {
   await sql`INSERT INTO papers_fts (papers_fts) VALUES ('optimize')`.execute(db);
+}
+
+/** The newest papers (by listing day) that pass the filters: a search of filters alone. */
+export async function newestPassing(db: Kysely<SearchDatabase>, filters: Filters, limit: number): Promise<number[]> {
+  const authors = ftsExpression([], filters.authors);
+  const { rows } = await sql<{ doc: number }>`
+    SELECT d.doc FROM papers p JOIN search_docs d ON d.paper_id = p.id
+    WHERE 1 = 1
+    ${authors ? sql`AND d.doc IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ${authors})` : sql``}
+    ${dayConditions(filters)} ${categoryCondition(filters)}
+    ORDER BY p.day DESC, p.id DESC LIMIT ${limit}`.execute(db);
+  return rows.map((r) => r.doc);
+}
+
+/** Which of the given docs match an expression (to apply exclusions to semantic results). */
+export async function docsMatching(db: Kysely<SearchDatabase>, expression: string, among: number[]): Promise<Set<number>> {
+  const { rows } = await sql<{ doc: number }>`
+    SELECT rowid AS doc FROM papers_fts
+    WHERE papers_fts MATCH ${expression} AND rowid IN (SELECT value FROM json_each(${JSON.stringify(among)}))`.execute(db);
+  return new Set(rows.map((r) => r.doc));
+}
+
+/** The file behind the connection, for a worker thread that opens its own. */
+export async function databaseFile(db: Kysely<SearchDatabase>): Promise<string> {
+  const { rows } = await sql<{ file: string }>`SELECT file FROM pragma_database_list WHERE name = 'main'`.execute(db);
+  return rows[0]!.file;
 }

@@ -1,24 +1,27 @@
-import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
-import type { Logger } from '../log.js';
-import type { Db } from '../store/db.js';
-import { countOnDay, getPaper, latestDay, neighbouringDays, papersOnDay } from '../store/papers.js';
-import { parseArxivId } from '../papers/arxiv-id.js';
-import { html, type Html } from './html.js';
-import { page } from './layout.js';
-import { dayPage, dayPath, emptyCatalogPage } from './pages/day.js';
-import { paperPage } from './pages/paper.js';
+import { secureCookies, type WebDeps } from './deps.js';
+import { PageCache } from './page-cache.js';
+import { registerAccountRoutes } from './routes/account.js';
+import { errorPage, registerCatalogRoutes, sendHtml } from './routes/catalog.js';
+import { registerCommunityRoutes } from './routes/community.js';
+import { registerModerationRoutes } from './routes/moderation.js';
+import { registerSearchRoutes, type SearchRouteDeps } from './search-routes.js';
+import { serverSecret } from './secret.js';
+import { registerSecurity } from './security.js';
 
-const PAGE_SIZE = 50;
-const DAY = /^\d{4}-\d{2}-\d{2}$/;
-const stylesheet = fs.readFileSync(new URL('../../src/web/assets/style.css', import.meta.url));
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-export interface ServerDeps {
-  db: Db;
-  log: Logger;
+export interface ServerDeps extends WebDeps {
+  /** Search service and background upkeep (see search-routes.ts). */
+  search?: Omit<SearchRouteDeps, 'db' | 'log'>;
 }
 
-export function buildServer({ db, log }: ServerDeps): FastifyInstance {
+/** The web application: pages, forms and APIs over one database. */
+export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
+  const { db, log, config } = deps;
   // Request lines would drown the log; failures are still logged by the error handler.
   const app = Fastify({ loggerInstance: log.child({}, { level: log.levelVal > 40 ? log.level : 'warn' }) as FastifyBaseLogger });
 
@@ -26,77 +29,39 @@ export function buildServer({ db, log }: ServerDeps): FastifyInstance {
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('Referrer-Policy', 'same-origin');
     reply.header('X-Frame-Options', 'DENY');
-    reply.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; frame-ancestors 'none'");
+    reply.header('Content-Security-Policy', "default-src 'self'; img-src 'self' data:; style-src 'self'; font-src 'self'; frame-ancestors 'none'; form-action 'self'");
     return payload;
   });
 
-  const sendHtml = (reply: { type(t: string): unknown; send(b: string): unknown }, body: Html) => {
-    reply.type('text/html; charset=utf-8');
-    return reply.send(body.value);
-  };
+  await registerSecurity(app, { db, secret: serverSecret(config.dataDir), secureCookies: secureCookies(config) });
 
-  app.get('/assets/style.css', async (_request, reply) => {
-    reply.type('text/css; charset=utf-8').header('Cache-Control', 'public, max-age=3600');
-    return reply.send(stylesheet);
-  });
+  await app.register(fastifyStatic, { root: path.join(root, 'src/web/assets'), prefix: '/assets/', maxAge: 3600 * 1000, index: false });
+  // KaTeX (stylesheet, script, fonts) as the package ships it, for the math in abstracts and comments.
+  await app.register(fastifyStatic, { root: path.join(root, 'node_modules/katex/dist'), prefix: '/assets/katex/', decorateReply: false, maxAge: 24 * 3600 * 1000, index: false });
 
   app.get('/healthz', async () => ({ ok: true }));
 
-  app.get('/', async (_request, reply) => {
-    const day = await latestDay(db);
-    if (!day) return sendHtml(reply, emptyCatalogPage());
-    return sendHtml(reply, await renderDay(db, day, 1));
-  });
+  const cache = new PageCache();
+  const search = registerSearchRoutes(app, { db, log, ...deps.search });
+  registerCatalogRoutes(app, { ...deps, search, cache });
+  registerAccountRoutes(app, deps);
+  registerCommunityRoutes(app, { ...deps, cache });
+  registerModerationRoutes(app, { ...deps, cache });
 
-  // The date picker submits ?date=YYYY-MM-DD; a real URL per day keeps pages linkable.
-  app.get<{ Querystring: { date?: string } }>('/day', async (request, reply) => {
-    const date = request.query.date ?? '';
-    if (!isValidDay(date)) return sendHtml(reply.code(400), notFoundPage('That is not a date', `Expected a date such as 2026-07-01, got "${date}".`));
-    return reply.redirect(dayPath(date), 303);
-  });
-
-  app.get<{ Params: { day: string }; Querystring: { page?: string } }>('/day/:day', async (request, reply) => {
-    const { day } = request.params;
-    if (!isValidDay(day)) return sendHtml(reply.code(404), notFoundPage('No such day', `"${day}" is not a date of the form YYYY-MM-DD.`));
-    const pageNumber = Number.parseInt(request.query.page ?? '1', 10);
-    return sendHtml(reply, await renderDay(db, day, Number.isFinite(pageNumber) && pageNumber > 0 ? pageNumber : 1));
-  });
-
-  // Old-style ids contain a slash (hep-th/9901001), so the id is the rest of the path.
-  app.get<{ Params: { '*': string } }>('/papers/*', async (request, reply) => {
-    const parsed = parseArxivId(request.params['*']);
-    if (!parsed) return sendHtml(reply.code(404), notFoundPage('Not an arXiv id', `"${request.params['*']}" is not an arXiv id.`));
-    if (parsed.version !== null || parsed.id !== request.params['*']) return reply.redirect(`/papers/${parsed.id}`, 301);
-    const paper = await getPaper(db, parsed.id);
-    if (!paper) return sendHtml(reply.code(404), notFoundPage('Paper not in the catalog', `arXiv:${parsed.id} is not in this catalog yet.`));
-    return sendHtml(reply, paperPage(paper));
-  });
-
-  app.setNotFoundHandler((_request, reply) => sendHtml(reply.code(404), notFoundPage('Not found', 'There is no page at this address.')));
+  app.setNotFoundHandler((request, reply) => sendHtml(reply, errorPage(undefined, 'Not found', 'There is no page at this address.'), 404));
   app.setErrorHandler((error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) request.log.error({ err: error, url: request.url }, 'request failed');
-    const message = status < 500 && error instanceof Error ? error.message : 'The server could not answer this request.';
-    return sendHtml(reply.code(status >= 400 ? status : 500), notFoundPage('Something went wrong', message));
+    if (status >= 500) request.log.error({ err: error, url: request.url.replace(/token=[^&]*/, 'token=…') }, 'request failed');
+    const message =
+      status === 403 && (error as { code?: string }).code === 'FST_CSRF_INVALID_TOKEN'
+        ? 'This form has expired or did not come from this site. Go back, reload the page and try again.'
+        : status === 429
+          ? 'Too many attempts. Wait a while and try again.'
+          : status < 500 && error instanceof Error
+            ? error.message
+            : 'The server could not answer this request.';
+    if ((request.headers.accept ?? '').includes('application/json')) return reply.code(status).send({ error: message });
+    return sendHtml(reply, errorPage(undefined, status === 429 ? 'Slow down' : 'Something went wrong', message), status >= 400 ? status : 500);
   });
   return app;
-}
-
-async function renderDay(db: Db, day: string, pageNumber: number): Promise<Html> {
-  const [papers, total, around] = await Promise.all([
-    papersOnDay(db, day, PAGE_SIZE, (pageNumber - 1) * PAGE_SIZE),
-    countOnDay(db, day),
-    neighbouringDays(db, day),
-  ]);
-  return dayPage({ day, papers, total, previous: around.previous, next: around.next, page: pageNumber, pageSize: PAGE_SIZE });
-}
-
-function isValidDay(day: string): boolean {
-  if (!DAY.test(day)) return false;
-  const date = new Date(`${day}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(day);
-}
-
-function notFoundPage(title: string, message: string): Html {
-  return page({ title, body: html`<section><h1>${title}</h1><p>${message}</p><p><a href="/">Back to today's papers</a></p></section>` });
 }

@@ -1,9 +1,8 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
-import { createLogger } from '../../src/log.js';
 import { upsertPapers } from '../../src/store/papers.js';
-import { buildServer } from '../../src/web/server.js';
+import { testServer } from '../support/web.js';
 import { tempDb, type TempDb } from '../support/db.js';
 import { makePaper } from '../support/papers.js';
 
@@ -28,7 +27,7 @@ describe('web pages', () => {
       }),
       makePaper({ id: 'hep-th/9901001', day: '2024-01-04', title: 'An old-style paper', version: 3 }),
     ]);
-    app = buildServer({ db: t.db, log: createLogger('silent') });
+    app = await testServer(t.db, t.dir);
   });
   after(async () => {
     await app.close();
@@ -52,10 +51,10 @@ describe('web pages', () => {
   });
 
   it('says so on a day without papers, and refuses a date that does not exist', async () => {
-    assert.match((await app.inject('/day/2023-05-05')).body, /No papers were listed on this day/);
+    assert.match((await app.inject('/day/2023-05-05')).body, /No papers for this day/);
     assert.equal((await app.inject('/day/2025-13-45')).statusCode, 404);
-    assert.equal((await app.inject('/day?date=2025-02-30')).statusCode, 400);
-    const go = await app.inject('/day?date=2024-01-03');
+    assert.equal((await app.inject('/go?date=2025-02-30')).statusCode, 400);
+    const go = await app.inject('/go?date=2024-01-03');
     assert.equal(go.statusCode, 303);
     assert.equal(go.headers.location, '/day/2024-01-03');
   });
@@ -75,7 +74,7 @@ describe('web pages', () => {
   it('shows a paper page, old-style ids included, and redirects versioned ids', async () => {
     const res = await app.inject('/papers/hep-th/9901001');
     assert.equal(res.statusCode, 200);
-    assert.match(res.body, /<h1>An old-style paper<\/h1>/);
+    assert.match(res.body, /<h1 class="math">An old-style paper<\/h1>/);
     assert.match(res.body, /https:\/\/arxiv.org\/pdf\/hep-th\/9901001v3/);
     const versioned = await app.inject('/papers/2401.00001v2');
     assert.equal(versioned.statusCode, 301);

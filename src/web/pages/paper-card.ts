@@ -6,6 +6,14 @@ export function paperPath(id: string): string {
   return `/papers/${id}`;
 }
 
+export function authorPath(name: string): string {
+  return `/authors/${encodeURIComponent(name)}`;
+}
+
+export function categoryPath(category: string): string {
+  return `/categories/${category}`;
+}
+
 export function arxivAbsUrl(paper: Pick<Paper, 'id' | 'version'>): string {
   return `https://arxiv.org/abs/${paper.id}`;
 }

@@ -1,24 +1,56 @@
+import type { Collection } from '../../community/collections.js';
+import type { CommentNode } from '../../community/comments.js';
+import type { PublicUser } from '../../community/users.js';
 import type { Paper } from '../../papers/paper.js';
 import { categoryName } from '../../papers/taxonomy.js';
-import { html } from '../html.js';
+import { csrfField, type Viewer } from '../forms.js';
+import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
-import { dayPath } from './day.js';
-import { excerpt, paperLinks } from './paper-card.js';
+import { commentThread } from './comments.js';
+import { authorList, authorPath, categoryPath, excerpt, paperLinks, paperPath } from './paper-card.js';
+import { periodPath } from './period.js';
+import { voteButton } from './votes.js';
+
+export interface PaperView {
+  paper: Paper;
+  upvotes: number;
+  voted: boolean;
+  comments: CommentNode[];
+  similar: Paper[];
+  submission: { by: PublicUser; at: string } | null;
+  /** Public collections holding it. */
+  inCollections: Collection[];
+  /** The viewer's own collections, with whether each holds this paper. */
+  myCollections: { collection: Collection; has: boolean }[];
+  hidden: boolean;
+}
 
 function date(iso: string | null): string {
   return iso ? iso.slice(0, 10) : 'unknown';
 }
 
-export function paperPage(paper: Paper) {
+/** KaTeX typesets `$…$` in the abstract and comments in the browser; without JavaScript the TeX shows as written. */
+const MATH_HEAD = html`<link rel="stylesheet" href="/assets/katex/katex.min.css">
+<script src="/assets/katex/katex.min.js" defer></script>
+<script src="/assets/katex/contrib/auto-render.min.js" defer></script>
+<script src="/assets/app.js" defer></script>`;
+
+export function paperPage(view: PaperView, viewer: Viewer | undefined) {
+  const { paper } = view;
   const body = html`<article class="paper">
-<p class="breadcrumb"><a href="${dayPath(paper.day)}">Papers of ${paper.day}</a></p>
-<h1>${paper.title}</h1>
-<p class="authors">${paper.authors.map((name, i) => html`${i > 0 ? ', ' : ''}<span class="author">${name}</span>`)}</p>
+<p class="breadcrumb"><a href="${periodPath({ kind: 'day', key: paper.day })}">Papers of ${paper.day}</a></p>
+${view.hidden ? html`<p class="notice notice-error" role="status">A moderator has hidden this paper from lists.</p>` : ''}
+<div class="paper-head">
+${voteButton(paper.id, view.upvotes, view.voted, viewer)}
+<h1 class="math">${paper.title}</h1>
+</div>
+<p class="authors">${paper.authors.map((name, i) => html`${i > 0 ? ', ' : ''}<a class="author" href="${authorPath(name)}">${name}</a>`)}</p>
+${view.submission ? html`<p class="submitter">Submitted by <a href="/u/${view.submission.by.username}">${view.submission.by.displayName}</a> on ${view.submission.at.slice(0, 10)}</p>` : ''}
 ${paperLinks(paper)}
-<section aria-labelledby="abstract-h"><h2 id="abstract-h">Abstract</h2><p class="abstract">${paper.abstract}</p></section>
+<section aria-labelledby="abstract-h"><h2 id="abstract-h">Abstract</h2><p class="abstract math">${paper.abstract}</p></section>
 <dl class="facts">
 <dt>arXiv id</dt><dd>${paper.id}v${paper.version}</dd>
-<dt>Categories</dt><dd>${paper.categories.map((c, i) => html`${i > 0 ? ', ' : ''}${c} <span class="muted">(${categoryName(c) ?? 'unknown'})</span>`)}</dd>
+<dt>Categories</dt><dd>${paper.categories.map((c, i) => html`${i > 0 ? ', ' : ''}<a href="${categoryPath(c)}">${c}</a> <span class="muted">(${categoryName(c) ?? 'unknown'})</span>`)}</dd>
 <dt>Submitted</dt><dd>${date(paper.published)}</dd>
 <dt>Updated</dt><dd>${date(paper.updated)}</dd>
 ${paper.comment ? html`<dt>Comments</dt><dd>${paper.comment}</dd>` : ''}
@@ -28,7 +60,38 @@ ${paper.license ? html`<dt>Licence</dt><dd>${paper.license}</dd>` : ''}
 ${paper.versions.length > 0
     ? html`<dt>Versions</dt><dd><ol class="versions">${paper.versions.map((v) => html`<li>v${v.version}: ${v.date.slice(0, 10)}${v.size ? ` (${v.size})` : ''}</li>`)}</ol></dd>`
     : ''}
+${view.inCollections.length > 0
+    ? html`<dt>In collections</dt><dd>${view.inCollections.map((c, i) => html`${i > 0 ? ', ' : ''}<a href="/u/${c.owner.username}/c/${c.slug}">${c.name}</a>`)}</dd>`
+    : ''}
 </dl>
+${collectionControls(view, viewer)}
+${viewer?.user?.role === 'admin' ? moderationControls(view, viewer) : ''}
+${commentThread(paper.id, view.comments, viewer)}
+${view.similar.length > 0
+    ? html`<section aria-labelledby="similar-h" class="similar"><h2 id="similar-h">Similar papers</h2><ul>${view.similar.map(
+        (p) => html`<li><a href="${paperPath(p.id)}">${p.title}</a> <span class="muted">${authorList(p.authors, 3)} · ${p.day}</span></li>`,
+      )}</ul></section>`
+    : ''}
 </article>`;
-  return page({ title: paper.title, description: excerpt(paper.abstract, 200), body });
+  return page({ title: paper.title, description: excerpt(paper.abstract, 200), body, viewer, head: MATH_HEAD });
+}
+
+function collectionControls(view: PaperView, viewer: Viewer | undefined): Html | '' {
+  if (!viewer?.user?.emailVerified) return '';
+  const paperId = view.paper.id;
+  return html`<section class="collect" aria-labelledby="collect-h"><h2 id="collect-h">Your collections</h2>
+${view.myCollections.length > 0
+    ? html`<ul class="plain">${view.myCollections.map(
+        ({ collection, has }) => html`<li><form method="post" action="/collections/${collection.id}/${has ? 'remove' : 'add'}" class="inline">${csrfField(viewer)}<input type="hidden" name="paperId" value="${paperId}"><button type="submit" class="link">${has ? `Remove from “${collection.name}”` : `Add to “${collection.name}”`}</button></form></li>`,
+      )}</ul>`
+    : ''}
+<form method="post" action="/collections" class="inline-form">${csrfField(viewer)}<input type="hidden" name="paperId" value="${paperId}"><label for="new-collection">New collection</label><input id="new-collection" name="name" maxlength="100" required><label class="check"><input type="checkbox" name="isPublic" value="1" checked> Public</label><button type="submit">Create and add</button></form>
+</section>`;
+}
+
+function moderationControls(view: PaperView, viewer: Viewer): Html {
+  const action = view.hidden ? 'unhide' : 'hide';
+  return html`<section class="moderate" aria-labelledby="moderate-h"><h2 id="moderate-h">Moderation</h2>
+<form method="post" action="/admin/papers/${view.paper.id}/${action}" class="inline-form">${csrfField(viewer)}<label for="mod-reason">Reason</label><input id="mod-reason" name="reason" maxlength="500" required><button type="submit">${view.hidden ? 'Show this paper again' : 'Hide this paper'}</button></form>
+</section>`;
 }

@@ -1,0 +1,97 @@
+/**
+ * Days, ISO weeks and months as the daily pages and the API name them:
+ * `2026-07-01`, `2026-W27`, `2026-07`. A week runs Monday to Sunday and belongs to the year
+ * of its Thursday (ISO 8601), so 2026-W01 starts on Monday 2025-12-29.
+ */
+export type PeriodKind = 'day' | 'week' | 'month';
+
+export interface Period {
+  kind: PeriodKind;
+  /** `2026-07-01`, `2026-W27`, `2026-07` */
+  key: string;
+  /** First and last day, both included, YYYY-MM-DD. */
+  start: string;
+  end: string;
+}
+
+const DAY_MS = 86_400_000;
+
+export function dayPeriod(day: string): Period | null {
+  const date = parseDay(day);
+  return date ? { kind: 'day', key: day, start: day, end: day } : null;
+}
+
+export function weekPeriod(key: string): Period | null {
+  const match = /^(\d{4})-W(\d{2})$/.exec(key);
+  if (!match) return null;
+  const year = Number(match[1]);
+  const week = Number(match[2]);
+  if (week < 1 || week > isoWeeksInYear(year)) return null;
+  const start = new Date(mondayOfWeekOne(year).getTime() + (week - 1) * 7 * DAY_MS);
+  return { kind: 'week', key, start: isoDay(start), end: isoDay(new Date(start.getTime() + 6 * DAY_MS)) };
+}
+
+export function monthPeriod(key: string): Period | null {
+  const match = /^(\d{4})-(\d{2})$/.exec(key);
+  if (!match) return null;
+  const year = Number(match[1]);
+  const month = Number(match[2]);
+  if (month < 1 || month > 12) return null;
+  const start = new Date(Date.UTC(year, month - 1, 1));
+  const end = new Date(Date.UTC(year, month, 0));
+  return { kind: 'month', key, start: isoDay(start), end: isoDay(end) };
+}
+
+/** The period of a kind that holds a given day. */
+export function periodOf(kind: PeriodKind, day: string): Period {
+  if (kind === 'day') return dayPeriod(day)!;
+  if (kind === 'month') return monthPeriod(day.slice(0, 7))!;
+  return weekPeriod(isoWeekKey(parseDay(day)!))!;
+}
+
+export function parsePeriod(kind: PeriodKind, key: string): Period | null {
+  return kind === 'day' ? dayPeriod(key) : kind === 'week' ? weekPeriod(key) : monthPeriod(key);
+}
+
+export function previousPeriod(p: Period): Period {
+  return periodOf(p.kind, shiftDay(p.start, -1));
+}
+
+export function nextPeriod(p: Period): Period {
+  return periodOf(p.kind, shiftDay(p.end, 1));
+}
+
+/** The end of a period's last day, the moment from which its papers' ages are counted. */
+export function periodEnd(p: Period): Date {
+  return new Date(Date.parse(`${p.end}T00:00:00Z`) + DAY_MS);
+}
+
+export function isoWeekKey(date: Date): string {
+  const thursday = new Date(date.getTime() + (3 - ((date.getUTCDay() + 6) % 7)) * DAY_MS);
+  const year = thursday.getUTCFullYear();
+  const week = Math.floor((thursday.getTime() - mondayOfWeekOne(year).getTime()) / (7 * DAY_MS)) + 1;
+  return `${year}-W${String(week).padStart(2, '0')}`;
+}
+
+export function parseDay(day: string): Date | null {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return null;
+  const date = new Date(`${day}T00:00:00Z`);
+  return Number.isNaN(date.getTime()) || isoDay(date) !== day ? null : date;
+}
+
+export function shiftDay(day: string, days: number): string {
+  return isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS));
+}
+
+function isoDay(date: Date): string {
+  return date.toISOString().slice(0, 10);
+}
+
+function mondayOfWeekOne(year: number): Date {
+  const jan4 = new Date(Date.UTC(year, 0, 4));
+  return new Date(jan4.getTime() - ((jan4.getUTCDay() + 6) % 7) * DAY_MS);
+}
+
+function isoWeeksInYear(year: number): number {
+  return isoWeekKey(new Date(Date.UTC(year, 11, 28))).endsWith('53') ? 53 : 52;
+}

@@ -1,0 +1,257 @@
+/**
+ * The one entry point for searching: keyword, semantic and hybrid search with filters, and
+ * similar papers. It owns the in-memory vector index and keeps it in step with the stored vectors.
+ */
+import type { Paper } from '../papers/paper.js';
+import type { Db } from '../store/schema.js';
+import { docOfPaper, docsByVectorState, papersForDocs, readVectors, searchDb, vectorOfPaper, type SearchDb } from '../store/search-docs.js';
+import { DEFAULT_FIELD_WEIGHTS, docsMatching, docsPassing, ftsExpression, keywordSearch, newestPassing, type FieldWeights } from '../store/sqlite-search.js';
+import type { Embedder } from './embedder.js';
+import { HYBRID, reciprocalRankFusion } from './fusion.js';
+import { embedMissing } from './maintain.js';
+import { emptyFilters, hasFilters, matchesAuthors, mergeFilters, parseQuery, type Filters, type ParsedQuery } from './query.js';
+import { exactNeighbours, VectorIndex, type Neighbour } from './vector-index.js';
+
+export type SearchMode = 'keyword' | 'semantic' | 'hybrid';
+export const SEARCH_MODES: readonly SearchMode[] = ['keyword', 'semantic', 'hybrid'];
+
+export interface SearchRequest {
+  query: string;
+  mode?: SearchMode;
+  limit?: number;
+  /** Filters given apart from the query text (API parameters, CLI flags); merged with typed ones. */
+  filters?: Partial<Filters>;
+}
+
+export interface SearchHit {
+  doc: number;
+  paper: Paper;
+  score: number;
+  /** 1-based ranks on each side, null where that side did not find the paper (or did not run). */
+  keywordRank: number | null;
+  semanticRank: number | null;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Messages for the person searching: filters not understood, a side that could not run. */
+  notes: string[];
+  parsed: ParsedQuery;
+  filters: Filters;
+}
+
+export interface SearchOptions {
+  weights?: FieldWeights;
+  /** How many candidates each side hands to fusion. */
+  depth?: number;
+}
+
+export const MAX_LIMIT = 200;
+const DEFAULT_DEPTH = 100;
+/** A filter that leaves at most this many papers is searched exactly rather than through the graph. */
+const EXACT_SCAN_LIMIT = 50_000;
+const ANN_OVERSAMPLING = 10;
+
+export class SearchService {
+  private readonly db: SearchDb;
+  private index: VectorIndex | null = null;
+  private loading: Promise<void> | null = null;
+
+  constructor(
+    db: Db | SearchDb,
+    private embedder: Embedder | null,
+    private readonly options: SearchOptions = {},
+  ) {
+    this.db = searchDb(db);
+  }
+
+  /** The embedder in use, or null when no vectors have been made yet (`paperboy embed`). */
+  get model(): Embedder | null {
+    return this.embedder;
+  }
+
+  /** True once the vectors are loaded; until then hybrid search answers with keywords alone. */
+  get semanticReady(): boolean {
+    return this.embedder !== null && this.index !== null;
+  }
+
+  /** Loads the stored vectors into the index; call once, awaited or in the background. */
+  load(): Promise<void> {
+    this.loading ??= this.loadIndex();
+    return this.loading;
+  }
+
+  /** Swaps in another model (after retraining) and reloads its vectors. */
+  async useEmbedder(embedder: Embedder | null): Promise<void> {
+    this.embedder = embedder;
+    this.index = null;
+    this.loading = null;
+    await this.load();
+  }
+
+  /**
+   * Brings the index up to date: embeds papers that have no vector for the current model, then
+   * takes in vectors stored by another process (an import) and drops those of changed papers.
+   * Returns how many papers this call embedded.
+   */
+  async indexNewPapers(onProgress?: (done: number) => void): Promise<number> {
+    if (!this.embedder) return 0;
+    await this.load();
+    const embedded = await embedMissing(this.db, this.embedder, {
+      onProgress,
+      onBatch: async (items) => {
+        await this.index?.add(items);
+      },
+    });
+    await this.syncIndex();
+    return embedded;
+  }
+
+  private async syncIndex(): Promise<void> {
+    const index = this.index;
+    if (!index || !this.embedder) return;
+    const { current, missing } = await docsByVectorState(this.db, this.embedder.id);
+    for (const doc of missing) index.remove(doc);
+    const absent = current.filter((doc) => !index.has(doc));
+    for (let i = 0; i < absent.length; i += 5000) {
+      await index.add(await readVectors(this.db, this.embedder.id, { afterDoc: 0, limit: 5000, docs: absent.slice(i, i + 5000) }));
+    }
+  }
+
+  async search(request: SearchRequest): Promise<SearchResult> {
+    const parsed = parseQuery(request.query);
+    const filters = mergeFilters(parsed.filters, request.filters ?? {});
+    const notes = [...parsed.notes];
+    const limit = Math.max(1, Math.min(MAX_LIMIT, Math.floor(request.limit ?? 20)));
+    const mode = request.mode ?? 'hybrid';
+    const depth = Math.max(limit, this.options.depth ?? DEFAULT_DEPTH);
+    const result = (hits: SearchHit[]): SearchResult => ({ hits, notes, parsed, filters });
+
+    const hasText = parsed.terms.some((t) => t.kind !== 'exclude');
+    if (!hasText) {
+      if (parsed.terms.length > 0) notes.push('Add a word to look for: a query of exclusions alone matches nothing.');
+      else if (!hasFilters(filters)) notes.push('Type some words to search for.');
+      // Filters alone list the newest papers that pass them.
+      if (parsed.terms.length > 0 || !hasFilters(filters)) return result([]);
+      const docs = await newestPassing(this.db, filters, limit);
+      return result(await this.hydrate(docs.map((doc) => ({ doc, score: 0, keywordRank: null, semanticRank: null })), filters));
+    }
+
+    const keyword = mode === 'semantic' ? [] : await this.keyword(parsed, filters, depth);
+    let semantic: Neighbour[] = [];
+    if (mode !== 'keyword') {
+      if (!this.embedder) {
+        if (mode === 'semantic') notes.push('Semantic search needs vectors, and none have been made yet: run `paperboy embed`.');
+      } else if (!this.index) {
+        if (mode === 'semantic') notes.push('Semantic search is still loading its vectors; try again in a moment.');
+      } else {
+        const vector = await this.embedder.embedQuery(parsed.text);
+        if (vector) semantic = await this.nearest(vector, filters, depth);
+        else if (mode === 'semantic') notes.push('None of these words occur in the catalog, so there is nothing to compare with.');
+      }
+    }
+    // Excluded words hold for every mode: the semantic side knows nothing of them.
+    if (semantic.length > 0 && parsed.terms.some((t) => t.kind === 'exclude')) semantic = await this.withoutExcluded(semantic, parsed);
+
+    if (mode === 'keyword' || semantic.length === 0) {
+      return result(await this.hydrate(keyword.slice(0, limit).map((h, i) => ({ doc: h.doc, score: -h.score, keywordRank: i + 1, semanticRank: null })), filters));
+    }
+    if (mode === 'semantic' || keyword.length === 0) {
+      return result(await this.hydrate(semantic.slice(0, limit).map((h, i) => ({ doc: h.doc, score: h.similarity, keywordRank: null, semanticRank: i + 1 })), filters));
+    }
+    const fused = reciprocalRankFusion([keyword, semantic], [HYBRID.keywordWeight, HYBRID.semanticWeight], HYBRID.k).slice(0, limit);
+    return result(await this.hydrate(fused.map((f) => ({ doc: f.doc, score: f.score, keywordRank: f.ranks[0] ?? null, semanticRank: f.ranks[1] ?? null })), filters));
+  }
+
+  /**
+   * Papers most like a given one: nearest by vector, or (before any vectors exist) the best
+   * keyword matches for its title. Never the paper itself.
+   */
+  async similar(paperId: string, limit = 10): Promise<SearchHit[]> {
+    const doc = await docOfPaper(this.db, paperId);
+    if (doc === null) return [];
+    if (this.embedder && this.index) {
+      const own = await vectorOfPaper(this.db, this.embedder.id, paperId);
+      if (own) {
+        const found = this.index.search(own.vector, limit + 1).filter((n) => n.doc !== doc);
+        return this.hydrate(found.slice(0, limit).map((n, i) => ({ doc: n.doc, score: n.similarity, keywordRank: null, semanticRank: i + 1 })));
+      }
+    }
+    const paper = (await papersForDocs(this.db, [doc])).get(doc);
+    if (!paper) return [];
+    const expression = ftsExpression(parseQuery(paper.title).terms);
+    if (!expression) return [];
+    const hits = (await keywordSearch(this.db, expression, emptyFilters(), limit + 1, this.options.weights)).filter((h) => h.doc !== doc);
+    return this.hydrate(hits.slice(0, limit).map((h, i) => ({ doc: h.doc, score: -h.score, keywordRank: i + 1, semanticRank: null })));
+  }
+
+  /**
+   * Papers with every word first, then papers with any of them, each ranked by BM25. Ranking is
+   * FTS5's cost (it scores every matching paper), and "any of the words" matches a large part of
+   * a big catalog; papers with every word are fewer and almost always the best matches, so when
+   * there are enough of them the costly query is skipped.
+   */
+  private async keyword(parsed: ParsedQuery, filters: Filters, depth: number): Promise<{ doc: number; score: number }[]> {
+    const weights = this.options.weights ?? DEFAULT_FIELD_WEIGHTS;
+    const all = ftsExpression(parsed.terms, filters.authors, 'all');
+    const first = all ? await keywordSearch(this.db, all, filters, depth, weights) : [];
+    if (first.length >= depth) return first;
+    const any = ftsExpression(parsed.terms, filters.authors, 'any');
+    if (!any) return first;
+    const seen = new Set(first.map((h) => h.doc));
+    return [...first, ...(await keywordSearch(this.db, any, filters, depth, weights)).filter((h) => !seen.has(h.doc))].slice(0, depth);
+  }
+
+  private async nearest(vector: Float32Array, filters: Filters, depth: number): Promise<Neighbour[]> {
+    const index = this.index!;
+    if (!hasFilters(filters)) return index.search(vector, depth);
+    const wide = index.search(vector, depth * ANN_OVERSAMPLING);
+    const passing = await docsPassing(this.db, filters, wide.map((n) => n.doc));
+    const kept = wide.filter((n) => passing.has(n.doc));
+    if (kept.length >= depth || wide.length < depth * ANN_OVERSAMPLING) return kept.slice(0, depth);
+    // A narrow filter: most near papers fail it, so compare with every paper that passes.
+    const all = [...(await docsPassing(this.db, filters))];
+    if (all.length > EXACT_SCAN_LIMIT) return kept;
+    const candidates: { doc: number; vector: Float32Array }[] = [];
+    for (let i = 0; i < all.length; i += 5000) {
+      candidates.push(...(await readVectors(this.db, this.embedder!.id, { afterDoc: 0, limit: 5000, docs: all.slice(i, i + 5000) })));
+    }
+    return exactNeighbours(vector, candidates, depth);
+  }
+
+  private async withoutExcluded(found: Neighbour[], parsed: ParsedQuery): Promise<Neighbour[]> {
+    const excluded = parsed.terms.filter((t) => t.kind === 'exclude').map((t) => ({ kind: 'word' as const, text: t.text }));
+    const expression = ftsExpression(excluded);
+    if (!expression) return found;
+    const out = await docsMatching(this.db, expression, found.map((n) => n.doc));
+    return found.filter((n) => !out.has(n.doc));
+  }
+
+  /**
+   * Papers for the hits, in order. The index matches an author filter as a phrase anywhere in the
+   * authors column (which can span two names); the exact check on each author's name is here.
+   */
+  private async hydrate(hits: Omit<SearchHit, 'paper'>[], filters?: Filters): Promise<SearchHit[]> {
+    const papers = await papersForDocs(this.db, hits.map((h) => h.doc));
+    return hits.flatMap((h) => {
+      const paper = papers.get(h.doc);
+      if (!paper || (filters && !matchesAuthors(paper.authors, filters.authors))) return [];
+      return [{ ...h, paper }];
+    });
+  }
+
+  private async loadIndex(): Promise<void> {
+    const embedder = this.embedder;
+    if (!embedder) return;
+    const index = new VectorIndex(embedder.id, embedder.dimensions);
+    let afterDoc = 0;
+    for (;;) {
+      const page = await readVectors(this.db, embedder.id, { afterDoc, limit: 5000 });
+      if (page.length === 0) break;
+      await index.add(page);
+      afterDoc = page[page.length - 1]!.doc;
+    }
+    // Only publish the index if the model was not swapped meanwhile.
+    if (this.embedder === embedder) this.index = index;
+  }
+}

@@ -1,0 +1,40 @@
+import type { SearchHit, SearchMode } from '../../search/service.js';
+import { html } from '../html.js';
+import { page } from '../layout.js';
+import { paperCard } from './paper-card.js';
+
+export interface SearchView {
+  query: string;
+  mode: SearchMode;
+  hits: SearchHit[];
+  notes: string[];
+}
+
+const MODE_LABELS: Record<SearchMode, string> = { hybrid: 'Best (hybrid)', keyword: 'Keywords', semantic: 'Meaning (semantic)' };
+
+export function searchForm(query: string, mode: SearchMode) {
+  return html`<form class="search-form" action="/search" method="get" role="search">
+<label for="q" class="visually-hidden">Search papers</label>
+<input type="search" id="q" name="q" value="${query}" maxlength="1000" placeholder='transformers cat:cs.CL author:"Yann LeCun" after:2025-01-01'>
+<label for="mode" class="visually-hidden">Search mode</label>
+<select id="mode" name="mode">${(Object.keys(MODE_LABELS) as SearchMode[]).map(
+    (m) => html`<option value="${m}"${m === mode ? html` selected` : ''}>${MODE_LABELS[m]}</option>`,
+  )}</select>
+<button type="submit">Search</button>
+</form>`;
+}
+
+export function searchPage(view: SearchView) {
+  const heading = view.query.trim() === '' ? 'Search papers' : `Results for “${view.query}”`;
+  const body = html`<section class="search">
+<h1>${heading}</h1>
+${searchForm(view.query, view.mode)}
+${view.notes.length > 0 ? html`<ul class="notes">${view.notes.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
+${view.query.trim() === ''
+    ? html`<p class="muted">Words match anywhere in title, authors and abstract; <code>"a phrase"</code> must appear; <code>learn*</code> matches any ending; <code>-word</code> excludes. Filters: <code>cat:cs.CL</code> (or <code>cat:cs</code>), <code>author:"Yann LeCun"</code>, <code>after:2025-01-01</code>, <code>before:2025-06-30</code>.</p>`
+    : view.hits.length === 0
+      ? html`<p>No papers found.</p>`
+      : html`<p class="muted">${view.hits.length} ${view.hits.length === 1 ? 'paper' : 'papers'}</p>${view.hits.map((h) => paperCard(h.paper))}`}
+</section>`;
+  return page({ title: view.query.trim() === '' ? 'Search' : `Search: ${view.query.slice(0, 80)}`, body });
+}

@@ -1,0 +1,101 @@
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { requestPasswordReset, resetPassword, signIn, signUp, verifyEmail } from '../../community/accounts.js';
+import { CommunityError } from '../../community/errors.js';
+import { createSession, endSession, SESSION_LIFETIME_MS } from '../../community/sessions.js';
+import { passwordResetMail, verificationMail } from '../../mail/templates.js';
+import { secureCookies, safeNext, viewerOf, type WebDeps } from '../deps.js';
+import { formString } from '../forms.js';
+import type { Html } from '../html.js';
+import { forgotPasswordPage, messagePage, resetPasswordPage, signInPage, signUpPage } from '../pages/account.js';
+import { clearSessionCookie, LIMITS, sessionToken, setSessionCookie } from '../security.js';
+
+function send(reply: FastifyReply, body: Html, status = 200) {
+  return reply.code(status).type('text/html; charset=utf-8').send(body.value);
+}
+
+export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void {
+  const { db, mailer, config, log } = deps;
+  const secure = secureCookies(config);
+  const baseUrl = config.baseUrl.replace(/\/$/, '');
+
+  const startSession = async (reply: FastifyReply, userId: number) => {
+    const session = await createSession(db, userId);
+    setSessionCookie(reply, session.token, secure, SESSION_LIFETIME_MS / 1000);
+  };
+
+  app.get('/signup', async (request, reply) => send(reply, signUpPage(viewerOf(request, reply))));
+  app.post('/signup', { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.signUp } }, async (request, reply) => {
+    const values = { displayName: formString(request.body, 'displayName', 200), email: formString(request.body, 'email', 400) };
+    try {
+      const { user, verificationToken } = await signUp(db, { ...values, password: formString(request.body, 'password', 1000) });
+      await mailer.send(verificationMail({ to: user.email, displayName: user.displayName, token: verificationToken, baseUrl }));
+      await startSession(reply, user.id);
+      return send(reply, messagePage({ user, csrf: reply.generateCsrf() }, 'Check your inbox', `We have sent a link to ${user.email}. Follow it to confirm your address; then you can vote, comment and submit papers.`));
+    } catch (error) {
+      if (!(error instanceof CommunityError)) throw error;
+      const errors = error.field ? { [error.field]: error.message } : {};
+      return send(reply, signUpPage(viewerOf(request, reply), { values, errors, message: error.message }), error.code === 'rate_limited' ? 429 : 400);
+    }
+  });
+
+  app.get<{ Querystring: { next?: string } }>('/signin', async (request, reply) =>
+    send(reply, signInPage(viewerOf(request, reply), {}, safeNext(request.query.next ?? '/'))),
+  );
+  app.post('/signin', { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.signIn } }, async (request, reply) => {
+    const email = formString(request.body, 'email', 400);
+    const next = safeNext(formString(request.body, 'next', 500) || '/');
+    try {
+      const user = await signIn(db, email, formString(request.body, 'password', 1000));
+      await startSession(reply, user.id);
+      return reply.redirect(next, 303);
+    } catch (error) {
+      if (!(error instanceof CommunityError)) throw error;
+      return send(reply, signInPage(viewerOf(request, reply), { values: { email }, message: error.message }, next), error.code === 'suspended' ? 403 : 401);
+    }
+  });
+
+  app.post('/signout', { preHandler: app.csrfProtection }, async (request, reply) => {
+    const token = sessionToken(request);
+    if (token) await endSession(db, token);
+    clearSessionCookie(reply);
+    return reply.redirect('/', 303);
+  });
+
+  app.get<{ Querystring: { token?: string } }>('/verify-email', async (request, reply) => {
+    try {
+      const user = await verifyEmail(db, request.query.token ?? '');
+      return send(reply, messagePage({ user, csrf: reply.generateCsrf() }, 'Address confirmed', `Thank you, ${user.displayName}: ${user.email} is confirmed.`, { href: '/', text: "Go to today's papers" }));
+    } catch (error) {
+      if (!(error instanceof CommunityError)) throw error;
+      return send(reply, messagePage(viewerOf(request, reply), 'This link does not work', error.message), 400);
+    }
+  });
+
+  app.get('/forgot-password', async (request, reply) => send(reply, forgotPasswordPage(viewerOf(request, reply))));
+  app.post('/forgot-password', { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.passwordReset } }, async (request, reply) => {
+    const email = formString(request.body, 'email', 400);
+    const issued = await requestPasswordReset(db, email);
+    if (issued) {
+      await mailer.send(passwordResetMail({ to: issued.user.email, displayName: issued.user.displayName, token: issued.token, baseUrl }));
+      log.info({ user: issued.user.id }, 'password reset link sent');
+    }
+    // The same answer either way, so the form does not tell who has an account.
+    return send(reply, forgotPasswordPage(viewerOf(request, reply), { sent: true }));
+  });
+
+  app.get<{ Querystring: { token?: string } }>('/reset-password', async (request, reply) =>
+    send(reply, resetPasswordPage(viewerOf(request, reply), request.query.token ?? '')),
+  );
+  app.post('/reset-password', { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.passwordReset } }, async (request, reply) => {
+    const token = formString(request.body, 'token', 200);
+    try {
+      const user = await resetPassword(db, token, formString(request.body, 'password', 1000));
+      await startSession(reply, user.id);
+      return send(reply, messagePage({ user, csrf: reply.generateCsrf() }, 'Password changed', 'Your new password is saved, and every other session of yours was signed out.', { href: '/', text: "Go to today's papers" }));
+    } catch (error) {
+      if (!(error instanceof CommunityError)) throw error;
+      const errors = error.field ? { [error.field]: error.message } : {};
+      return send(reply, resetPasswordPage(viewerOf(request, reply), token, { errors, message: error.message }), 400);
+    }
+  });
+}

@@ -1,0 +1,169 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { collectionsWithPaper, listCollections } from '../../community/collections.js';
+import { listComments } from '../../community/comments.js';
+import { hiddenPaperIds } from '../../community/moderation.js';
+import { statsOf } from '../../community/paper-stats.js';
+import { submissionOf } from '../../community/submissions.js';
+import { getUser } from '../../community/users.js';
+import { votesOf } from '../../community/votes.js';
+import { nextPeriod, parsePeriod, periodOf, previousPeriod, type Period, type PeriodKind } from '../../catalog/periods.js';
+import { parseArxivId } from '../../papers/arxiv-id.js';
+import { isKnownCategory } from '../../papers/taxonomy.js';
+import { papersOfPeriod } from '../../ranking/period-papers.js';
+import { getPaper, latestDay, neighbouringDays, papersInCategory } from '../../store/papers.js';
+import type { SearchRoutes } from '../search-routes.js';
+import type { WebDeps } from '../deps.js';
+import type { Viewer } from '../forms.js';
+import { html, type Html } from '../html.js';
+import { page } from '../layout.js';
+import type { PageCache } from '../page-cache.js';
+import { authorPage, categoryPage } from '../pages/lists.js';
+import { emptyCatalogPage } from '../pages/day.js';
+import { paperPage } from '../pages/paper.js';
+import { periodPage, periodPath } from '../pages/period.js';
+import { trendingAboutPage } from '../pages/about.js';
+
+const PAGE_SIZE = 30;
+
+export function sendHtml(reply: FastifyReply, body: Html, status = 200) {
+  return reply.code(status).type('text/html; charset=utf-8').send(body.value);
+}
+
+export function errorPage(viewer: Viewer | undefined, title: string, message: string): Html {
+  return page({ title, viewer, body: html`<section><h1>${title}</h1><p>${message}</p><p><a href="/">Back to today's papers</a></p></section>` });
+}
+
+/** Visitors share cacheable pages (no form tokens); members get theirs rendered with their votes and forms. */
+export function viewerFor(request: FastifyRequest, reply: FastifyReply): Viewer | undefined {
+  return request.user ? { user: request.user, csrf: reply.generateCsrf() } : undefined;
+}
+
+export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { search: SearchRoutes; cache: PageCache }): void {
+  const { db, cache } = deps;
+
+  // arXiv lists nothing at weekends: a day's neighbours are the nearest days with papers.
+  const neighbours = async (period: Period) => {
+    if (period.kind !== 'day') return { previous: previousPeriod(period), next: nextPeriod(period) };
+    const days = await neighbouringDays(db, period.start);
+    return {
+      previous: days.previous ? periodOf('day', days.previous) : previousPeriod(period),
+      next: days.next ? periodOf('day', days.next) : nextPeriod(period),
+    };
+  };
+
+  const renderPeriod = async (request: FastifyRequest, reply: FastifyReply, period: Period, pageNumber: number) => {
+    const viewer = viewerFor(request, reply);
+    const cacheKey = viewer ? null : `${period.kind}/${period.key}/${pageNumber}`;
+    const cached = cacheKey ? cache.get(cacheKey) : null;
+    if (cached) return reply.type('text/html; charset=utf-8').send(cached);
+    const listing = await papersOfPeriod(db, period, { limit: PAGE_SIZE, offset: (pageNumber - 1) * PAGE_SIZE, now: new Date() });
+    const voted = viewer?.user ? await votesOf(db, viewer.user.id, listing.items.map((i) => i.paper.id)) : new Set<string>();
+    const around = await neighbours(period);
+    const body = periodPage({ period, items: listing.items, total: listing.total, page: pageNumber, pageSize: PAGE_SIZE, voted, latestDay: await latestDay(db), ...around }, viewer).value;
+    if (cacheKey) cache.set(cacheKey, body);
+    return reply.type('text/html; charset=utf-8').send(body);
+  };
+
+  app.get<{ Querystring: { page?: string } }>('/', async (request, reply) => {
+    const day = await latestDay(db);
+    if (!day) return sendHtml(reply, emptyCatalogPage());
+    return renderPeriod(request, reply, periodOf('day', day), pageOf(request.query.page));
+  });
+
+  for (const kind of ['day', 'week', 'month'] as const) {
+    app.get<{ Params: { key: string }; Querystring: { page?: string } }>(`/${kind}/:key`, async (request, reply) => {
+      const period = parsePeriod(kind, request.params.key);
+      if (!period) return sendHtml(reply, errorPage(viewerFor(request, reply), `No such ${kind}`, `"${request.params.key}" is not a ${kind} (${EXAMPLES[kind]}).`), 404);
+      return renderPeriod(request, reply, period, pageOf(request.query.page));
+    });
+  }
+
+  // The date picker submits ?period=week&date=YYYY-MM-DD; each period has one linkable URL.
+  app.get<{ Querystring: { period?: string; date?: string } }>('/go', async (request, reply) => {
+    const kind: PeriodKind = request.query.period === 'week' || request.query.period === 'month' ? request.query.period : 'day';
+    const day = parsePeriod('day', request.query.date ?? '');
+    if (!day) return sendHtml(reply, errorPage(viewerFor(request, reply), 'That is not a date', `Expected a date such as 2026-07-01, got "${request.query.date ?? ''}".`), 400);
+    return reply.redirect(periodPath(periodOf(kind, day.start)), 303);
+  });
+
+  // Old-style ids contain a slash (hep-th/9901001), so the id is the rest of the path.
+  app.get<{ Params: { '*': string } }>('/papers/*', async (request, reply) => {
+    const raw = request.params['*'];
+    const viewer = viewerFor(request, reply);
+    const parsed = parseArxivId(raw);
+    if (!parsed) return sendHtml(reply, errorPage(viewer, 'Not an arXiv id', `"${raw}" is not an arXiv id.`), 404);
+    if (parsed.version !== null || parsed.id !== raw) return reply.redirect(`/papers/${parsed.id}`, 301);
+    const paper = await getPaper(db, parsed.id);
+    if (!paper) return sendHtml(reply, errorPage(viewer, 'Paper not in the catalog', `arXiv:${parsed.id} is not in this catalog yet. Members can submit it.`), 404);
+    const userId = viewer?.user?.id ?? null;
+    const [stats, comments, similar, submission, hidden, voted] = await Promise.all([
+      statsOf(db, [paper.id]),
+      listComments(db, paper.id, userId),
+      deps.search.similar(paper.id),
+      submissionOf(db, paper.id),
+      hiddenPaperIds(db, [paper.id]),
+      userId === null ? Promise.resolve(new Set<string>()) : votesOf(db, userId, [paper.id]),
+    ]);
+    const submitter = submission ? await getUser(db, submission.submittedBy) : null;
+    const mine = userId === null ? [] : await listCollections(db, userId, userId);
+    const holding = userId === null ? new Set<number>() : await collectionsWithPaper(db, userId, paper.id);
+    const publicCollections = await db
+      .selectFrom('collection_papers')
+      .innerJoin('collections', 'collections.id', 'collection_papers.collection_id')
+      .innerJoin('users', 'users.id', 'collections.owner_id')
+      .select(['collections.id', 'collections.name', 'collections.slug', 'users.username', 'users.display_name', 'users.id as owner_id'])
+      .where('collection_papers.paper_id', '=', paper.id)
+      .where('collections.is_public', '=', 1)
+      .limit(20)
+      .execute();
+    return sendHtml(
+      reply,
+      paperPage(
+        {
+          paper,
+          upvotes: stats.get(paper.id)?.upvotes ?? 0,
+          voted: voted.has(paper.id),
+          comments,
+          similar,
+          submission: submission && submitter ? { by: { id: submitter.id, username: submitter.username, displayName: submitter.displayName }, at: submission.submittedAt } : null,
+          inCollections: publicCollections.map((c) => ({
+            id: c.id,
+            name: c.name,
+            slug: c.slug,
+            owner: { id: c.owner_id, username: c.username, displayName: c.display_name },
+            description: '',
+            isPublic: true,
+            createdAt: '',
+            paperCount: 0,
+          })),
+          myCollections: mine.map((collection) => ({ collection, has: holding.has(collection.id) })),
+          hidden: hidden.has(paper.id),
+        },
+        viewer,
+      ),
+    );
+  });
+
+  app.get<{ Params: { name: string } }>('/authors/:name', async (request, reply) => {
+    const name = request.params.name.slice(0, 200);
+    const { hits, notes } = await (await deps.search.service).search({ query: '', filters: { authors: [name] }, limit: 100 });
+    return sendHtml(reply, authorPage(name, hits.map((h) => h.paper), viewerFor(request, reply), notes));
+  });
+
+  app.get<{ Params: { category: string }; Querystring: { page?: string } }>('/categories/:category', async (request, reply) => {
+    const { category } = request.params;
+    if (!isKnownCategory(category)) return sendHtml(reply, errorPage(viewerFor(request, reply), 'No such category', `"${category}" is not an arXiv category.`), 404);
+    const pageNumber = pageOf(request.query.page);
+    const { papers, total } = await papersInCategory(db, category, PAGE_SIZE, (pageNumber - 1) * PAGE_SIZE);
+    return sendHtml(reply, categoryPage(category, papers, total, viewerFor(request, reply)));
+  });
+
+  app.get('/about/trending', async (request, reply) => sendHtml(reply, trendingAboutPage(viewerFor(request, reply))));
+}
+
+const EXAMPLES: Record<PeriodKind, string> = { day: 'such as 2026-07-01', week: 'an ISO week such as 2026-W27', month: 'such as 2026-07' };
+
+function pageOf(raw: string | undefined): number {
+  const n = Number.parseInt(raw ?? '1', 10);
+  return Number.isFinite(n) && n > 0 && n < 10_000 ? n : 1;
+}

@@ -1,0 +1,166 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { addToCollection, createCollection, getCollectionBySlug, listCollections, removeFromCollection, updateCollection } from '../../community/collections.js';
+import { addComment, deleteComment, editComment, getComment } from '../../community/comments.js';
+import { CommunityError } from '../../community/errors.js';
+import { report } from '../../community/reports.js';
+import { submitPaper } from '../../community/submissions.js';
+import { userByUsername } from '../../community/users.js';
+import { toggleVote } from '../../community/votes.js';
+import { parseArxivId } from '../../papers/arxiv-id.js';
+import type { Paper } from '../../papers/paper.js';
+import { fromRow } from '../../store/papers.js';
+import type { WebDeps } from '../deps.js';
+import { formString } from '../forms.js';
+import { html } from '../html.js';
+import { page } from '../layout.js';
+import type { PageCache } from '../page-cache.js';
+import { collectionPage, profilePage } from '../pages/lists.js';
+import { submitPage } from '../pages/submit.js';
+import { LIMITS } from '../security.js';
+import { errorPage, sendHtml, viewerFor } from './catalog.js';
+
+const STATUS: Record<CommunityError['code'], number> = {
+  invalid: 400,
+  email_taken: 409,
+  username_taken: 409,
+  bad_credentials: 401,
+  bad_token: 400,
+  unverified: 403,
+  suspended: 403,
+  forbidden: 403,
+  not_found: 404,
+  duplicate: 409,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+/** Scripts ask for JSON; forms get a redirect back to where they came from. */
+function wantsJson(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').includes('application/json');
+}
+
+export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { cache: PageCache }): void {
+  const { db, cache } = deps;
+  const write = { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.write } };
+
+  /** Runs a member's write: signed-in check, the community rules, and one way of saying no. */
+  const memberWrite = async (request: FastifyRequest, reply: FastifyReply, action: (userId: number) => Promise<{ json?: unknown; redirect: string }>) => {
+    if (!request.user) {
+      if (wantsJson(request)) return reply.code(401).send({ error: 'Sign in first.' });
+      return reply.redirect(`/signin?next=${encodeURIComponent(request.headers.referer ? new URL(request.headers.referer).pathname : '/')}`, 303);
+    }
+    try {
+      const done = await action(request.user.id);
+      cache.invalidate();
+      return wantsJson(request) ? reply.send(done.json ?? { ok: true }) : reply.redirect(done.redirect, 303);
+    } catch (error) {
+      if (!(error instanceof CommunityError)) throw error;
+      const status = STATUS[error.code];
+      if (wantsJson(request)) return reply.code(status).send({ error: error.message, field: error.field });
+      return sendHtml(reply, errorPage(viewerFor(request, reply), 'That did not work', error.message), status);
+    }
+  };
+
+  // Votes and comments on papers; old-style ids contain a slash, so the action is the path's end.
+  app.post<{ Params: { '*': string } }>('/papers/*', write, async (request, reply) => {
+    const match = /^(.+)\/(vote|comments)$/.exec(request.params['*']);
+    const id = match ? parseArxivId(match[1]!)?.id : undefined;
+    if (!match || !id) return sendHtml(reply, errorPage(viewerFor(request, reply), 'Not found', 'There is nothing to post to here.'), 404);
+    if (match[2] === 'vote') {
+      return memberWrite(request, reply, async (userId) => {
+        const result = await toggleVote(db, userId, id);
+        return { json: result, redirect: `/papers/${id}` };
+      });
+    }
+    return memberWrite(request, reply, async (userId) => {
+      const parent = Number.parseInt(formString(request.body, 'parentId', 20), 10);
+      const comment = await addComment(db, userId, { paperId: id, body: formString(request.body, 'body'), parentId: Number.isFinite(parent) ? parent : null });
+      return { json: { id: comment.id }, redirect: `/papers/${id}#comment-${comment.id}` };
+    });
+  });
+
+  app.post<{ Params: { id: string; action: string } }>('/comments/:id/:action', write, async (request, reply) => {
+    const commentId = Number.parseInt(request.params.id, 10);
+    const comment = Number.isFinite(commentId) ? await getComment(db, commentId) : null;
+    if (!comment) return sendHtml(reply, errorPage(viewerFor(request, reply), 'No such comment', 'That comment does not exist.'), 404);
+    const back = `/papers/${comment.paperId}#comment-${comment.id}`;
+    return memberWrite(request, reply, async (userId) => {
+      if (request.params.action === 'edit') await editComment(db, userId, comment.id, formString(request.body, 'body'));
+      else if (request.params.action === 'delete') await deleteComment(db, userId, comment.id);
+      else if (request.params.action === 'report') await report(db, userId, { target: { type: 'comment', id: String(comment.id) }, reason: formString(request.body, 'reason', 2000) });
+      else throw new CommunityError('not_found', 'Unknown action.');
+      return { redirect: back };
+    });
+  });
+
+  app.get('/submit', async (request, reply) => {
+    const viewer = viewerFor(request, reply);
+    if (!viewer) return reply.redirect('/signin?next=/submit', 303);
+    return sendHtml(reply, submitPage(viewer));
+  });
+  app.post('/submit', write, async (request, reply) => {
+    const raw = formString(request.body, 'paper', 300);
+    if (!request.user) return reply.redirect('/signin?next=/submit', 303);
+    try {
+      const submission = await submitPaper(db, request.user.id, raw, deps.fetchPaper);
+      cache.invalidate();
+      return reply.redirect(`/papers/${submission.paperId}`, 303);
+    } catch (error) {
+      if (!(error instanceof CommunityError)) throw error;
+      const existing = error.code === 'duplicate' ? error.details.paperId : undefined;
+      return sendHtml(reply, submitPage({ user: request.user, csrf: reply.generateCsrf() }, { value: raw, message: error.message, existing }), STATUS[error.code]);
+    }
+  });
+
+  app.post('/collections', write, async (request, reply) =>
+    memberWrite(request, reply, async (userId) => {
+      const collection = await createCollection(db, userId, { name: formString(request.body, 'name', 200), isPublic: formString(request.body, 'isPublic') === '1' });
+      const paperId = formString(request.body, 'paperId', 100);
+      if (paperId) await addToCollection(db, userId, collection.id, paperId);
+      return { json: { id: collection.id }, redirect: paperId ? `/papers/${paperId}` : `/u/${collection.owner.username}/c/${collection.slug}` };
+    }),
+  );
+
+  app.post<{ Params: { id: string; action: string } }>('/collections/:id/:action', write, async (request, reply) =>
+    memberWrite(request, reply, async (userId) => {
+      const id = Number.parseInt(request.params.id, 10);
+      const paperId = formString(request.body, 'paperId', 100);
+      if (request.params.action === 'add') await addToCollection(db, userId, id, paperId);
+      else if (request.params.action === 'remove') await removeFromCollection(db, userId, id, paperId);
+      else if (request.params.action === 'update') {
+        const updated = await updateCollection(db, userId, id, { name: formString(request.body, 'name', 200), isPublic: formString(request.body, 'isPublic') === '1' });
+        return { redirect: `/u/${updated.owner.username}/c/${updated.slug}` };
+      } else throw new CommunityError('not_found', 'Unknown action.');
+      // Back to the page the form was on (its path only, so never another site).
+      return { redirect: paperId && request.headers.referer?.includes('/papers/') ? `/papers/${paperId}` : new URL(request.headers.referer ?? '/', 'http://x').pathname };
+    }),
+  );
+
+  app.get<{ Params: { username: string } }>('/u/:username', async (request, reply) => {
+    const viewer = viewerFor(request, reply);
+    const user = await userByUsername(db, request.params.username);
+    if (!user) return sendHtml(reply, errorPage(viewer, 'No such member', `Nobody here is called @${request.params.username}.`), 404);
+    const collections = await listCollections(db, user.id, viewer?.user?.id ?? null);
+    const rows = await db
+      .selectFrom('submissions')
+      .innerJoin('papers', 'papers.id', 'submissions.paper_id')
+      .selectAll('papers')
+      .where('submissions.submitted_by', '=', user.id)
+      .orderBy('submissions.submitted_at', 'desc')
+      .limit(50)
+      .execute();
+    const submissions: Paper[] = rows.map(fromRow);
+    return sendHtml(reply, profilePage(user, { submissions, collections, isSelf: viewer?.user?.id === user.id }, viewer));
+  });
+
+  app.get<{ Params: { username: string; slug: string } }>('/u/:username/c/:slug', async (request, reply) => {
+    const viewer = viewerFor(request, reply);
+    try {
+      const { collection, items } = await getCollectionBySlug(db, viewer?.user?.id ?? null, request.params.username, request.params.slug);
+      return sendHtml(reply, collectionPage(collection, items, viewer));
+    } catch (error) {
+      if (!(error instanceof CommunityError)) throw error;
+      return sendHtml(reply, page({ title: 'No such collection', viewer, body: html`<section><h1>No such collection</h1><p>${error.message}</p></section>` }), 404);
+    }
+  });
+}

@@ -1,0 +1,151 @@
+/**
+ * The search page, `GET /api/papers/search` (shaped like the public daily-papers API's search),
+ * and the search service behind them, kept current in the background while the server runs.
+ */
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { z } from 'zod';
+import type { Logger } from '../log.js';
+import type { Paper } from '../papers/paper.js';
+import { startMaintenance } from '../search/background.js';
+import { openSearch } from '../search/open.js';
+import { parseCategory, parseDay } from '../search/query.js';
+import { SEARCH_MODES, type SearchMode, type SearchService } from '../search/service.js';
+import type { Db } from '../store/schema.js';
+import { searchPage } from './pages/search.js';
+
+export interface SearchRouteDeps {
+  db: Db;
+  log: Logger;
+  /** A ready service (tests); by default one is opened with the configured embedder. */
+  search?: SearchService;
+  /** How often new papers are embedded and the model checked for retraining; 0 turns it off. */
+  maintenanceIntervalMs?: number;
+}
+
+export interface SearchRoutes {
+  /** The service itself, once it is open (author pages list papers through its filters). */
+  service: Promise<SearchService>;
+  /** Papers like the given one, for its page; empty while search is not ready. */
+  similar(paperId: string, limit?: number): Promise<Paper[]>;
+}
+
+const PAGE_RESULTS = 30;
+const API_MAX_QUERY = 250;
+
+const day = (end: 'start' | 'end') =>
+  z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || parseDay(v, end) !== null, 'must be a date such as 2025-01-01')
+    .transform((v) => (v === undefined ? null : parseDay(v, end)));
+
+const apiParameters = z.object({
+  q: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(API_MAX_QUERY, `must be at most ${API_MAX_QUERY} characters`),
+  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(120, 'must be at most 120').default(20),
+  mode: z.enum(SEARCH_MODES as [SearchMode, ...SearchMode[]], { error: `must be one of ${SEARCH_MODES.join(', ')}` }).default('hybrid'),
+  cat: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || parseCategory(v) !== null, 'must be an arXiv category such as cs.CL, or an archive such as cs'),
+  author: z.string().max(200, 'must be at most 200 characters').optional(),
+  after: day('start'),
+  before: day('end'),
+});
+
+export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps): SearchRoutes {
+  const ready: Promise<SearchService> = deps.search ? Promise.resolve(deps.search) : openSearch(deps.db, deps.log);
+  // Vectors load in the background: until then hybrid search answers with keywords alone.
+  void ready.then((service) => service.load()).catch((err: unknown) => deps.log.error({ err }, 'loading the vector index failed'));
+
+  let stop: (() => void) | null = null;
+  app.addHook('onReady', async () => {
+    const interval = deps.maintenanceIntervalMs ?? 60_000;
+    if (interval > 0) stop = startMaintenance(await ready, deps.db, deps.log, interval);
+  });
+  app.addHook('onClose', async () => stop?.());
+
+  app.get<{ Querystring: Record<string, unknown> }>('/search', async (request, reply) => {
+    const query = firstString(request.query.q)?.slice(0, 5000) ?? '';
+    const modeText = firstString(request.query.mode);
+    const mode: SearchMode = SEARCH_MODES.includes(modeText as SearchMode) ? (modeText as SearchMode) : 'hybrid';
+    if (query.trim() === '') return sendPage(reply, searchPage({ query, mode, hits: [], notes: [] }));
+    try {
+      const { hits, notes } = await (await ready).search({ query, mode, limit: PAGE_RESULTS });
+      return sendPage(reply, searchPage({ query, mode, hits, notes }));
+    } catch (err) {
+      request.log.error({ err, query }, 'search failed');
+      return sendPage(reply.code(500), searchPage({ query, mode, hits: [], notes: ['The search could not be run; please try again.'] }));
+    }
+  });
+
+  app.get<{ Querystring: Record<string, unknown> }>('/api/papers/search', async (request, reply) => {
+    for (const [name, value] of Object.entries(request.query)) {
+      if (Array.isArray(value)) return badRequest(reply, name, 'must be given once');
+    }
+    const parsed = apiParameters.safeParse(request.query);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      return badRequest(reply, String(issue.path[0] ?? 'q'), issue.message);
+    }
+    const p = parsed.data;
+    const { hits } = await (await ready).search({
+      query: p.q,
+      mode: p.mode,
+      limit: p.limit,
+      filters: {
+        categories: p.cat ? [parseCategory(p.cat)!] : [],
+        authors: p.author ? [p.author] : [],
+        after: p.after,
+        before: p.before,
+      },
+    });
+    return reply.send(hits.map((h) => presentHit(h.paper)));
+  });
+
+  return {
+    service: ready,
+    async similar(paperId, limit = 8) {
+      try {
+        return (await (await ready).similar(paperId, limit)).map((h) => h.paper);
+      } catch (err) {
+        deps.log.error({ err, paperId }, 'similar papers failed');
+        return [];
+      }
+    },
+  };
+}
+
+/** The public daily-papers API's search result shape (no community data yet: upvotes are 0). */
+function presentHit(paper: Paper) {
+  const publishedAt = paper.published ?? `${paper.day}T00:00:00.000Z`;
+  const summary = paper.abstract;
+  return {
+    paper: {
+      id: paper.id,
+      title: paper.title,
+      summary,
+      authors: paper.authors.map((name) => ({ name })),
+      publishedAt,
+      upvotes: 0,
+      categories: paper.categories,
+    },
+    title: paper.title,
+    summary,
+    publishedAt,
+    numComments: 0,
+  };
+}
+
+function badRequest(reply: FastifyReply, parameter: string, message: string) {
+  return reply.code(400).send({ error: 'Bad Request', parameter, message: `${parameter}: ${message}` });
+}
+
+function sendPage(reply: FastifyReply, body: { value: string }) {
+  return reply.type('text/html; charset=utf-8').send(body.value);
+}
+
+function firstString(value: unknown): string | undefined {
+  if (typeof value === 'string') return value;
+  if (Array.isArray(value) && typeof value[0] === 'string') return value[0];
+  return undefined;
+}

@@ -1,0 +1,165 @@
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import type { FastifyInstance } from 'fastify';
+import { simpleParser } from 'mailparser';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { Ingest } from '../../src/catalog/ingest.js';
+import { promote } from '../../src/community/moderation.js';
+import { readSourceFile } from '../../src/sources/files.js';
+import { launchChromium } from '../support/browser.js';
+import { tempDb, type TempDb } from '../support/db.js';
+import { FixtureServer, arxivApiHandler } from '../support/fixture-server.js';
+import { repoRoot } from '../support/paths.js';
+import { testServer } from '../support/web.js';
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/** The newest mail written to the outbox, parsed back, and the first link in it to `pathname`. */
+async function linkFromOutbox(dir: string, pathname: string): Promise<string> {
+  const outbox = path.join(dir, 'outbox');
+  const newest = fs.readdirSync(outbox).sort().at(-1)!;
+  const mail = await simpleParser(fs.readFileSync(path.join(outbox, newest)));
+  const link = new RegExp(`https?://[^\\s"<>]*${pathname}\\?token=[\\w-]+`).exec(mail.text ?? '')?.[0];
+  assert.ok(link, `a ${pathname} link in ${newest}`);
+  return link;
+}
+
+describe('the site in a real browser', () => {
+  let t: TempDb;
+  let app: FastifyInstance;
+  let arxiv: FixtureServer;
+  let browser: Browser;
+  let context: BrowserContext;
+  let pageOf: Page;
+  let base: string;
+  let firstPaper: { id: string; title: string };
+
+  before(async () => {
+    t = await tempDb();
+    await new Ingest(t.db).run(readSourceFile(path.join(repoRoot, 'demo/arxiv-demo.jsonl.gz')));
+    arxiv = await FixtureServer.start(arxivApiHandler({ total: 1 }));
+    app = await testServer(t.db, t.dir, {
+      env: { PAPERBOY_ARXIV_API_URL: arxiv.url('/api/query'), PAPERBOY_ARXIV_INTERVAL_MS: '0' },
+    });
+    const address = await app.listen({ port: 0, host: '127.0.0.1' });
+    base = address.replace('127.0.0.1', 'localhost');
+    browser = await launchChromium();
+    context = await browser.newContext({ baseURL: base });
+    pageOf = await context.newPage();
+    firstPaper = await t.db.selectFrom('papers').select(['id', 'title']).where('day', '=', '2026-07-01').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+  });
+  after(async () => {
+    await browser?.close();
+    await app?.close();
+    await arxiv?.close();
+    await t?.cleanup();
+  });
+
+  it('signs up, and verifies the address by the emailed link', async () => {
+    const page = pageOf;
+    await page.goto('/signup');
+    await page.getByLabel('Name').fill('Ada Lovelace');
+    await page.getByLabel('Email').fill('ada@example.org');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByRole('button', { name: 'Sign up' }).click();
+    await page.getByRole('heading', { name: 'Check your inbox' }).waitFor();
+    const link = await linkFromOutbox(t.dir, '/verify-email');
+    await page.goto(new URL(link).pathname + new URL(link).search);
+    await page.getByRole('heading', { name: 'Address confirmed' }).waitFor();
+    assert.ok(await page.getByRole('link', { name: 'Ada Lovelace' }).isVisible());
+  });
+
+  it('upvotes a paper in place and the count stays after a reload', async () => {
+    const page = pageOf;
+    await page.goto('/');
+    const card = page.locator('article.paper-card', { has: page.getByRole('link', { name: firstPaper.title }) });
+    const button = card.locator('button.vote');
+    assert.equal((await button.locator('.count').textContent())?.trim(), '0');
+    await button.click();
+    await page.waitForFunction((el) => el?.getAttribute('aria-pressed') === 'true', await button.elementHandle());
+    assert.equal((await button.locator('.count').textContent())?.trim(), '1');
+    await page.reload();
+    assert.equal((await page.locator('article.paper-card', { has: page.getByRole('link', { name: firstPaper.title }) }).locator('button.vote .count').textContent())?.trim(), '1');
+  });
+
+  it('comments on a paper and replies to the comment', async () => {
+    const page = pageOf;
+    await page.goto(`/papers/${firstPaper.id}`);
+    await page.getByLabel('Add a comment').fill('Does the method need *labelled* data? The loss is $\\mathcal{L}_{ssa}$.');
+    await page.getByRole('button', { name: 'Comment', exact: true }).click();
+    await page.locator('.comment-body em', { hasText: 'labelled' }).waitFor();
+    await page.locator('details summary', { hasText: 'Reply' }).first().click();
+    await page.getByLabel('Your reply').fill('Answering my own question: no.');
+    await page.getByRole('button', { name: 'Reply', exact: true }).click();
+    await page.locator('.thread .thread .comment-body', { hasText: 'Answering my own question' }).waitFor();
+  });
+
+  it('builds a collection from a paper page', async () => {
+    const page = pageOf;
+    await page.goto(`/papers/${firstPaper.id}`);
+    await page.getByLabel('New collection').fill('Reading group, week 1');
+    await page.getByRole('button', { name: 'Create and add' }).click();
+    await page.getByRole('button', { name: 'Remove from “Reading group, week 1”' }).waitFor();
+    await page.goto('/u/ada-lovelace');
+    await page.getByRole('link', { name: 'Reading group, week 1' }).click();
+    await page.getByRole('link', { name: firstPaper.title }).waitFor();
+  });
+
+  it('submits a paper by its arXiv id, fetched from (a stand-in for) arXiv', async () => {
+    const page = pageOf;
+    await page.goto('/submit');
+    await page.getByLabel('arXiv id or URL').fill('https://arxiv.org/abs/1601.00001v1');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByRole('heading', { name: /Inelastic effects in molecular transport junctions/ }).waitFor();
+    assert.ok(await page.getByText('Submitted by').isVisible());
+    await page.goto('/submit');
+    await page.getByLabel('arXiv id or URL').fill('1601.00001');
+    await page.getByRole('button', { name: 'Submit' }).click();
+    await page.getByRole('link', { name: "See the paper's page" }).waitFor();
+  });
+
+  it('searches from the search box', async () => {
+    const page = pageOf;
+    await page.goto('/');
+    await page.getByLabel('Search papers').fill(firstPaper.title);
+    await page.getByLabel('Search papers').press('Enter');
+    await page.waitForURL(/\/search\?/);
+    await page.locator('main').getByRole('link', { name: firstPaper.title }).first().waitFor();
+  });
+
+  it('lets an admin hide a comment, and logs it publicly', async () => {
+    await promote(t.db, 'ada@example.org');
+    const page = pageOf;
+    await page.goto(`/papers/${firstPaper.id}`);
+    await page.getByRole('button', { name: 'Hide', exact: true }).first().click();
+    await page.getByText('This comment was hidden by a moderator').waitFor();
+    await page.goto('/moderation-log');
+    await page.getByRole('cell', { name: 'hide comment' }).waitFor();
+  });
+
+  it('has no serious or critical accessibility violations on the main pages', async () => {
+    // axe is injected as a script, which the site's Content-Security-Policy rightly refuses.
+    const visitor = await (await browser.newContext({ baseURL: base, bypassCSP: true })).newPage();
+    const memberContext = await browser.newContext({ baseURL: base, bypassCSP: true });
+    await memberContext.addCookies(await context.cookies());
+    const member = await memberContext.newPage();
+    const problems: string[] = [];
+    for (const [who, page] of [['visitor', visitor], ['member', member]] as const) {
+      for (const url of ['/', '/week/2026-W27', `/papers/${firstPaper.id}`, '/search?q=segmentation', '/signin', '/signup', '/submit', '/u/ada-lovelace', '/categories/cs.CV']) {
+        await page.goto(url);
+        await page.addScriptTag({ path: AXE });
+        const violations = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run(): Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }).axe;
+          return (await axe.run()).violations.map((v) => ({ id: v.id, impact: v.impact, count: v.nodes.length }));
+        });
+        for (const v of violations) if (v.impact === 'serious' || v.impact === 'critical') problems.push(`${who} ${url}: ${v.id} (${v.impact}, ${v.count})`);
+      }
+    }
+    await visitor.context().close();
+    await memberContext.close();
+    assert.deepEqual(problems, []);
+  });
+});

@@ -1,0 +1,137 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { reciprocalRankFusion } from '../../src/search/fusion.js';
+import { MAX_QUERY_CHARS, mergeFilters, parseDay, parseQuery } from '../../src/search/query.js';
+import { symmetricEigen, truncatedSvd, type Csr } from '../../src/search/svd.js';
+import { ftsExpression } from '../../src/store/sqlite-search.js';
+
+describe('parsing what people type', () => {
+  it('reads words, phrases, prefixes, exclusions and filters', () => {
+    const q = parseQuery('graph "neural network" transform* -survey cat:cs.lg author:"Yann LeCun" after:2025-01 before:2025');
+    assert.deepEqual(q.terms, [
+      { kind: 'word', text: 'graph' },
+      { kind: 'phrase', text: 'neural network' },
+      { kind: 'prefix', text: 'transform' },
+      { kind: 'exclude', text: 'survey' },
+    ]);
+    assert.deepEqual(q.filters, { categories: ['cs.LG'], authors: ['Yann LeCun'], after: '2025-01-01', before: '2025-12-31' });
+    assert.equal(q.text, 'graph neural network transform');
+    assert.deepEqual(q.notes, []);
+  });
+
+  it('takes a whole archive as a category and says what it could not use', () => {
+    const q = parseQuery('cat:cs cat:nonsense after:2025-13-01 before: words');
+    assert.deepEqual(q.filters.categories, ['cs.*']);
+    assert.equal(q.filters.after, null);
+    assert.equal(q.notes.length, 3);
+    assert.match(q.notes.join('\n'), /"nonsense" is not an arXiv category/);
+    assert.match(q.notes.join('\n'), /"2025-13-01" is not a date/);
+  });
+
+  it('treats a quoted filter and an unknown key as plain text', () => {
+    assert.deepEqual(parseQuery('"cat:cs.CL"').terms, [{ kind: 'phrase', text: 'cat:cs.CL' }]);
+    assert.deepEqual(parseQuery('BERT: pretraining').terms, [
+      { kind: 'word', text: 'BERT:' },
+      { kind: 'word', text: 'pretraining' },
+    ]);
+  });
+
+  it('checks dates for real', () => {
+    assert.equal(parseDay('2024-02-29', 'start'), '2024-02-29');
+    assert.equal(parseDay('2025-02-29', 'start'), null);
+    assert.equal(parseDay('2025-02', 'end'), '2025-02-28');
+    assert.equal(parseDay('tomorrow', 'end'), null);
+  });
+
+  it('merges parameter filters into typed ones, keeping the narrower dates', () => {
+    const typed = parseQuery('x after:2025-01-01 cat:cs.CL').filters;
+    const merged = mergeFilters(typed, { after: '2025-03-01', before: '2025-06-30', categories: ['cs.CL'] });
+    assert.deepEqual(merged, { categories: ['cs.CL'], authors: [], after: '2025-03-01', before: '2025-06-30' });
+  });
+
+  it('cuts very long queries and keeps at most 64 words, saying so', () => {
+    const q = parseQuery('word '.repeat(1000));
+    assert.equal(q.terms.length, 64);
+    assert.match(q.notes.join(' '), new RegExp(`first ${MAX_QUERY_CHARS} characters`));
+    assert.match(q.notes.join(' '), /first 64 words/);
+  });
+});
+
+describe('the FTS5 expression', () => {
+  const expr = (s: string) => ftsExpression(parseQuery(s).terms, parseQuery(s).filters.authors);
+
+  it('quotes every word, so operators and brackets are only text', () => {
+    assert.equal(expr('AND OR ( NEAR( x'), '("NEAR(" OR "x")');
+    assert.equal(expr('AND OR'), '("AND" OR "OR")');
+    assert.equal(expr('say "he said ""hi"""'), '"he said hi" AND ("he said hi" OR "say")');
+    assert.equal(expr('learn* the'), '("learn" *)');
+  });
+
+  it('is null when nothing is left to look for', () => {
+    for (const s of ['"', '*', '(', '-x', '""', '   ', '-"a b"', '¿?']) assert.equal(expr(s), null, s);
+  });
+
+  it('keeps stop words when there is nothing else', () => {
+    assert.equal(expr('the who'), '("the" OR "who")');
+  });
+
+  it('requires authors in their column and excludes what is excluded', () => {
+    assert.equal(expr('robots -survey author:"Ada Lovelace"'), '(("robots") AND {authors} : "Ada Lovelace") NOT ("survey")');
+  });
+});
+
+describe('reciprocal rank fusion', () => {
+  it('adds 1/(60 + rank) from each list and keeps what only one list found', () => {
+    const fused = reciprocalRankFusion([[{ doc: 1 }, { doc: 2 }], [{ doc: 2 }, { doc: 3 }]]);
+    assert.deepEqual(
+      fused.map((f) => f.doc),
+      [2, 1, 3],
+    );
+    assert.equal(fused[0]!.score, 1 / 62 + 1 / 61);
+    assert.deepEqual(fused[2]!.ranks, [null, 2]);
+  });
+});
+
+describe('truncated SVD', () => {
+  it('finds the top singular values of a sparse matrix', () => {
+    // A 30 × 20 matrix with a few nonzeros per row.
+    const rows: [number, number][][] = Array.from({ length: 30 }, (_, r) => [
+      [r % 20, 1 + (r % 3)],
+      [(r * 7) % 20, 0.5],
+      [(r * 3 + 1) % 20, r / 30],
+    ]);
+    const dense = new Float64Array(30 * 20);
+    for (const [r, row] of rows.entries()) for (const [c, v] of row) dense[r * 20 + c]! += v;
+    const rowPtr = new Int32Array(31);
+    const colIdx: number[] = [];
+    const values: number[] = [];
+    for (let r = 0; r < 30; r++) {
+      for (let c = 0; c < 20; c++) {
+        if (dense[r * 20 + c] !== 0) {
+          colIdx.push(c);
+          values.push(dense[r * 20 + c]!);
+        }
+      }
+      rowPtr[r + 1] = colIdx.length;
+    }
+    const a: Csr = { rows: 30, cols: 20, rowPtr, colIdx: Int32Array.from(colIdx), values: Float32Array.from(values) };
+    // Exact: eigenvalues of AᵀA are the squared singular values.
+    const ata = new Float64Array(400);
+    for (let i = 0; i < 20; i++) for (let j = 0; j < 20; j++) for (let r = 0; r < 30; r++) ata[i * 20 + j]! += dense[r * 20 + i]! * dense[r * 20 + j]!;
+    const exact = symmetricEigen(ata, 20).values.map(Math.sqrt);
+    const svd = truncatedSvd(a, { k: 5, powerIterations: 2 });
+    for (let j = 0; j < 5; j++) assert.ok(Math.abs(svd.values[j]! - exact[j]!) < 1e-3 * exact[0]!, `σ${j}: ${svd.values[j]} vs ${exact[j]}`);
+  });
+});
+
+describe('author names', () => {
+  it('match whole words in order within one name, ignoring case and accents', async () => {
+    const { matchesAuthors } = await import('../../src/search/query.js');
+    assert.ok(matchesAuthors(['Yann LeCun', 'Yoshua Bengio'], ['yann lecun']));
+    assert.ok(matchesAuthors(['Yann LeCun'], ['LeCun']));
+    assert.ok(matchesAuthors(['José Núñez'], ['jose nunez']));
+    assert.ok(!matchesAuthors(['Yann LeCun', 'Yoshua Bengio'], ['LeCun Yoshua']));
+    assert.ok(!matchesAuthors(['Yu-Yang Liu'], ['Yang Liu']));
+    assert.ok(!matchesAuthors(['Yann LeCun'], ['Cun']));
+  });
+});
