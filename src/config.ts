@@ -26,6 +26,8 @@ const schema = z.object({
     .string()
     .refine((from) => !/[\r\n]/.test(from) && /@/.test(from), 'must be an address, optionally with a name: Paperboy <papers@example.org>')
     .default('Paperboy <paperboy@localhost>'),
+  // Signs cookies. Unset: made once and kept in <data dir>/secret.key.
+  PAPERBOY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
 });
 
 export interface Config {
@@ -43,6 +45,8 @@ export interface Config {
   /** `smtp://user:pass@host:587`, or null to write mails to `<dataDir>/outbox/`. */
   smtpUrl: string | null;
   mailFrom: string;
+  /** Key that signs cookies; null to use (and make, the first time) `<dataDir>/secret.key`. */
+  secret: string | null;
 }
 
 export class ConfigError extends Error {
@@ -71,8 +75,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     const lines = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0]);
       const value = merged[variable] ?? '';
-      // The SMTP URL may carry a password: never print it.
-      const shown = variable === 'PAPERBOY_SMTP_URL' ? value.replace(/\/\/[^@/]*@/, '//***@') : value;
+      // The SMTP URL may carry a password and the secret is one: never print them.
+      const shown =
+        variable === 'PAPERBOY_SECRET' ? '***' : variable === 'PAPERBOY_SMTP_URL' ? value.replace(/\/\/[^@/]*@/, '//***@') : value;
       return `  ${variable}=${JSON.stringify(shown)}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
@@ -92,6 +97,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     baseUrl: v.PAPERBOY_BASE_URL,
     smtpUrl: v.PAPERBOY_SMTP_URL ?? null,
     mailFrom: v.PAPERBOY_MAIL_FROM,
+    secret: v.PAPERBOY_SECRET ?? null,
   };
 }
 

@@ -7,9 +7,8 @@ import path from 'node:path';
  * otherwise made once and kept in the data folder, so a single machine needs no set-up and
  * sessions survive restarts.
  */
-export function serverSecret(dataDir: string, fromEnv: string | undefined = process.env.PAPERBOY_SECRET): string {
-  if (fromEnv && fromEnv.length >= 32) return fromEnv;
-  if (fromEnv) throw new Error('PAPERBOY_SECRET must be at least 32 characters long');
+export function serverSecret(dataDir: string, configured: string | null): string {
+  if (configured) return configured;
   const file = path.join(dataDir, 'secret.key');
   try {
     return fs.readFileSync(file, 'utf8').trim();

@@ -33,7 +33,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return payload;
   });
 
-  await registerSecurity(app, { db, secret: serverSecret(config.dataDir), secureCookies: secureCookies(config) });
+  await registerSecurity(app, { db, secret: serverSecret(config.dataDir, config.secret), secureCookies: secureCookies(config) });
 
   await app.register(fastifyStatic, { root: path.join(root, 'src/web/assets'), prefix: '/assets/', maxAge: 3600 * 1000, index: false });
   // KaTeX (stylesheet, script, fonts) as the package ships it, for the math in abstracts and comments.
