@@ -93,6 +93,9 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     const parsed = parseArxivId(raw);
     if (!parsed) return sendHtml(reply, errorPage(viewer, 'Not an arXiv id', `"${raw}" is not an arXiv id.`), 404);
     if (parsed.version !== null || parsed.id !== raw) return reply.redirect(`/papers/${parsed.id}`, 301);
+    const cacheKey = viewer ? null : `paper/${parsed.id}`;
+    const cached = cacheKey ? cache.get(cacheKey) : null;
+    if (cached) return reply.type('text/html; charset=utf-8').send(cached);
     const paper = await getPaper(db, parsed.id);
     if (!paper) return sendHtml(reply, errorPage(viewer, 'Paper not in the catalog', `arXiv:${parsed.id} is not in this catalog yet. Members can submit it.`), 404);
     const userId = viewer?.user?.id ?? null;
@@ -116,9 +119,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
       .where('collections.is_public', '=', 1)
       .limit(20)
       .execute();
-    return sendHtml(
-      reply,
-      paperPage(
+    const rendered = paperPage(
         {
           paper,
           upvotes: stats.get(paper.id)?.upvotes ?? 0,
@@ -140,8 +141,9 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
           hidden: hidden.has(paper.id),
         },
         viewer,
-      ),
-    );
+      );
+    if (cacheKey) cache.set(cacheKey, rendered.value);
+    return sendHtml(reply, rendered);
   });
 
   app.get<{ Params: { name: string } }>('/authors/:name', async (request, reply) => {
