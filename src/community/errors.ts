@@ -25,7 +25,7 @@ export class CommunityError extends Error {
   constructor(
     readonly code: CommunityErrorCode,
     message: string,
-    readonly details: { field?: string; paperId?: string; cause?: unknown } = {},
+    readonly details: { field?: string; paperId?: string; cause?: unknown; /** For `rate_limited`: when trying again will work. */ retryAfterSeconds?: number } = {},
   ) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });
   }

@@ -40,12 +40,15 @@ export async function submitPaper(db: Db, userId: number, rawIdOrUrl: string, fe
   const since = new Date(now.getTime() - 24 * 3600_000).toISOString();
   const recent = await db
     .selectFrom('submissions')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('submitted_at').as('oldest')])
     .where('submitted_by', '=', userId)
     .where('submitted_at', '>', since)
     .executeTakeFirstOrThrow();
   if (Number(recent.n) >= MAX_SUBMISSIONS_PER_DAY) {
-    throw new CommunityError('rate_limited', `You can submit ${MAX_SUBMISSIONS_PER_DAY} papers a day; please come back tomorrow.`);
+    // The oldest submission in the window leaves it first, and frees a place.
+    const freeAt = Date.parse(String(recent.oldest)) + 24 * 3600_000;
+    const retryAfterSeconds = Number.isFinite(freeAt) ? Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)) : 24 * 3600;
+    throw new CommunityError('rate_limited', `You can submit ${MAX_SUBMISSIONS_PER_DAY} papers a day; please come back tomorrow.`, { retryAfterSeconds });
   }
 
   const inCatalog = await db.selectFrom('papers').select('id').where('id', '=', paperId).executeTakeFirst();

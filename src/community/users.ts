@@ -13,6 +13,8 @@ export interface User {
   /** Unverified members may sign in and read, but not vote, comment, submit, report or collect. */
   emailVerified: boolean;
   suspended: boolean;
+  /** Shows the papers they upvoted on their profile. */
+  upvotesPublic: boolean;
   createdAt: string;
 }
 
@@ -32,6 +34,7 @@ export function toUser(row: Selectable<UsersTable>): User {
     role: row.role,
     emailVerified: row.email_verified_at !== null,
     suspended: row.suspended_at !== null,
+    upvotesPublic: row.upvotes_public === 1,
     createdAt: row.created_at,
   };
 }

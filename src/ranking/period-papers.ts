@@ -112,3 +112,43 @@ async function readCandidates(db: Db, period: Period, submitter: number | undefi
   }
   return candidates;
 }
+
+/**
+ * Papers found some other way (a search, a category, a collection) with what a listing shows
+ * beside them: counters, submitter, and when each appeared on the site (the later of its day page
+ * and its submission). Papers a moderator has hidden are left out, as from every list, unless
+ * `includeHidden` (one paper asked for by its id, as its page still shows it).
+ */
+export async function describePapers(db: Db, papers: Paper[], now = new Date(), opts: { includeHidden?: boolean } = {}): Promise<ListedPaper[]> {
+  if (papers.length === 0) return [];
+  const ids = [...new Set(papers.map((p) => p.id))];
+  const [hidden, facts] = await Promise.all([
+    db.selectFrom('hidden_papers').select('paper_id').where('paper_id', 'in', ids).execute(),
+    db
+      .selectFrom('papers')
+      .leftJoin('paper_stats', 'paper_stats.paper_id', 'papers.id')
+      .leftJoin('submissions', 'submissions.paper_id', 'papers.id')
+      .leftJoin('users', 'users.id', 'submissions.submitted_by')
+      .select(['papers.id', 'paper_stats.upvotes', 'paper_stats.comments', 'submissions.submitted_at', 'users.id as user_id', 'users.username', 'users.display_name'])
+      .where('papers.id', 'in', ids)
+      .execute(),
+  ]);
+  const hiddenIds = new Set(opts.includeHidden ? [] : hidden.map((h) => h.paper_id));
+  const byId = new Map(facts.map((f) => [f.id, f]));
+  return papers
+    .filter((paper) => !hiddenIds.has(paper.id))
+    .map((paper) => {
+      const f = byId.get(paper.id);
+      const dayStart = `${paper.day}T00:00:00.000Z`;
+      const appearedAt = f?.submitted_at && f.submitted_at > dayStart ? f.submitted_at : dayStart;
+      const input = { upvotes: Number(f?.upvotes ?? 0), comments: Number(f?.comments ?? 0), ageHours: ageInHours(appearedAt, now) };
+      return {
+        paper,
+        upvotes: input.upvotes,
+        comments: input.comments,
+        appearedAt,
+        submittedBy: f?.user_id != null && f.username != null && f.display_name != null ? { id: f.user_id, username: f.username, displayName: f.display_name } : null,
+        score: trendingScore(input),
+      };
+    });
+}

@@ -2,12 +2,16 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import * as catalog from './migrations/2026-11-25-catalog.js';
 import * as search from './migrations/2026-11-26-search.js';
 import * as community from './migrations/2026-11-27-community.js';
+import * as apiTokens from './migrations/2026-11-28-api-tokens.js';
+import * as profile from './migrations/2026-11-28-profile.js';
 
 /** Listed by hand so they run the same from tsx and from the built dist/ folder. */
 const migrations: Record<string, Migration> = {
   '2026-11-25-catalog': catalog,
   '2026-11-26-search': search,
   '2026-11-27-community': community,
+  '2026-11-28-api-tokens': apiTokens,
+  '2026-11-28-profile': profile,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

@@ -53,6 +53,8 @@ export interface UsersTable {
   email_verified_at: string | null;
   suspended_at: string | null;
   created_at: string;
+  /** 1 when the member shows their upvotes on their profile. */
+  upvotes_public: Generated<number>;
 }
 
 export type AuthTokenPurpose = 'verify_email' | 'reset_password';
@@ -161,6 +163,19 @@ export interface ModerationLogTable {
   at: string;
 }
 
+// ---- API tokens (migration 2026-11-28-api-tokens).
+
+/** Personal API tokens; only their SHA-256 is stored. Revoked ones are kept, marked. */
+export interface ApiTokensTable {
+  id: Generated<number>;
+  user_id: number;
+  name: string;
+  token_hash: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
 export interface Database {
   papers: PapersTable;
   paper_versions: PaperVersionsTable;
@@ -178,6 +193,7 @@ export interface Database {
   collection_papers: CollectionPapersTable;
   hidden_papers: HiddenPapersTable;
   moderation_log: ModerationLogTable;
+  api_tokens: ApiTokensTable;
 }
 
 export type Db = Kysely<Database>;

@@ -24,9 +24,9 @@ export interface KeywordHit {
   score: number;
 }
 
-/** An FTS5 string literal: the text in double quotes, inner quotes doubled. */
+/** An FTS5 string literal: the text in double quotes, inner quotes doubled, NULs (which end it early: "unterminated string") dropped. */
 function quote(text: string): string {
-  return `"${text.replace(/"/g, '""')}"`;
+  return `"${text.replace(/\0/g, '').replace(/"/g, '""')}"`;
 }
 
 /**

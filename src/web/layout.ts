@@ -40,7 +40,7 @@ ${head ?? ''}
 <main id="main">
 ${body}
 </main>
-<footer class="site"><p>Metadata from <a href="https://arxiv.org">arXiv</a>. Thank you to arXiv for use of its open access interoperability.</p></footer>
+<footer class="site"><p>Metadata from <a href="https://arxiv.org">arXiv</a>. Thank you to arXiv for use of its open access interoperability.</p><p><a href="/api">API and feeds</a></p></footer>
 </body>
 </html>`;
 }

@@ -6,12 +6,17 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { Logger } from '../log.js';
 import type { Paper } from '../papers/paper.js';
+import { describePapers } from '../ranking/period-papers.js';
 import { startMaintenance } from '../search/background.js';
 import { openSearch } from '../search/open.js';
 import { parseCategory, parseDay } from '../search/query.js';
 import { SEARCH_MODES, type SearchMode, type SearchService } from '../search/service.js';
 import type { Db } from '../store/schema.js';
+import { parseQuery, sendJsonCached } from './api/http.js';
+import { integerParam } from './api/params.js';
+import { presentDailyPaper } from './api/present.js';
 import { searchPage } from './pages/search.js';
+import { LIMITS } from './security.js';
 
 export interface SearchRouteDeps {
   db: Db;
@@ -41,7 +46,7 @@ const day = (end: 'start' | 'end') =>
 
 const apiParameters = z.object({
   q: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(API_MAX_QUERY, `must be at most ${API_MAX_QUERY} characters`),
-  limit: z.coerce.number({ error: 'must be a number' }).int('must be a whole number').min(1, 'must be at least 1').max(120, 'must be at most 120').default(20),
+  limit: integerParam(1, 120, 20),
   mode: z.enum(SEARCH_MODES as [SearchMode, ...SearchMode[]], { error: `must be one of ${SEARCH_MODES.join(', ')}` }).default('hybrid'),
   cat: z
     .string()
@@ -78,16 +83,9 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps
     }
   });
 
-  app.get<{ Querystring: Record<string, unknown> }>('/api/papers/search', async (request, reply) => {
-    for (const [name, value] of Object.entries(request.query)) {
-      if (Array.isArray(value)) return badRequest(reply, name, 'must be given once');
-    }
-    const parsed = apiParameters.safeParse(request.query);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      return badRequest(reply, String(issue.path[0] ?? 'q'), issue.message);
-    }
-    const p = parsed.data;
+  app.get<{ Querystring: Record<string, unknown> }>('/api/papers/search', { config: { rateLimit: LIMITS.api } }, async (request, reply) => {
+    const p = parseQuery(apiParameters, request.query, reply);
+    if (!p) return reply;
     const { hits } = await (await ready).search({
       query: p.q,
       mode: p.mode,
@@ -99,7 +97,8 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps
         before: p.before,
       },
     });
-    return reply.send(hits.map((h) => presentHit(h.paper)));
+    const items = await describePapers(deps.db, hits.map((h) => h.paper));
+    return sendJsonCached(request, reply, items.map(presentDailyPaper));
   });
 
   return {
@@ -113,31 +112,6 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps
       }
     },
   };
-}
-
-/** The public daily-papers API's search result shape (no community data yet: upvotes are 0). */
-function presentHit(paper: Paper) {
-  const publishedAt = paper.published ?? `${paper.day}T00:00:00.000Z`;
-  const summary = paper.abstract;
-  return {
-    paper: {
-      id: paper.id,
-      title: paper.title,
-      summary,
-      authors: paper.authors.map((name) => ({ name })),
-      publishedAt,
-      upvotes: 0,
-      categories: paper.categories,
-    },
-    title: paper.title,
-    summary,
-    publishedAt,
-    numComments: 0,
-  };
-}
-
-function badRequest(reply: FastifyReply, parameter: string, message: string) {
-  return reply.code(400).send({ error: 'Bad Request', parameter, message: `${parameter}: ${message}` });
 }
 
 function sendPage(reply: FastifyReply, body: { value: string }) {

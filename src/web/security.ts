@@ -70,10 +70,12 @@ export function sessionToken(request: FastifyRequest): string | null {
   return unsigned.valid ? unsigned.value : null;
 }
 
-/** Limits for writes, per member (or per address for visitors). */
+/** Limits for writes, per member (or per address for visitors), and for API reads. */
 export const LIMITS = {
   signIn: { max: 10, timeWindow: '15 minutes' },
   signUp: { max: 5, timeWindow: '1 hour' },
   passwordReset: { max: 5, timeWindow: '1 hour' },
   write: { max: 60, timeWindow: '1 minute' },
+  /** Reads of the JSON API and feeds, per address and route: paging through a month is a few dozen requests. */
+  api: { max: 300, timeWindow: '1 minute' },
 } as const;

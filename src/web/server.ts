@@ -2,9 +2,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { registerCors } from './api/cors.js';
+import { registerApiRoutes } from './api/routes.js';
+import { apiError } from './api/http.js';
 import { secureCookies, type WebDeps } from './deps.js';
+import { registerFeedRoutes } from './feeds/routes.js';
 import { PageCache } from './page-cache.js';
 import { registerAccountRoutes } from './routes/account.js';
+import { registerApiTokenRoutes } from './routes/api-tokens.js';
 import { errorPage, registerCatalogRoutes, sendHtml } from './routes/catalog.js';
 import { registerCommunityRoutes } from './routes/community.js';
 import { registerModerationRoutes } from './routes/moderation.js';
@@ -34,6 +39,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   });
 
   await registerSecurity(app, { db, secret: serverSecret(config.dataDir, config.secret), secureCookies: secureCookies(config) });
+  await registerCors(app);
 
   await app.register(fastifyStatic, { root: path.join(root, 'src/web/assets'), prefix: '/assets/', maxAge: 3600 * 1000, index: false });
   // KaTeX (stylesheet, script, fonts) as the package ships it, for the math in abstracts and comments.
@@ -47,8 +53,14 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerAccountRoutes(app, deps);
   registerCommunityRoutes(app, { ...deps, cache });
   registerModerationRoutes(app, { ...deps, cache });
+  registerApiRoutes(app, { ...deps, cache });
+  registerFeedRoutes(app, { ...deps, search: search.service });
+  registerApiTokenRoutes(app, deps);
 
-  app.setNotFoundHandler((request, reply) => sendHtml(reply, errorPage(undefined, 'Not found', 'There is no page at this address.'), 404));
+  app.setNotFoundHandler((request, reply) => {
+    if (isMachinePath(request.url)) return reply.code(404).send(apiError(404, 'There is nothing at this address; see /api for the routes.'));
+    return sendHtml(reply, errorPage(undefined, 'Not found', 'There is no page at this address.'), 404);
+  });
   app.setErrorHandler((error, request, reply) => {
     const status = (error as { statusCode?: number }).statusCode ?? 500;
     if (status >= 500) request.log.error({ err: error, url: request.url.replace(/token=[^&]*/, 'token=…') }, 'request failed');
@@ -60,8 +72,18 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
           : status < 500 && error instanceof Error
             ? error.message
             : 'The server could not answer this request.';
+    // Scripts get the API's JSON error; a failure of ours is still a 500, with no detail.
+    if (isMachinePath(request.url)) {
+      const code = status >= 400 && status < 600 ? status : 500;
+      return reply.code(code).send(apiError(code, message));
+    }
     if ((request.headers.accept ?? '').includes('application/json')) return reply.code(status).send({ error: message });
     return sendHtml(reply, errorPage(undefined, status === 429 ? 'Slow down' : 'Something went wrong', message), status >= 400 ? status : 500);
   });
   return app;
+}
+
+/** The API and feeds answer in JSON, whatever went wrong; pages answer in HTML. */
+function isMachinePath(url: string): boolean {
+  return url.startsWith('/api/') || url.startsWith('/feeds/');
 }

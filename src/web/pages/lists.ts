@@ -2,43 +2,67 @@ import type { Collection, CollectionItem } from '../../community/collections.js'
 import type { PublicUser } from '../../community/users.js';
 import type { Paper } from '../../papers/paper.js';
 import { categoryName } from '../../papers/taxonomy.js';
+import { alternateLinks, feedPaths, type FeedLink } from '../feeds/links.js';
 import { csrfField, field, type Viewer } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import { paperCard } from './paper-card.js';
 
 /** A titled list of papers: the shape of author, category and collection pages. */
-function listPage(title: string, intro: Html | string, papers: Paper[], viewer: Viewer | undefined, extra: Html | '' = '') {
+function listPage(title: string, intro: Html | string, papers: Paper[], viewer: Viewer | undefined, extra: Html | '' = '', feed?: FeedLink) {
   return page({
     title,
     viewer,
+    ...(feed ? { head: alternateLinks(feed) } : {}),
     body: html`<section><h1>${title}</h1>${typeof intro === 'string' ? html`<p class="muted">${intro}</p>` : intro}${extra}
 ${papers.length === 0 ? html`<p>No papers here yet.</p>` : papers.map(paperCard)}</section>`,
   });
 }
 
 export function authorPage(name: string, papers: Paper[], viewer: Viewer | undefined, notes: string[]) {
-  return listPage(name, `${papers.length === 100 ? 'The newest 100' : papers.length} papers in this catalog${notes.length > 0 ? ` (${notes.join(' ')})` : ''}`, papers, viewer);
+  return listPage(name, `${papers.length === 100 ? 'The newest 100' : papers.length} papers in this catalog${notes.length > 0 ? ` (${notes.join(' ')})` : ''}`, papers, viewer, '', {
+    title: `Papers by ${name}`,
+    path: feedPaths.author(name),
+  });
 }
 
 export function categoryPage(category: string, papers: Paper[], total: number, viewer: Viewer | undefined) {
-  return listPage(`${category}: ${categoryName(category) ?? 'unknown category'}`, `${total} papers, newest first`, papers, viewer);
+  return listPage(`${category}: ${categoryName(category) ?? 'unknown category'}`, `${total} papers, newest first`, papers, viewer, '', { title: `Papers in ${category}`, path: feedPaths.category(category) });
 }
 
-export function profilePage(
-  user: PublicUser,
-  data: { submissions: Paper[]; collections: Collection[]; isSelf: boolean },
-  viewer: Viewer | undefined,
-) {
+export interface ProfileData {
+  submissions: Paper[];
+  collections: Collection[];
+  isSelf: boolean;
+  /** Null when the member keeps their upvotes private (and it is not their own profile). */
+  upvoted: Paper[] | null;
+  upvotesPublic: boolean;
+  /** Shown to admins only. */
+  suspended: boolean;
+  /** The member's own API tokens section (pages/api-tokens.ts); on their own profile only. */
+  apiTokens?: Html;
+}
+
+export function profilePage(user: PublicUser, data: ProfileData, viewer: Viewer | undefined) {
+  const isAdmin = viewer?.user?.role === 'admin' && !data.isSelf;
   return page({
     title: user.displayName,
     viewer,
-    body: html`<section class="profile"><h1>${user.displayName}</h1><p class="muted">@${user.username}</p>
+    body: html`<section class="profile"><h1>${user.displayName}</h1><p class="muted">@${user.username}${isAdmin && data.suspended ? ' · suspended' : ''}</p>
+${isAdmin && viewer
+    ? html`<form method="post" action="/admin/users/${user.id}/${data.suspended ? 'unsuspend' : 'suspend'}" class="inline-form">${csrfField(viewer)}<label for="suspend-reason">Reason</label><input id="suspend-reason" name="reason" maxlength="500" required><button type="submit">${data.suspended ? 'Lift the suspension' : 'Suspend this member'}</button></form>`
+    : ''}
 <h2>Collections</h2>
 ${data.collections.length === 0 ? html`<p class="muted">No collections.</p>` : html`<ul class="plain">${data.collections.map((c) => html`<li><a href="/u/${user.username}/c/${c.slug}">${c.name}</a> <span class="muted">${c.paperCount} papers${c.isPublic ? '' : ', private'}</span></li>`)}</ul>`}
 ${data.isSelf && viewer ? newCollectionForm(viewer) : ''}
 <h2>Submitted papers</h2>
 ${data.submissions.length === 0 ? html`<p class="muted">No submissions yet.</p>` : data.submissions.map(paperCard)}
+${data.upvoted !== null
+    ? html`<h2>Upvoted papers${data.isSelf ? html` <span class="muted">(${data.upvotesPublic ? 'public' : 'only you see them'})</span>` : ''}</h2>
+${data.isSelf && viewer ? html`<form method="post" action="/settings/upvotes" class="inline">${csrfField(viewer)}<input type="hidden" name="public" value="${data.upvotesPublic ? '0' : '1'}"><button type="submit" class="link">${data.upvotesPublic ? 'Make my upvotes private' : 'Show my upvotes on my profile'}</button></form>` : ''}
+${data.upvoted.length === 0 ? html`<p class="muted">No upvotes yet.</p>` : data.upvoted.map(paperCard)}`
+    : ''}
+${data.isSelf && data.apiTokens ? data.apiTokens : ''}
 </section>`,
   });
 }
@@ -68,5 +92,6 @@ ${items.map((item) => html`<form method="post" action="/collections/${collection
     items.map((i) => i.paper),
     viewer,
     manage,
+    collection.isPublic ? { title: collection.name, path: feedPaths.collection(collection.owner.username, collection.slug) } : undefined,
   );
 }

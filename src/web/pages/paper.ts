@@ -65,6 +65,7 @@ ${view.inCollections.length > 0
     : ''}
 </dl>
 ${collectionControls(view, viewer)}
+${viewer?.user?.emailVerified ? html`<details class="report"><summary>Report this paper</summary><form method="post" action="${paperPath(paper.id)}/report" class="inline-form">${csrfField(viewer)}<label for="report-paper">What is wrong with it?</label><input id="report-paper" name="reason" maxlength="1000" required><button type="submit">Report</button></form></details>` : ''}
 ${viewer?.user?.role === 'admin' ? moderationControls(view, viewer) : ''}
 ${commentThread(paper.id, view.comments, viewer)}
 ${view.similar.length > 0

@@ -1,5 +1,6 @@
 import { periodOf, type Period, type PeriodKind } from '../../catalog/periods.js';
 import type { ListedPaper } from '../../ranking/period-papers.js';
+import { alternateLinks, feedPaths } from '../feeds/links.js';
 import type { Viewer } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
@@ -83,5 +84,6 @@ ${view.page < pages ? html`<a rel="next" href="${periodPath(period, view.page + 
 </nav>`
     : ''}
 </section>`;
-  return page({ title: periodTitle(period), body, viewer, head: html`<script src="/assets/app.js" defer></script>` });
+  const feeds = alternateLinks({ title: 'Daily papers', path: feedPaths.daily }, { title: 'Trending papers', path: feedPaths.trending });
+  return page({ title: periodTitle(period), body, viewer, head: html`${feeds}<script src="/assets/app.js" defer></script>` });
 }

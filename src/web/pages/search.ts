@@ -1,4 +1,5 @@
 import type { SearchHit, SearchMode } from '../../search/service.js';
+import { alternateLinks, feedPaths } from '../feeds/links.js';
 import { html } from '../html.js';
 import { page } from '../layout.js';
 import { paperCard } from './paper-card.js';
@@ -36,5 +37,8 @@ ${view.query.trim() === ''
       ? html`<p>No papers found.</p>`
       : html`<p class="muted">${view.hits.length} ${view.hits.length === 1 ? 'paper' : 'papers'}</p>${view.hits.map((h) => paperCard(h.paper))}`}
 </section>`;
-  return page({ title: view.query.trim() === '' ? 'Search' : `Search: ${view.query.slice(0, 80)}`, body });
+  // Any search can be followed in a feed reader (the feed takes queries of up to 250 characters).
+  const query = view.query.trim();
+  const head = query !== '' && query.length <= 250 ? alternateLinks({ title: `Search: ${query.slice(0, 80)}`, path: feedPaths.search, query: new URLSearchParams({ q: query }).toString() }) : undefined;
+  return page({ title: query === '' ? 'Search' : `Search: ${view.query.slice(0, 80)}`, body, ...(head ? { head } : {}) });
 }

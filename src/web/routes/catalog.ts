@@ -11,6 +11,7 @@ import { parseArxivId } from '../../papers/arxiv-id.js';
 import { isKnownCategory } from '../../papers/taxonomy.js';
 import { papersOfPeriod } from '../../ranking/period-papers.js';
 import { getPaper, latestDay, neighbouringDays, papersInCategory } from '../../store/papers.js';
+import { sendPaperMarkdown } from '../api/markdown.js';
 import type { SearchRoutes } from '../search-routes.js';
 import type { WebDeps } from '../deps.js';
 import type { Viewer } from '../forms.js';
@@ -89,6 +90,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
   // Old-style ids contain a slash (hep-th/9901001), so the id is the rest of the path.
   app.get<{ Params: { '*': string } }>('/papers/*', async (request, reply) => {
     const raw = request.params['*'];
+    if (raw.endsWith('.md')) return sendPaperMarkdown(db, deps.config.baseUrl, raw.slice(0, -3), reply);
     const viewer = viewerFor(request, reply);
     const parsed = parseArxivId(raw);
     if (!parsed) return sendHtml(reply, errorPage(viewer, 'Not an arXiv id', `"${raw}" is not an arXiv id.`), 404);

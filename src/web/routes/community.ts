@@ -1,10 +1,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { addToCollection, createCollection, getCollectionBySlug, listCollections, removeFromCollection, updateCollection } from '../../community/collections.js';
 import { addComment, deleteComment, editComment, getComment } from '../../community/comments.js';
+import { listApiTokens } from '../../community/api-tokens.js';
 import { CommunityError } from '../../community/errors.js';
 import { report } from '../../community/reports.js';
 import { submitPaper } from '../../community/submissions.js';
-import { userByUsername } from '../../community/users.js';
+import { getUser, userByUsername } from '../../community/users.js';
+import { setUpvotesPublic, upvotedPapers } from '../../community/profile.js';
 import { toggleVote } from '../../community/votes.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import type { Paper } from '../../papers/paper.js';
@@ -15,6 +17,7 @@ import { html } from '../html.js';
 import { page } from '../layout.js';
 import type { PageCache } from '../page-cache.js';
 import { collectionPage, profilePage } from '../pages/lists.js';
+import { apiTokensSection } from '../pages/api-tokens.js';
 import { submitPage } from '../pages/submit.js';
 import { LIMITS } from '../security.js';
 import { errorPage, sendHtml, viewerFor } from './catalog.js';
@@ -63,13 +66,19 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
 
   // Votes and comments on papers; old-style ids contain a slash, so the action is the path's end.
   app.post<{ Params: { '*': string } }>('/papers/*', write, async (request, reply) => {
-    const match = /^(.+)\/(vote|comments)$/.exec(request.params['*']);
+    const match = /^(.+)\/(vote|comments|report)$/.exec(request.params['*']);
     const id = match ? parseArxivId(match[1]!)?.id : undefined;
     if (!match || !id) return sendHtml(reply, errorPage(viewerFor(request, reply), 'Not found', 'There is nothing to post to here.'), 404);
     if (match[2] === 'vote') {
       return memberWrite(request, reply, async (userId) => {
         const result = await toggleVote(db, userId, id);
         return { json: result, redirect: `/papers/${id}` };
+      });
+    }
+    if (match[2] === 'report') {
+      return memberWrite(request, reply, async (userId) => {
+        await report(db, userId, { target: { type: 'paper', id }, reason: formString(request.body, 'reason', 2000) });
+        return { redirect: `/papers/${id}?reported=1` };
       });
     }
     return memberWrite(request, reply, async (userId) => {
@@ -92,6 +101,13 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
       return { redirect: back };
     });
   });
+
+  app.post('/settings/upvotes', write, async (request, reply) =>
+    memberWrite(request, reply, async (userId) => {
+      await setUpvotesPublic(db, userId, formString(request.body, 'public') === '1');
+      return { redirect: `/u/${request.user!.username}` };
+    }),
+  );
 
   app.get('/submit', async (request, reply) => {
     const viewer = viewerFor(request, reply);
@@ -150,7 +166,14 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
       .limit(50)
       .execute();
     const submissions: Paper[] = rows.map(fromRow);
-    return sendHtml(reply, profilePage(user, { submissions, collections, isSelf: viewer?.user?.id === user.id }, viewer));
+    const full = await getUser(db, user.id);
+    const upvoted = await upvotedPapers(db, user.id, viewer?.user?.id ?? null);
+    const isSelf = viewer?.user?.id === user.id;
+    const apiTokens = isSelf && viewer ? apiTokensSection(await listApiTokens(db, user.id), viewer) : undefined;
+    return sendHtml(
+      reply,
+      profilePage(user, { submissions, collections, isSelf, upvoted, upvotesPublic: full?.upvotesPublic ?? false, suspended: full?.suspended ?? false, apiTokens }, viewer),
+    );
   });
 
   app.get<{ Params: { username: string; slug: string } }>('/u/:username/c/:slug', async (request, reply) => {

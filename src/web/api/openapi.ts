@@ -1,0 +1,341 @@
+/**
+ * The OpenAPI 3.1 description of the API and feeds, served at `/api/openapi.json`, and the
+ * readable page at `/api` made from it (so the two never disagree). The contract tests check
+ * every response of every route against the schemas here (test/api/openapi.test.ts).
+ */
+import { SEARCH_MODES } from '../../search/service.js';
+import { html, type Html } from '../html.js';
+import { page } from '../layout.js';
+
+type Json = Record<string, unknown>;
+
+const nullableString = { type: ['string', 'null'] };
+const dateTime = { type: 'string', format: 'date-time' };
+
+const paperProperties = {
+  id: { type: 'string', description: 'arXiv id without version: `2401.12345` or `hep-th/9901001`.' },
+  title: { type: 'string' },
+  summary: { type: 'string', description: 'The abstract, as arXiv has it (LaTeX left as written).' },
+  authors: { type: 'array', items: { $ref: '#/components/schemas/Author' } },
+  publishedAt: { ...dateTime, description: "arXiv's first version, or the start of its listing day when arXiv did not say." },
+  upvotes: { type: 'integer', minimum: 0 },
+  submittedOnDailyAt: { ...dateTime, description: "When it appeared on this site: a member's submission, or the start of its listing day." },
+  categories: { type: 'array', items: { type: 'string' }, description: 'arXiv categories, primary first.' },
+  githubRepo: { ...nullableString, description: 'Its code: a GitHub repository when one is named in the abstract or comments, else the first code link.' },
+  projectPage: { ...nullableString, description: 'Its project page, when one is named.' },
+};
+
+const errorResponse = (description: string, headers: Json = {}) => ({
+  description,
+  ...(Object.keys(headers).length > 0 ? { headers } : {}),
+  content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+});
+
+const rateLimited = errorResponse('Too many requests. Wait the seconds `Retry-After` says, then try again.', {
+  'Retry-After': { description: 'Seconds to wait.', schema: { type: 'integer' } },
+});
+
+const listHeaders = {
+  ETag: { description: 'Send it back in `If-None-Match` to get `304 Not Modified` while the list is unchanged.', schema: { type: 'string' } },
+};
+
+const notModified = { description: 'Not modified: the `If-None-Match` tag is still current.' };
+
+const feedFormat = { name: 'format', in: 'path', required: true, description: '`rss` (RSS 2.0) or `atom` (Atom 1.0).', schema: { type: 'string', enum: ['rss', 'atom'] } };
+
+function feed(summary: string, description: string, parameters: Json[] = [], notFound = 'A format other than `rss` or `atom`.'): Json {
+  const takesQuery = parameters.some((p) => p.in === 'query');
+  return {
+    get: {
+      tags: ['Feeds'],
+      summary,
+      description,
+      parameters: [...parameters, feedFormat],
+      responses: {
+        '200': {
+          description: 'The feed. Item ids are the papers\' arXiv addresses and never change, so a reader shows each paper once.',
+          headers: listHeaders,
+          content: { 'application/rss+xml': { schema: { type: 'string' } }, 'application/atom+xml': { schema: { type: 'string' } } },
+        },
+        '304': notModified,
+        ...(takesQuery ? { '400': errorResponse('A parameter is wrong; `parameter` names it.') } : {}),
+        '404': errorResponse(notFound),
+        '429': rateLimited,
+      },
+    },
+  };
+}
+
+/** The description, with `baseUrl` as its server. */
+export function openApiDocument(baseUrl: string): Json {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Paperboy API',
+      version: '1.0.0',
+      summary: 'Daily arXiv papers, upvoted and discussed by a community.',
+      description:
+        'The routes, parameters and field names are those of the public daily-papers API, so a script written for it works here by changing only the base URL. ' +
+        'Errors are JSON: `{"status": 400, "error": "Bad Request", "message": "limit: must be at most 100", "parameter": "limit"}`. ' +
+        'Unknown parameters are ignored. Reads are limited per address, to 300 a minute on each route, and answer `429` with `Retry-After` past that. ' +
+        'Read-only routes allow any origin (CORS). Lists carry an `ETag`; send it back in `If-None-Match` to get `304` while nothing changed.',
+      license: { name: 'MIT', identifier: 'MIT' },
+    },
+    servers: [{ url: baseUrl }],
+    tags: [
+      { name: 'Papers', description: 'Daily lists, single papers, search and submissions.' },
+      { name: 'Feeds', description: 'RSS 2.0 and Atom feeds for every list on the site.' },
+      { name: 'Meta', description: 'This description.' },
+    ],
+    paths: {
+      '/api/daily_papers': {
+        get: {
+          tags: ['Papers'],
+          operationId: 'listDailyPapers',
+          summary: 'Papers of a day, week or month',
+          description:
+            'The papers of a day (`date`), an ISO week (`week`) or a month (`month`); with none of them, the latest day that has papers. ' +
+            'With `submitter` alone, every paper that member submitted. Give at most one of `date`, `week` and `month`. A page past the end is an empty list.',
+          parameters: [
+            { name: 'date', in: 'query', description: 'A day, `YYYY-MM-DD`.', schema: { type: 'string', format: 'date' }, example: '2025-01-31' },
+            { name: 'week', in: 'query', description: 'An ISO 8601 week, `YYYY-Www`: Monday to Sunday, in the year of its Thursday.', schema: { type: 'string', pattern: '^\\d{4}-W\\d{2}$' }, example: '2025-W05' },
+            { name: 'month', in: 'query', description: 'A month, `YYYY-MM`.', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, example: '2025-01' },
+            { name: 'submitter', in: 'query', description: "Only papers this member submitted (their handle, as in `/u/<handle>`).", schema: { type: 'string', maxLength: 100 } },
+            { name: 'sort', in: 'query', description: '`publishedAt` (newest first) or `trending` (votes and age, as on the site).', schema: { type: 'string', enum: ['publishedAt', 'trending'], default: 'publishedAt' } },
+            { name: 'p', in: 'query', description: 'Page number, from 0.', schema: { type: 'integer', minimum: 0, maximum: 100000, default: 0 } },
+            { name: 'limit', in: 'query', description: 'Papers per page.', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
+          ],
+          responses: {
+            '200': {
+              description: 'One page of the list.',
+              headers: { ...listHeaders, 'X-Total-Count': { description: 'Papers in the whole list, over all pages.', schema: { type: 'integer' } } },
+              content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/DailyPaper' } } } },
+            },
+            '304': notModified,
+            '400': errorResponse('A parameter is wrong; `parameter` names it.'),
+            '429': rateLimited,
+          },
+        },
+      },
+      '/api/papers/{id}': {
+        get: {
+          tags: ['Papers'],
+          operationId: 'getPaper',
+          summary: 'One paper',
+          description: 'One paper of the catalog, with its counters and catalog details. Old-style ids keep their slash: `/api/papers/hep-th/9901001`.',
+          parameters: [{ name: 'id', in: 'path', required: true, description: 'An arXiv id, with or without version.', schema: { type: 'string' }, example: '2401.12345' }],
+          responses: {
+            '200': { description: 'The paper.', headers: listHeaders, content: { 'application/json': { schema: { $ref: '#/components/schemas/PaperDetail' } } } },
+            '304': notModified,
+            '400': errorResponse('Not an arXiv id.'),
+            '404': errorResponse('Not in this catalog (members can submit it).'),
+            '429': rateLimited,
+          },
+        },
+      },
+      '/api/papers/search': {
+        get: {
+          tags: ['Papers'],
+          operationId: 'searchPapers',
+          summary: 'Search',
+          description: 'Keyword, semantic or hybrid search over titles, authors and abstracts. The query takes the site\'s syntax: `"a phrase"`, `learn*`, `-word`, `cat:cs.CL`, `author:"Name"`, `after:2025-01-01`.',
+          parameters: [
+            { name: 'q', in: 'query', required: true, description: 'What to look for.', schema: { type: 'string', minLength: 1, maxLength: 250 } },
+            { name: 'limit', in: 'query', description: 'How many results.', schema: { type: 'integer', minimum: 1, maximum: 120, default: 20 } },
+            { name: 'mode', in: 'query', description: 'How to match.', schema: { type: 'string', enum: [...SEARCH_MODES], default: 'hybrid' } },
+            { name: 'cat', in: 'query', description: 'Only this arXiv category (`cs.CL`) or archive (`cs`).', schema: { type: 'string' } },
+            { name: 'author', in: 'query', description: 'Only papers by this author.', schema: { type: 'string', maxLength: 200 } },
+            { name: 'after', in: 'query', description: 'Only papers of this day or later.', schema: { type: 'string', format: 'date' } },
+            { name: 'before', in: 'query', description: 'Only papers of this day or earlier.', schema: { type: 'string', format: 'date' } },
+          ],
+          responses: {
+            '200': { description: 'The best matches first.', headers: listHeaders, content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/DailyPaper' } } } } },
+            '304': notModified,
+            '400': errorResponse('A parameter is wrong; `parameter` names it.'),
+            '429': rateLimited,
+          },
+        },
+      },
+      '/api/papers/index': {
+        post: {
+          tags: ['Papers'],
+          operationId: 'submitPaper',
+          summary: 'Submit a paper',
+          description:
+            "Puts a paper on today's page, as the submit form does; a paper not yet in the catalog is fetched from arXiv. " +
+            'Needs a personal API token (made and revoked on your profile page). A member may submit 10 papers a day.',
+          security: [{ token: [] }],
+          requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/IndexRequest' } } } },
+          responses: {
+            '201': { description: 'Submitted.', content: { 'application/json': { schema: { $ref: '#/components/schemas/DailyPaper' } } } },
+            '400': errorResponse('`arxivId` is missing or not an arXiv id, or the body is not JSON.'),
+            '401': errorResponse('No token, or one that is mistyped or revoked.'),
+            '403': errorResponse('The account is suspended or its email address is not confirmed.'),
+            '404': errorResponse('arXiv has no such paper.'),
+            '409': errorResponse('Already submitted; `paperId` names it.'),
+            '429': rateLimited,
+            '503': errorResponse('arXiv could not be reached; try again later.'),
+          },
+        },
+      },
+      '/papers/{id}.md': {
+        get: {
+          tags: ['Papers'],
+          operationId: 'getPaperMarkdown',
+          summary: 'A paper page as Markdown',
+          description: 'The paper page (details, abstract, discussion) as CommonMark. Text from the paper and from members is escaped, so it renders as written.',
+          parameters: [{ name: 'id', in: 'path', required: true, description: 'An arXiv id.', schema: { type: 'string' } }],
+          responses: {
+            '200': { description: 'The page.', content: { 'text/markdown': { schema: { type: 'string' } } } },
+            '404': { description: 'Not an arXiv id, or not in this catalog.', content: { 'text/plain': { schema: { type: 'string' } } } },
+          },
+        },
+      },
+      '/feeds/daily.{format}': feed('The daily page', 'The latest day\'s papers, ranked by trending (at most 100).'),
+      '/feeds/trending.{format}': feed('Trending', 'The trending list: papers of the last week ranked by votes and age (at most 100).'),
+      '/feeds/categories/{category}.{format}': feed('A category', 'The newest papers in an arXiv category (at most 100).', [
+        { name: 'category', in: 'path', required: true, description: 'An arXiv category such as `cs.CL`.', schema: { type: 'string' } },
+      ], 'Not an arXiv category, or a format other than `rss` or `atom`.'),
+      '/feeds/authors/{name}.{format}': feed('An author', "An author's newest papers (at most 100).", [
+        { name: 'name', in: 'path', required: true, description: 'The name as on the author page (`/authors/<name>`).', schema: { type: 'string' } },
+      ]),
+      '/feeds/search.{format}': feed('A search', 'Papers matching a search, from the last 30 days of the catalog, newest first (at most 100). Any search can be followed this way.', [
+        { name: 'q', in: 'query', required: true, description: 'A search, in the syntax of the search page.', schema: { type: 'string', minLength: 1, maxLength: 250 } },
+      ]),
+      '/feeds/collections/{username}/{slug}.{format}': feed('A public collection', 'The papers of a public collection, newest addition first.', [
+        { name: 'username', in: 'path', required: true, description: "The owner's handle.", schema: { type: 'string' } },
+        { name: 'slug', in: 'path', required: true, description: 'The collection, as in its address.', schema: { type: 'string' } },
+      ], 'No public collection there (a private one is not found either), or a format other than `rss` or `atom`.'),
+      '/api/openapi.json': {
+        get: {
+          tags: ['Meta'],
+          operationId: 'getOpenApi',
+          summary: 'This description',
+          responses: { '200': { description: 'OpenAPI 3.1.', content: { 'application/json': { schema: { type: 'object' } } } }, '304': notModified },
+        },
+      },
+    },
+    components: {
+      securitySchemes: {
+        token: { type: 'http', scheme: 'bearer', description: 'A personal API token, `pb_…`, made on your profile page. Only its hash is stored; revoke it there.' },
+      },
+      schemas: {
+        Author: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
+        Submitter: {
+          type: 'object',
+          description: 'A member.',
+          required: ['name', 'fullname'],
+          properties: { name: { type: 'string', description: 'Their handle.' }, fullname: { type: 'string', description: 'Their display name.' } },
+        },
+        Paper: { type: 'object', required: Object.keys(paperProperties), properties: paperProperties },
+        DailyPaper: {
+          type: 'object',
+          description: 'One paper of a list, with what the list shows beside it.',
+          required: ['paper', 'title', 'summary', 'publishedAt', 'submittedBy', 'numComments', 'githubRepo', 'projectPage', 'isAuthorParticipating'],
+          properties: {
+            paper: { $ref: '#/components/schemas/Paper' },
+            title: { type: 'string' },
+            summary: { type: 'string' },
+            publishedAt: { ...dateTime, description: 'When it appeared on this site (as `paper.submittedOnDailyAt`).' },
+            submittedBy: { oneOf: [{ $ref: '#/components/schemas/Submitter' }, { type: 'null' }], description: 'The member who submitted it; null for papers from the arXiv listing.' },
+            numComments: { type: 'integer', minimum: 0 },
+            githubRepo: nullableString,
+            projectPage: nullableString,
+            isAuthorParticipating: { type: 'boolean', description: 'Always false: accounts are not linked to paper authors.' },
+          },
+        },
+        PaperDetail: {
+          type: 'object',
+          required: [...Object.keys(paperProperties), 'numComments', 'submittedOnDailyBy', 'version', 'updatedAt', 'comment', 'journalRef', 'doi', 'links'],
+          properties: {
+            ...paperProperties,
+            numComments: { type: 'integer', minimum: 0 },
+            submittedOnDailyBy: { oneOf: [{ $ref: '#/components/schemas/Submitter' }, { type: 'null' }] },
+            version: { type: 'integer', minimum: 1, description: 'Latest version known.' },
+            updatedAt: { ...dateTime, type: ['string', 'null'], description: "The latest version's date." },
+            comment: { ...nullableString, description: "The authors' comment on arXiv (pages, figures, venue)." },
+            journalRef: nullableString,
+            doi: nullableString,
+            links: {
+              type: 'array',
+              description: 'Code, project, model and dataset links found in the abstract and comments.',
+              items: { type: 'object', required: ['kind', 'url'], properties: { kind: { type: 'string', enum: ['code', 'project', 'model', 'dataset'] }, url: { type: 'string' } } },
+            },
+          },
+        },
+        IndexRequest: {
+          type: 'object',
+          required: ['arxivId'],
+          properties: { arxivId: { type: 'string', maxLength: 300, description: 'An arXiv id or abs link: `2401.12345`, `arXiv:2401.12345v2`, `https://arxiv.org/abs/2401.12345`.' } },
+        },
+        Error: {
+          type: 'object',
+          required: ['status', 'error', 'message'],
+          properties: {
+            status: { type: 'integer', description: 'The HTTP status again.' },
+            error: { type: 'string', description: 'Its reason phrase: `Bad Request`, `Not Found`.' },
+            message: { type: 'string', description: 'What was wrong, for people; starts with the parameter\'s name when one was.' },
+            parameter: { type: 'string', description: 'The query parameter or body field at fault.' },
+            paperId: { type: 'string', description: 'For `409`: the paper already submitted.' },
+          },
+        },
+      },
+    },
+  };
+}
+
+interface Operation {
+  summary?: string;
+  description?: string;
+  parameters?: { name: string; in: string; required?: boolean; description?: string; schema?: Json }[];
+  responses?: Record<string, { description: string }>;
+  security?: unknown[];
+}
+
+/** The API page: the OpenAPI description, readable. */
+export function apiPage(doc: Json): Html {
+  const paths = doc.paths as Record<string, Record<string, Operation>>;
+  const info = doc.info as { description: string };
+  const operations = Object.entries(paths).flatMap(([path, methods]) => Object.entries(methods).map(([method, op]) => ({ path, method, op })));
+  const section = (title: string, id: string, ops: typeof operations) => html`<section aria-labelledby="${id}"><h2 id="${id}">${title}</h2>${ops.map(operation)}</section>`;
+  const body = html`<section class="api-docs">
+<h1>API and feeds</h1>
+<p>${prose(info.description)}</p>
+<p>The machine-readable description is <a href="/api/openapi.json">/api/openapi.json</a> (OpenAPI 3.1).</p>
+<h2 id="auth-h">Submitting from a script</h2>
+<p>Reading needs no account. To submit papers, make a personal API token on your profile page and send it as <code>Authorization: Bearer &lt;token&gt;</code>. It is shown once; only its hash is kept. Revoke it there when a machine or script no longer needs it.</p>
+<pre><code>curl -X POST -H "Authorization: Bearer $PAPERBOY_TOKEN" -H "Content-Type: application/json" \\
+  -d '{"arxivId": "2401.12345"}' ${(doc.servers as { url: string }[])[0]?.url ?? ''}/api/papers/index</code></pre>
+${section('JSON', 'json-h', operations.filter((o) => !o.path.startsWith('/feeds/')))}
+${section('Feeds', 'feeds-h', operations.filter((o) => o.path.startsWith('/feeds/')))}
+</section>`;
+  return page({ title: 'API and feeds', body });
+}
+
+function operation({ path, method, op }: { path: string; method: string; op: Operation }): Html {
+  const parameters = op.parameters ?? [];
+  return html`<article class="api-op">
+<h3><code>${method.toUpperCase()} ${path}</code></h3>
+<p>${op.summary ?? ''}${op.security ? ' (needs a token)' : ''}${op.description ? html`: ${prose(op.description)}` : ''}</p>
+${parameters.length > 0
+    ? html`<table><thead><tr><th scope="col">Parameter</th><th scope="col">In</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead><tbody>${parameters.map(
+        (p) => html`<tr><td><code>${p.name}</code>${p.required ? ' (required)' : ''}</td><td>${p.in}</td><td>${schemaText(p.schema)}</td><td>${prose(p.description ?? '')}</td></tr>`,
+      )}</tbody></table>`
+    : ''}
+<ul class="plain">${Object.entries(op.responses ?? {}).map(([status, r]) => html`<li><code>${status}</code> ${prose(r.description)}</li>`)}</ul>
+</article>`;
+}
+
+/** Descriptions mark code with backticks, as Markdown does. */
+function prose(text: string): Html {
+  return html`${text.split('`').map((part, i) => (i % 2 === 1 ? html`<code>${part}</code>` : part))}`;
+}
+
+function schemaText(schema: Json | undefined): string {
+  if (!schema) return '';
+  const parts = [Array.isArray(schema.enum) ? (schema.enum as string[]).join(' | ') : String(schema.type ?? '')];
+  if (schema.minimum !== undefined || schema.maximum !== undefined) parts.push(`${String(schema.minimum ?? '')} to ${String(schema.maximum ?? '')}`);
+  if (schema.maxLength !== undefined) parts.push(`up to ${String(schema.maxLength)} characters`);
+  if (schema.default !== undefined) parts.push(`default ${String(schema.default)}`);
+  return parts.join(', ');
+}

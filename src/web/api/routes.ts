@@ -1,0 +1,166 @@
+/**
+ * The JSON API, with the routes, parameters and field names of the public daily-papers API, so a
+ * script written for that API works here by changing the base URL. Each route's parameters are
+ * checked by the zod schema beside it; papers go out through present.ts. See docs/api.md.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { apiTokenUser } from '../../community/api-tokens.js';
+import { CommunityError } from '../../community/errors.js';
+import { submitPaper } from '../../community/submissions.js';
+import { userByUsername, type User } from '../../community/users.js';
+import { dayPeriod, monthPeriod, weekPeriod, type Period } from '../../catalog/periods.js';
+import { parseArxivId } from '../../papers/arxiv-id.js';
+import { describePapers, papersOfPeriod } from '../../ranking/period-papers.js';
+import { getPaper, latestDay } from '../../store/papers.js';
+import type { WebDeps } from '../deps.js';
+import type { PageCache } from '../page-cache.js';
+import { LIMITS } from '../security.js';
+import { badParameter, parseQuery, sendError, sendJsonCached } from './http.js';
+import { apiPage, openApiDocument } from './openapi.js';
+import { integerParam, textParam } from './params.js';
+import { presentDailyPaper, presentPaperDetail } from './present.js';
+
+export const DAILY_PAPERS_MAX_LIMIT = 100;
+export const DAILY_PAPERS_DEFAULT_LIMIT = 50;
+
+const dailyPapersParameters = z
+  .object({
+    date: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || dayPeriod(v) !== null, 'must be a date such as 2025-01-31'),
+    week: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || weekPeriod(v) !== null, 'must be an ISO week such as 2025-W05 (weeks 01 to 52, or 53 in a year that has one)'),
+    month: z
+      .string()
+      .optional()
+      .refine((v) => v === undefined || monthPeriod(v) !== null, 'must be a month such as 2025-01'),
+    submitter: textParam(100),
+    sort: z.enum(['publishedAt', 'trending'], { error: 'must be publishedAt or trending' }).default('publishedAt'),
+    p: integerParam(0, 100_000, 0),
+    limit: integerParam(1, DAILY_PAPERS_MAX_LIMIT, DAILY_PAPERS_DEFAULT_LIMIT),
+  })
+  .superRefine((v, ctx) => {
+    const given = (['date', 'week', 'month'] as const).filter((k) => v[k] !== undefined);
+    if (given.length > 1) ctx.addIssue({ code: 'custom', path: [given[1]!], message: `give only one of date, week and month (${given[0]} is given too)` });
+  });
+
+const indexBody = z.object(
+  {
+    arxivId: z
+      .string({ error: (issue) => (issue.input === undefined ? 'is required: an arXiv id such as 2401.12345' : 'must be a string, such as "2401.12345"') })
+      .max(300, 'must be at most 300 characters'),
+  },
+  { error: 'must be a JSON object such as {"arxivId": "2401.12345"}' },
+);
+
+/** A submitter's papers of all time, when no date, week or month narrows them. */
+const ALL_TIME: Period = { kind: 'day', key: 'all', start: '0000-01-01', end: '9999-12-30' };
+
+/** Status of each refusal from the community rules, for `POST /api/papers/index`. */
+const STATUS: Record<CommunityError['code'], number> = {
+  invalid: 400,
+  email_taken: 409,
+  username_taken: 409,
+  bad_credentials: 401,
+  bad_token: 401,
+  unverified: 403,
+  suspended: 403,
+  forbidden: 403,
+  not_found: 404,
+  duplicate: 409,
+  rate_limited: 429,
+  unavailable: 503,
+};
+
+export function registerApiRoutes(app: FastifyInstance, deps: WebDeps & { cache: PageCache }): void {
+  const { db } = deps;
+  const read = { config: { rateLimit: LIMITS.api } };
+
+  app.get<{ Querystring: Record<string, unknown> }>('/api/daily_papers', read, async (request, reply) => {
+    const p = parseQuery(dailyPapersParameters, request.query, reply);
+    if (!p) return reply;
+    let submitter: number | undefined;
+    if (p.submitter !== undefined) {
+      const user = await userByUsername(db, p.submitter);
+      // Nobody by that name has submitted anything: an empty list, as for any other filter.
+      if (!user) return sendJsonCached(request, reply.header('X-Total-Count', '0'), []);
+      submitter = user.id;
+    }
+    const period = await periodOf(p, submitter);
+    if (!period) return sendJsonCached(request, reply.header('X-Total-Count', '0'), []);
+    const listing = await papersOfPeriod(db, period, { sort: p.sort, limit: p.limit, offset: p.p * p.limit, submitter, now: new Date() });
+    reply.header('X-Total-Count', String(listing.total));
+    return sendJsonCached(request, reply, listing.items.map(presentDailyPaper));
+  });
+
+  // Old-style ids contain a slash (hep-th/9901001), so the id is the rest of the path.
+  // `/api/papers/search` is a route of its own (search-routes.ts) and wins over this one.
+  app.get<{ Params: { '*': string } }>('/api/papers/*', read, async (request, reply) => {
+    const raw = request.params['*'];
+    if (raw === 'index') return sendError(reply.header('Allow', 'POST'), 405, 'Submit papers with POST /api/papers/index.');
+    const parsed = parseArxivId(raw);
+    if (!parsed) return badParameter(reply, 'id', `"${raw.slice(0, 80)}" is not an arXiv id such as 2401.12345 or hep-th/9901001`);
+    const paper = await getPaper(db, parsed.id);
+    if (!paper) return sendError(reply, 404, `arXiv:${parsed.id} is not in this catalog.`);
+    const [item] = await describePapers(db, [paper], new Date(), { includeHidden: true });
+    return sendJsonCached(request, reply, presentPaperDetail(item!));
+  });
+
+  app.post('/api/papers/index', { bodyLimit: 4096, config: { rateLimit: LIMITS.write } }, async (request, reply) => {
+    const user = await tokenUser(request, reply);
+    if (!user) return reply;
+    const body = indexBody.safeParse(request.body ?? {});
+    if (!body.success) return badParameter(reply, String(body.error.issues[0]!.path[0] ?? 'body'), body.error.issues[0]!.message);
+    try {
+      const submission = await submitPaper(db, user.id, body.data.arxivId, deps.fetchPaper);
+      deps.cache.invalidate();
+      const paper = await getPaper(db, submission.paperId);
+      const [item] = await describePapers(db, [paper!], new Date(), { includeHidden: true });
+      return reply.code(201).header('Location', `/api/papers/${submission.paperId}`).send(presentDailyPaper(item!));
+    } catch (error) {
+      if (!(error instanceof CommunityError)) throw error;
+      const status = STATUS[error.code];
+      if (error.details.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.details.retryAfterSeconds));
+      if (error.code === 'invalid') return badParameter(reply, 'arxivId', error.message);
+      return sendError(reply, status, error.message, error.details.paperId ? { paperId: error.details.paperId } : {});
+    }
+  });
+
+  app.get('/api/openapi.json', read, async (request, reply) => sendJsonCached(request, reply, openApiDocument(deps.config.baseUrl)));
+  app.get('/api', async (_request, reply) => reply.type('text/html; charset=utf-8').send(apiPage(openApiDocument(deps.config.baseUrl)).value));
+
+  /** The period asked for; else a submitter's papers of all time; else the latest day that has papers. */
+  async function periodOf(p: { date?: string | undefined; week?: string | undefined; month?: string | undefined }, submitter: number | undefined): Promise<Period | null> {
+    if (p.date) return dayPeriod(p.date);
+    if (p.week) return weekPeriod(p.week);
+    if (p.month) return monthPeriod(p.month);
+    if (submitter !== undefined) return ALL_TIME;
+    const latest = await latestDay(db);
+    return latest ? dayPeriod(latest) : null;
+  }
+
+  /**
+   * The member a personal API token (`Authorization: Bearer pb_…`) belongs to, or null after
+   * answering 401. Cookies are never looked at here, so no other site can make a browser submit.
+   */
+  async function tokenUser(request: FastifyRequest, reply: FastifyReply): Promise<User | null> {
+    const header = request.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
+    if (!match) {
+      reply.header('WWW-Authenticate', 'Bearer realm="paperboy"');
+      sendError(reply, 401, 'This needs a personal API token: send "Authorization: Bearer <token>". Make one on your profile page.');
+      return null;
+    }
+    const user = await apiTokenUser(db, match[1]);
+    if (!user) {
+      reply.header('WWW-Authenticate', 'Bearer realm="paperboy", error="invalid_token"');
+      sendError(reply, 401, 'This API token is not valid: it is mistyped or has been revoked.');
+      return null;
+    }
+    return user;
+  }
+}
