@@ -52,7 +52,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     };
   };
 
-  const renderPeriod = async (request: FastifyRequest, reply: FastifyReply, period: Period, pageNumber: number) => {
+  const renderPeriod = async (request: FastifyRequest, reply: FastifyReply, period: Period, pageNumber: number, alias?: string) => {
     const viewer = viewerFor(request, reply);
     const cacheKey = viewer ? null : `${period.kind}/${period.key}/${pageNumber}`;
     const cached = cacheKey ? cache.get(cacheKey) : null;
@@ -62,13 +62,18 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     const around = await neighbours(period);
     const body = periodPage({ period, items: listing.items, total: listing.total, page: pageNumber, pageSize: PAGE_SIZE, voted, latestDay: await latestDay(db), ...around }, viewer).value;
     if (cacheKey) cache.set(cacheKey, body);
+    if (cacheKey && alias) cache.set(alias, body);
     return reply.type('text/html; charset=utf-8').send(body);
   };
 
   app.get<{ Querystring: { page?: string } }>('/', async (request, reply) => {
+    // The front page is what most visitors ask for: serve it from the cache before any query.
+    const pageNumber = pageOf(request.query.page);
+    const cached = request.user ? null : cache.get(`home/${pageNumber}`);
+    if (cached) return reply.type('text/html; charset=utf-8').send(cached);
     const day = await latestDay(db);
     if (!day) return sendHtml(reply, emptyCatalogPage());
-    return renderPeriod(request, reply, periodOf('day', day), pageOf(request.query.page));
+    return renderPeriod(request, reply, periodOf('day', day), pageNumber, `home/${pageNumber}`);
   });
 
   for (const kind of ['day', 'week', 'month'] as const) {
