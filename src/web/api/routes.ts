@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { apiTokenUser } from '../../community/api-tokens.js';
-import { CommunityError } from '../../community/errors.js';
+import { CommunityError, HTTP_STATUS } from '../../community/errors.js';
 import { submitPaper } from '../../community/submissions.js';
 import { userByUsername, type User } from '../../community/users.js';
 import { dayPeriod, monthPeriod, weekPeriod, type Period } from '../../catalog/periods.js';
@@ -60,21 +60,6 @@ const indexBody = z.object(
 /** A submitter's papers of all time, when no date, week or month narrows them. */
 const ALL_TIME: Period = { kind: 'day', key: 'all', start: '0000-01-01', end: '9999-12-30' };
 
-/** Status of each refusal from the community rules, for `POST /api/papers/index`. */
-const STATUS: Record<CommunityError['code'], number> = {
-  invalid: 400,
-  email_taken: 409,
-  username_taken: 409,
-  bad_credentials: 401,
-  bad_token: 401,
-  unverified: 403,
-  suspended: 403,
-  forbidden: 403,
-  not_found: 404,
-  duplicate: 409,
-  rate_limited: 429,
-  unavailable: 503,
-};
 
 export function registerApiRoutes(app: FastifyInstance, deps: WebDeps & { cache: PageCache }): void {
   const { db } = deps;
@@ -123,7 +108,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps & { cache:
       return reply.code(201).header('Location', `/api/papers/${submission.paperId}`).send(presentDailyPaper(item!));
     } catch (error) {
       if (!(error instanceof CommunityError)) throw error;
-      const status = STATUS[error.code];
+      const status = HTTP_STATUS[error.code];
       if (error.details.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.details.retryAfterSeconds));
       if (error.code === 'invalid') return badParameter(reply, 'arxivId', error.message);
       return sendError(reply, status, error.message, error.details.paperId ? { paperId: error.details.paperId } : {});

@@ -19,7 +19,7 @@ import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import type { PageCache } from '../page-cache.js';
 import { authorPage, categoryPage } from '../pages/lists.js';
-import { emptyCatalogPage } from '../pages/day.js';
+import { emptyCatalogPage } from '../pages/empty.js';
 import { paperPage } from '../pages/paper.js';
 import { periodPage, periodPath } from '../pages/period.js';
 import { trendingAboutPage } from '../pages/about.js';

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { addToCollection, createCollection, getCollectionBySlug, listCollections, removeFromCollection, updateCollection } from '../../community/collections.js';
 import { addComment, deleteComment, editComment, getComment } from '../../community/comments.js';
 import { listApiTokens } from '../../community/api-tokens.js';
-import { CommunityError } from '../../community/errors.js';
+import { CommunityError, HTTP_STATUS } from '../../community/errors.js';
 import { report } from '../../community/reports.js';
 import { submitPaper } from '../../community/submissions.js';
 import { getUser, userByUsername } from '../../community/users.js';
@@ -22,20 +22,6 @@ import { submitPage } from '../pages/submit.js';
 import { LIMITS } from '../security.js';
 import { errorPage, sendHtml, viewerFor } from './catalog.js';
 
-const STATUS: Record<CommunityError['code'], number> = {
-  invalid: 400,
-  email_taken: 409,
-  username_taken: 409,
-  bad_credentials: 401,
-  bad_token: 400,
-  unverified: 403,
-  suspended: 403,
-  forbidden: 403,
-  not_found: 404,
-  duplicate: 409,
-  rate_limited: 429,
-  unavailable: 503,
-};
 
 /** Scripts ask for JSON; forms get a redirect back to where they came from. */
 function wantsJson(request: FastifyRequest): boolean {
@@ -58,7 +44,7 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
       return wantsJson(request) ? reply.send(done.json ?? { ok: true }) : reply.redirect(done.redirect, 303);
     } catch (error) {
       if (!(error instanceof CommunityError)) throw error;
-      const status = STATUS[error.code];
+      const status = HTTP_STATUS[error.code];
       if (wantsJson(request)) return reply.code(status).send({ error: error.message, field: error.field });
       return sendHtml(reply, errorPage(viewerFor(request, reply), 'That did not work', error.message), status);
     }
@@ -124,7 +110,7 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
     } catch (error) {
       if (!(error instanceof CommunityError)) throw error;
       const existing = error.code === 'duplicate' ? error.details.paperId : undefined;
-      return sendHtml(reply, submitPage({ user: request.user, csrf: reply.generateCsrf() }, { value: raw, message: error.message, existing }), STATUS[error.code]);
+      return sendHtml(reply, submitPage({ user: request.user, csrf: reply.generateCsrf() }, { value: raw, message: error.message, existing }), HTTP_STATUS[error.code]);
     }
   });
 
