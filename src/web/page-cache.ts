@@ -5,14 +5,15 @@
  */
 export class PageCache {
   private generation = 0;
-  private readonly entries = new Map<string, { body: string; generation: number; at: number }>();
+  // Kept as bytes so a hit costs no re-encoding of a page of tens of kilobytes.
+  private readonly entries = new Map<string, { body: Buffer; generation: number; at: number }>();
 
   constructor(
     private readonly ttlMs = 5000,
     private readonly maxEntries = 500,
   ) {}
 
-  get(key: string): string | null {
+  get(key: string): Buffer | null {
     const entry = this.entries.get(key);
     if (!entry || entry.generation !== this.generation || Date.now() - entry.at > this.ttlMs) return null;
     return entry.body;
@@ -20,7 +21,7 @@ export class PageCache {
 
   set(key: string, body: string): void {
     if (this.entries.size >= this.maxEntries) this.entries.clear();
-    this.entries.set(key, { body, generation: this.generation, at: Date.now() });
+    this.entries.set(key, { body: Buffer.from(body), generation: this.generation, at: Date.now() });
   }
 
   /** Call after any write that changes what a page shows. */
