@@ -10,9 +10,11 @@ export const RRF_K = 60;
  * What hybrid search uses. The usual K = 60 with equal weights lost 0.10 nDCG@10 against keywords
  * alone on SciFact with the catalog embedder, whose vectors are much weaker than BM25 there; a small
  * K and a small semantic weight keep keyword order at the top and let the semantic side add papers
- * and break ties (0.691 against 0.694 for keywords alone; see docs/benchmarks.md).
+ * and break ties (see docs/benchmarks.md). The semantic weight stays below 1 / (K + 2), so the
+ * semantic side can never lift the second keyword hit over the first: a paper's own title, found
+ * first by keywords, stays first, whatever the approximate vector index returns that day.
  */
-export const HYBRID = { k: 5, keywordWeight: 1, semanticWeight: 0.2 };
+export const HYBRID = { k: 5, keywordWeight: 1, semanticWeight: 0.12 };
 
 export interface Ranked {
   doc: number;
