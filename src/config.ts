@@ -28,7 +28,24 @@ const schema = z.object({
     .default('Paperboy <paperboy@localhost>'),
   // Signs cookies. Unset: made once and kept in <data dir>/secret.key.
   PAPERBOY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  // Most messages per second to the SMTP relay (relays throttle or block senders that go faster).
+  PAPERBOY_SMTP_RATE: z.coerce.number().positive().max(10_000).default(10),
+  // First retry of a temporarily failed mail; each later one waits twice as long.
+  PAPERBOY_MAIL_RETRY_MS: z.coerce.number().int().min(0).default(60_000),
+  // When `paperboy serve` sends digests: the hour in the time zone (daily every day, weekly on Mondays).
+  PAPERBOY_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
+  PAPERBOY_DIGEST_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris or UTC').default('UTC'),
+  PAPERBOY_DIGEST_MAX_PAPERS: z.coerce.number().int().min(1).max(100).default(20),
 });
+
+function isTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 export interface Config {
   dataDir: string;
@@ -47,6 +64,17 @@ export interface Config {
   mailFrom: string;
   /** Key that signs cookies; null to use (and make, the first time) `<dataDir>/secret.key`. */
   secret: string | null;
+  /** Messages per second, at most, to the relay. */
+  smtpRate: number;
+  /** Delay before the first retry of a temporary failure; doubled for each later one. */
+  mailRetryMs: number;
+  digest: {
+    /** Hour (0-23) in `timeZone` at which `serve` sends the day's digests (weekly ones on Mondays). */
+    hour: number;
+    timeZone: string;
+    /** Most papers in one digest. */
+    maxPapers: number;
+  };
 }
 
 export class ConfigError extends Error {
@@ -98,6 +126,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     smtpUrl: v.PAPERBOY_SMTP_URL ?? null,
     mailFrom: v.PAPERBOY_MAIL_FROM,
     secret: v.PAPERBOY_SECRET ?? null,
+    smtpRate: v.PAPERBOY_SMTP_RATE,
+    mailRetryMs: v.PAPERBOY_MAIL_RETRY_MS,
+    digest: { hour: v.PAPERBOY_DIGEST_HOUR, timeZone: v.PAPERBOY_DIGEST_TIMEZONE, maxPapers: v.PAPERBOY_DIGEST_MAX_PAPERS },
   };
 }
 

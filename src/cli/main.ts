@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerDigest } from './digest.js';
 import { registerFetch } from './fetch.js';
 import { registerHarvest } from './harvest.js';
 import { registerEmbed } from './embed.js';
@@ -24,5 +25,6 @@ registerStats(program);
 registerUsers(program);
 registerSearch(program);
 registerEmbed(program);
+registerDigest(program);
 
 await program.parseAsync(process.argv);

@@ -1,6 +1,8 @@
 import { Option, type Command } from 'commander';
 import { loadDemoIfEmpty } from '../catalog/demo.js';
+import { startDigestSchedule } from '../digest/schedule.js';
 import { webDeps } from '../web/compose.js';
+import { serverSecret } from '../web/secret.js';
 import { buildServer } from '../web/server.js';
 import { openContext, withCommonOptions } from './context.js';
 
@@ -14,9 +16,14 @@ export function registerServe(program: Command): void {
   ).action(async (opts: { port?: string; host?: string; dataDir?: string; logLevel?: string }) => {
     const ctx = await openContext(opts);
     if (ctx.config.loadDemo) await loadDemoIfEmpty(ctx.db, ctx.log);
-    const app = await buildServer(webDeps(ctx.db, ctx.log, ctx.config));
+    const deps = webDeps(ctx.db, ctx.log, ctx.config);
+    const app = await buildServer(deps);
+    const { hour, timeZone } = ctx.config.digest;
+    const schedule = startDigestSchedule({ db: ctx.db, log: ctx.log, mailer: deps.mailer, config: ctx.config, secret: serverSecret(ctx.config.dataDir, ctx.config.secret) }, { hour, timeZone }, ctx.log);
     const shutdown = async () => {
+      await schedule.stop();
       await app.close();
+      deps.mailer.close();
       await ctx.close();
       process.exit(0);
     };

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer from 'nodemailer';
+import nodemailer, { type NodemailerError } from 'nodemailer';
 import type { Logger } from '../log.js';
 import { emailProblem } from './address.js';
 
@@ -10,6 +10,11 @@ import { emailProblem } from './address.js';
  * message is written, complete (RFC 5322, CRLF line ends, MIME parts), to
  * `<dataDir>/outbox/<timestamp>-<id>.eml`, where an operator can open it in any mail program.
  * Rendering (templates.ts) and choosing whom to send what (digests, later) live elsewhere.
+ *
+ * Over SMTP the mailer keeps a small pool of connections to the relay and paces itself with
+ * nodemailer's own rate limit (`rate` messages a second, counted for the whole pool), so one
+ * mailer is one relay's budget. `classifySendError` tells a failure worth retrying from one that
+ * is final; the outbox (outbox.ts) decides what to do with each.
  */
 
 export interface MailMessage {
@@ -20,6 +25,18 @@ export interface MailMessage {
   html?: string;
   /** Extra headers such as `List-Unsubscribe`; not the ones the mailer writes itself. */
   headers?: Record<string, string>;
+  /**
+   * The Message-ID's local part (`digest-daily.2026-11-25.12.3f9a…`, without `<` and `@`), so a
+   * message sent again (a retry, or after a crash) carries the same Message-ID and mail programs
+   * can tell it is the same message. Letters, digits, `_ = + -` and single inner dots, at most
+   * 128 characters. Random when not given.
+   */
+  id?: string;
+}
+
+export interface SendOptions {
+  /** Gives up on the message (while it waits in the pool, or mid-delivery): `send` rejects with code EABORT. */
+  signal?: AbortSignal;
 }
 
 export interface SentMail {
@@ -29,11 +46,18 @@ export interface SentMail {
   messageId: string;
   /** The .eml written, when there is no SMTP relay. */
   file?: string;
+  /** The relay's reply to the message (`250 OK: queued as …`), when sent over SMTP. */
+  response?: string;
 }
 
 export interface Mailer {
-  send(message: MailMessage): Promise<SentMail>;
-  /** Closes pooled SMTP connections (none are pooled today; call it on shutdown anyway). */
+  send(message: MailMessage, options?: SendOptions): Promise<SentMail>;
+  /**
+   * How many messages are worth having in flight at once (the pool's connections); the outbox
+   * sends about twice as many at a time so no connection waits for the database. 1 without a relay.
+   */
+  readonly connections?: number;
+  /** Closes the pooled SMTP connections once their deliveries in flight are done; call it on shutdown. */
   close(): void;
 }
 
@@ -42,7 +66,14 @@ export interface MailerConfig {
   /** `Paperboy <papers@example.org>` or a bare address. */
   mailFrom: string;
   dataDir: string;
+  /** Messages a second to the relay, for the whole pool (PAPERBOY_SMTP_RATE). Default 10. */
+  rate?: number;
+  /** Connections to the relay kept open at once. Default 3. */
+  maxConnections?: number;
 }
+
+export const DEFAULT_SMTP_RATE = 10;
+export const DEFAULT_SMTP_CONNECTIONS = 3;
 
 /** A message the mailer refuses to send, naming the field. */
 export class MailError extends Error {
@@ -65,15 +96,17 @@ const RESERVED_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'subject', 'date', 
 export function createMailer(config: MailerConfig, logger?: Logger): Mailer {
   const domain = /@([^\s>]+)>?\s*$/.exec(config.mailFrom)?.[1] ?? 'localhost';
   const outbox = path.join(config.dataDir, 'outbox');
+  const connections = config.smtpUrl ? Math.max(1, Math.floor(config.maxConnections ?? DEFAULT_SMTP_CONNECTIONS)) : 1;
   const transport = config.smtpUrl
-    ? nodemailer.createTransport(smtpOptions(config.smtpUrl))
+    ? nodemailer.createTransport({ ...smtpOptions(config.smtpUrl), ...poolOptions(config.rate ?? DEFAULT_SMTP_RATE, connections) })
     : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'windows' });
   const relay = config.smtpUrl ? describeRelay(config.smtpUrl) : null;
 
   return {
-    async send(message) {
+    connections,
+    async send(message, options = {}) {
       checkMessage(message);
-      const id = randomBytes(12).toString('hex');
+      const id = message.id ?? randomBytes(12).toString('hex');
       const messageId = `<${id}@${domain}>`;
       const info = await transport.sendMail({
         from: config.mailFrom,
@@ -87,10 +120,12 @@ export function createMailer(config: MailerConfig, logger?: Logger): Mailer {
         headers: { 'Auto-Submitted': 'auto-generated', ...message.headers },
         // Keep the bare `to`; nodemailer would otherwise also accept "a, b" lists and groups.
         envelope: { from: addressOf(config.mailFrom), to: [message.to] },
+        ...(options.signal ? { signal: options.signal } : {}),
       });
       if (relay) {
+        const response = (info as { response?: unknown }).response;
         logger?.info({ id, to: message.to, relay }, 'mail sent');
-        return { id, messageId };
+        return { id, messageId, ...(typeof response === 'string' ? { response } : {}) };
       }
       const raw = (info as { message?: unknown }).message;
       if (!Buffer.isBuffer(raw)) throw new Error('stream transport returned no message buffer');
@@ -108,6 +143,10 @@ export function createMailer(config: MailerConfig, logger?: Logger): Mailer {
   };
 }
 
+/** What a Message-ID's local part may be here: a dot-atom of characters that are also safe in a file name. */
+const MESSAGE_ID_LOCAL = /^[A-Za-z0-9_=+-]+(?:\.[A-Za-z0-9_=+-]+)*$/;
+const MAX_MESSAGE_ID_LOCAL = 128;
+
 function checkMessage(m: MailMessage): void {
   const problem = typeof m.to === 'string' ? emailProblem(m.to) : 'is missing';
   if (problem) throw new MailError('to', `the address ${problem}`);
@@ -121,6 +160,86 @@ function checkMessage(m: MailMessage): void {
     if (typeof value !== 'string' || /[\r\n]/.test(value)) throw new MailError('headers', `${name} contains a line break`);
     if (value.length > MAX_HEADER_VALUE_LENGTH) throw new MailError('headers', `${name} is too long`);
   }
+  if (m.id !== undefined) {
+    if (typeof m.id !== 'string' || !MESSAGE_ID_LOCAL.test(m.id)) throw new MailError('id', 'must be letters, digits, _ = + - and single inner dots');
+    if (m.id.length > MAX_MESSAGE_ID_LOCAL) throw new MailError('id', `is longer than ${MAX_MESSAGE_ID_LOCAL} characters`);
+  }
+}
+
+/**
+ * How a send failed, for deciding what to do with the message:
+ * - `temporary`: the same message may well go through later. SMTP 4xx (and 503, which only says
+ *   the session was out of step), the connection refused, reset or closed, time-outs, DNS, TLS
+ *   and greeting failures; also the relay refusing our login or our sender address, whatever its
+ *   code: that is the operator's to fix and no reader's fault, so the mail waits for a retry.
+ * - `permanent`: the relay refused this recipient or this message for good: a 5xx reply to
+ *   RCPT TO or DATA (`550 mailbox unavailable`, nodemailer code EENVELOPE or EMESSAGE), or an
+ *   address the mailer itself refuses. Sending it again would get the same answer.
+ * - `invalid`: the message cannot be sent as it is (empty, too large for the relay's SIZE, a field
+ *   the mailer refuses) and nothing the relay said is about the address: retrying will not help,
+ *   but the reader is not to blame either.
+ *
+ * `relayWide`: the failure is about the relay or our account there, not about this message (it
+ * is down, times out, refuses our login or sender, closes with 421): the next message would
+ * fail the same way. Never true for a `permanent` failure.
+ *
+ * Reads the fields nodemailer sets on its errors (see NodemailerError in nodemailer/errors):
+ * `code` (ECONNECTION, ETIMEDOUT, ESOCKET, EDNS, ETLS, EAUTH, EENVELOPE, EMESSAGE, …),
+ * `responseCode` (the SMTP reply's number) and `command` (`CONN`, `EHLO`, `AUTH PLAIN`,
+ * `MAIL FROM`, `RCPT TO`, `DATA`, `API`).
+ */
+export type SendErrorKind = 'temporary' | 'permanent' | 'invalid';
+
+export interface SendFailure {
+  kind: SendErrorKind;
+  relayWide: boolean;
+  /** The nodemailer code (`EENVELOPE`) or, for an error of our own, its name. */
+  code: string | undefined;
+  responseCode: number | undefined;
+  /** One line for logs and the outbox: the code, the command, the relay's reply. No credentials, no body. */
+  reason: string;
+}
+
+/** Commands whose failure is about the recipient or the message, not the relay. */
+const MESSAGE_COMMANDS = new Set(['RCPT TO', 'DATA']);
+const RELAY_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ETLS', 'EREQUIRETLS', 'EPROTOCOL', 'EPROXY', 'EAUTH', 'ENOAUTH', 'EOAUTH2', 'EMAXLIMIT', 'ECONFIG']);
+const MAX_REASON_LENGTH = 500;
+
+export function classifySendError(error: unknown): SendFailure {
+  if (error instanceof MailError) {
+    const kind = error.field === 'to' ? 'permanent' : 'invalid';
+    return { kind, relayWide: false, code: error.name, responseCode: undefined, reason: oneLine(error.message) };
+  }
+  const e = (typeof error === 'object' && error !== null ? error : {}) as NodemailerError;
+  const code = typeof e.code === 'string' ? e.code : error instanceof Error ? error.name : undefined;
+  const responseCode = typeof e.responseCode === 'number' && Number.isFinite(e.responseCode) ? e.responseCode : undefined;
+  const command = typeof e.command === 'string' ? e.command : undefined;
+  const message = error instanceof Error ? error.message : String(error);
+  const reason = oneLine([code, command, message].filter(Boolean).join(' '));
+  const failure = (kind: SendErrorKind, relayWide: boolean): SendFailure => ({ kind, relayWide, code, responseCode, reason });
+
+  if (code === 'EABORT') return failure('temporary', false);
+  if (responseCode !== undefined) {
+    // 421: the relay is closing the channel (overloaded, shutting down), whatever the command.
+    if (responseCode === 421) return failure('temporary', true);
+    const aboutMessage = (command !== undefined && MESSAGE_COMMANDS.has(command)) || code === 'EMESSAGE';
+    if (!aboutMessage) return failure('temporary', true);
+    // RFC 5321: 5yz is a permanent negative reply, 4yz a transient one; 503 is a bad sequence of
+    // commands, a fault of the session rather than of the message.
+    const permanent = responseCode >= 500 && responseCode < 600 && responseCode !== 503;
+    return failure(permanent ? 'permanent' : 'temporary', false);
+  }
+  if (code !== undefined && RELAY_CODES.has(code)) return failure('temporary', true);
+  // No SMTP reply: nodemailer refused the message itself (too large, no recipients, a stream error).
+  if (code === 'EMESSAGE' || code === 'EENVELOPE' || code === 'ESTREAM' || code === 'EMAXRECIPIENTS') return failure('invalid', false);
+  // Anything else (a bug, a system error without a code we know) is worth another try; the
+  // outbox's limit on attempts stops it from trying for ever.
+  return failure('temporary', false);
+}
+
+function oneLine(s: string): string {
+  const line = s.replace(/\s+/g, ' ').trim();
+  return line.length > MAX_REASON_LENGTH ? `${line.slice(0, MAX_REASON_LENGTH - 1)}…` : line;
 }
 
 /** `Name <a@b.org>` → `a@b.org` */
@@ -144,6 +263,16 @@ function smtpOptions(smtpUrl: string) {
     greetingTimeout: 30_000,
     socketTimeout: 60_000,
   };
+}
+
+/**
+ * A few pooled connections, paced by nodemailer's own limiter: at most `rateLimit` messages are
+ * handed to the connections in each `rateDelta` window. `rate` is messages a second; a fraction
+ * (0.5) becomes one message every two seconds.
+ */
+function poolOptions(rate: number, connections: number) {
+  const limit = Number.isFinite(rate) && rate > 0 ? { rateLimit: Math.max(1, Math.floor(rate)), rateDelta: Math.round((1000 * Math.max(1, Math.floor(rate))) / rate) } : {};
+  return { pool: true as const, maxConnections: connections, maxMessages: 100, ...limit };
 }
 
 /** Host and port only: the URL's user and password stay out of the logs. */

@@ -176,6 +176,70 @@ export interface ApiTokensTable {
   revoked_at: string | null;
 }
 
+// ---- Email (migration 2026-11-29-mail).
+
+export type SubscriptionStatus = 'pending' | 'active' | 'unsubscribed' | 'bouncing';
+export type DigestFrequency = 'daily' | 'weekly';
+
+/** A reader who gets digests, with or without an account. Lists are JSON arrays of strings. */
+export interface SubscriptionsTable {
+  id: Generated<number>;
+  /** Normalized (mail/address.ts): lower case, unique. */
+  email: string;
+  /** The member it belongs to, when there is one; their votes, collections and follows feed "for you". */
+  user_id: number | null;
+  status: SubscriptionStatus;
+  frequency: DigestFrequency;
+  categories: Generated<string>;
+  authors: Generated<string>;
+  /** Saved searches, in the search box's syntax. */
+  searches: Generated<string>;
+  created_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+  bounced_at: string | null;
+  bounce_reason: string | null;
+  /** Part of every signed link; raising it voids the links already sent. */
+  link_version: Generated<number>;
+}
+
+export interface AuthorFollowsTable {
+  user_id: number;
+  /** As written on papers: `Yann LeCun`. */
+  author: string;
+  created_at: string;
+}
+
+/** queued → sent; or bounced (5xx), failed (out of retries), cancelled (unsubscribed meanwhile). */
+export type OutboxStatus = 'queued' | 'sent' | 'bounced' | 'failed' | 'cancelled';
+
+/** Every digest is written here before it is sent; `key` (reader, kind, period) is unique. */
+export interface MailOutboxTable {
+  id: Generated<number>;
+  key: string;
+  subscription_id: number;
+  /** `digest-daily` or `digest-weekly`. */
+  kind: string;
+  /** The period's key: `2026-11-25` or `2026-W48`. */
+  period: string;
+  /** JSON: what the mail carries (papers with their sections and reasons); rendered when sent. */
+  content: string;
+  status: OutboxStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_error: string | null;
+  message_id: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+/** Papers already put in a digest for a subscription, so no later digest repeats them. */
+export interface DigestPapersTable {
+  subscription_id: number;
+  paper_id: string;
+  outbox_id: number;
+}
+
 export interface Database {
   papers: PapersTable;
   paper_versions: PaperVersionsTable;
@@ -194,6 +258,10 @@ export interface Database {
   hidden_papers: HiddenPapersTable;
   moderation_log: ModerationLogTable;
   api_tokens: ApiTokensTable;
+  subscriptions: SubscriptionsTable;
+  author_follows: AuthorFollowsTable;
+  mail_outbox: MailOutboxTable;
+  digest_papers: DigestPapersTable;
 }
 
 export type Db = Kysely<Database>;

@@ -13,7 +13,7 @@ export function webDeps(db: Db, log: Logger, config: Config): WebDeps {
     db,
     log,
     config,
-    mailer: createMailer({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, dataDir: config.dataDir }, log),
+    mailer: createMailer({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, dataDir: config.dataDir, rate: config.smtpRate }, log),
     fetchPaper: arxivPaperFetcher(client, config.arxivApiUrl),
   };
 }

@@ -33,14 +33,14 @@ ${head ?? ''}
 <a class="skip" href="#main">Skip to content</a>
 <header class="site">
   <a class="brand" href="/">Paperboy</a>
-  <nav aria-label="Main"><a href="/">Daily papers</a><a href="/search">Search</a></nav>
+  <nav aria-label="Main"><a href="/">Daily papers</a>${viewer?.user ? html`<a href="/for-you">For you</a>` : ''}<a href="/search">Search</a></nav>
   <form class="site-search" action="/search" method="get" role="search"><label for="site-q" class="visually-hidden">Search papers</label><input type="search" id="site-q" name="q" maxlength="1000" placeholder="Search papers"></form>
   <nav class="account" aria-label="Account">${accountNav(viewer)}</nav>
 </header>
 <main id="main">
 ${body}
 </main>
-<footer class="site"><p>Metadata from <a href="https://arxiv.org">arXiv</a>. Thank you to arXiv for use of its open access interoperability.</p><p><a href="/api">API and feeds</a></p></footer>
+<footer class="site"><p>Metadata from <a href="https://arxiv.org">arXiv</a>. Thank you to arXiv for use of its open access interoperability.</p><p><a href="/subscribe">Papers by email</a> · <a href="/api">API and feeds</a></p></footer>
 </body>
 </html>`;
 }

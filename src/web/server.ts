@@ -12,7 +12,9 @@ import { registerAccountRoutes } from './routes/account.js';
 import { registerApiTokenRoutes } from './routes/api-tokens.js';
 import { errorPage, registerCatalogRoutes, sendHtml } from './routes/catalog.js';
 import { registerCommunityRoutes } from './routes/community.js';
+import { registerForYouRoutes } from './routes/for-you.js';
 import { registerModerationRoutes } from './routes/moderation.js';
+import { registerSubscriptionRoutes } from './routes/subscriptions.js';
 import { registerSearchRoutes, type SearchRouteDeps } from './search-routes.js';
 import { serverSecret } from './secret.js';
 import { registerSecurity } from './security.js';
@@ -56,6 +58,8 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerApiRoutes(app, { ...deps, cache });
   registerFeedRoutes(app, { ...deps, search: search.service });
   registerApiTokenRoutes(app, deps);
+  registerSubscriptionRoutes(app, deps);
+  registerForYouRoutes(app, { ...deps, cache });
 
   app.setNotFoundHandler((request, reply) => {
     if (isMachinePath(request.url)) return reply.code(404).send(apiError(404, 'There is nothing at this address; see /api for the routes.'));

@@ -6,7 +6,7 @@ import { alternateLinks, feedPaths, type FeedLink } from '../feeds/links.js';
 import { csrfField, field, type Viewer } from '../forms.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
-import { paperCard } from './paper-card.js';
+import { authorPath, paperCard } from './paper-card.js';
 
 /** A titled list of papers: the shape of author, category and collection pages. */
 function listPage(title: string, intro: Html | string, papers: Paper[], viewer: Viewer | undefined, extra: Html | '' = '', feed?: FeedLink) {
@@ -19,8 +19,13 @@ ${papers.length === 0 ? html`<p>No papers here yet.</p>` : papers.map(paperCard)
   });
 }
 
-export function authorPage(name: string, papers: Paper[], viewer: Viewer | undefined, notes: string[]) {
-  return listPage(name, `${papers.length === 100 ? 'The newest 100' : papers.length} papers in this catalog${notes.length > 0 ? ` (${notes.join(' ')})` : ''}`, papers, viewer, '', {
+/** `following` is given for a signed-in member: whether they follow this author (a Follow or Unfollow button). */
+export function authorPage(name: string, papers: Paper[], viewer: Viewer | undefined, notes: string[], following?: boolean) {
+  const follow: Html | '' =
+    viewer?.user && following !== undefined
+      ? html`<form method="post" action="/authors/${encodeURIComponent(name)}/${following ? 'unfollow' : 'follow'}" class="inline-form follow">${csrfField(viewer)}<button type="submit">${following ? 'Unfollow' : 'Follow'}</button>${following ? html`<span class="muted">You follow ${name}: their new papers come first in <a href="/for-you">For you</a>.</span>` : html`<span class="muted">Their new papers will come first in <a href="/for-you">For you</a>.</span>`}</form>`
+      : '';
+  return listPage(name, `${papers.length === 100 ? 'The newest 100' : papers.length} papers in this catalog${notes.length > 0 ? ` (${notes.join(' ')})` : ''}`, papers, viewer, follow, {
     title: `Papers by ${name}`,
     path: feedPaths.author(name),
   });
@@ -41,6 +46,8 @@ export interface ProfileData {
   suspended: boolean;
   /** The member's own API tokens section (pages/api-tokens.ts); on their own profile only. */
   apiTokens?: Html;
+  /** The authors the member follows; shown on their own profile only. */
+  followedAuthors?: string[];
 }
 
 export function profilePage(user: PublicUser, data: ProfileData, viewer: Viewer | undefined) {
@@ -61,6 +68,12 @@ ${data.upvoted !== null
     ? html`<h2>Upvoted papers${data.isSelf ? html` <span class="muted">(${data.upvotesPublic ? 'public' : 'only you see them'})</span>` : ''}</h2>
 ${data.isSelf && viewer ? html`<form method="post" action="/settings/upvotes" class="inline">${csrfField(viewer)}<input type="hidden" name="public" value="${data.upvotesPublic ? '0' : '1'}"><button type="submit" class="link">${data.upvotesPublic ? 'Make my upvotes private' : 'Show my upvotes on my profile'}</button></form>` : ''}
 ${data.upvoted.length === 0 ? html`<p class="muted">No upvotes yet.</p>` : data.upvoted.map(paperCard)}`
+    : ''}
+${data.isSelf && data.followedAuthors
+    ? html`<h2>Authors you follow <span class="muted">(only you see them)</span></h2>
+${data.followedAuthors.length === 0
+    ? html`<p class="muted">None yet: the Follow button on an author's page adds them, and their new papers come first in <a href="/for-you">For you</a>.</p>`
+    : html`<ul class="plain">${data.followedAuthors.map((name) => html`<li><a href="${authorPath(name)}">${name}</a></li>`)}</ul>`}`
     : ''}
 ${data.isSelf && data.apiTokens ? data.apiTokens : ''}
 </section>`,

@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectionsWithPaper, listCollections } from '../../community/collections.js';
 import { listComments } from '../../community/comments.js';
+import { isFollowing } from '../../community/follows.js';
 import { hiddenPaperIds } from '../../community/moderation.js';
 import { statsOf } from '../../community/paper-stats.js';
 import { submissionOf } from '../../community/submissions.js';
@@ -156,7 +157,8 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
   app.get<{ Params: { name: string } }>('/authors/:name', async (request, reply) => {
     const name = request.params.name.slice(0, 200);
     const { hits, notes } = await (await deps.search.service).search({ query: '', filters: { authors: [name] }, limit: 100 });
-    return sendHtml(reply, authorPage(name, hits.map((h) => h.paper), viewerFor(request, reply), notes));
+    const following = request.user ? await isFollowing(db, request.user.id, name) : undefined;
+    return sendHtml(reply, authorPage(name, hits.map((h) => h.paper), viewerFor(request, reply), notes, following));
   });
 
   app.get<{ Params: { category: string }; Querystring: { page?: string } }>('/categories/:category', async (request, reply) => {

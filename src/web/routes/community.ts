@@ -17,6 +17,7 @@ import { html } from '../html.js';
 import { page } from '../layout.js';
 import type { PageCache } from '../page-cache.js';
 import { collectionPage, profilePage } from '../pages/lists.js';
+import { followedAuthors } from '../../community/follows.js';
 import { apiTokensSection } from '../pages/api-tokens.js';
 import { submitPage } from '../pages/submit.js';
 import { LIMITS } from '../security.js';
@@ -158,7 +159,11 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
     const apiTokens = isSelf && viewer ? apiTokensSection(await listApiTokens(db, user.id), viewer) : undefined;
     return sendHtml(
       reply,
-      profilePage(user, { submissions, collections, isSelf, upvoted, upvotesPublic: full?.upvotesPublic ?? false, suspended: full?.suspended ?? false, apiTokens }, viewer),
+      profilePage(
+        user,
+        { submissions, collections, isSelf, upvoted, upvotesPublic: full?.upvotesPublic ?? false, suspended: full?.suspended ?? false, apiTokens, followedAuthors: isSelf ? await followedAuthors(db, user.id) : undefined },
+        viewer,
+      ),
     );
   });
 

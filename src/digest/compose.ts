@@ -1,0 +1,230 @@
+import { sql } from 'kysely';
+import type { Period } from '../catalog/periods.js';
+import type { Paper } from '../papers/paper.js';
+import { categoryName } from '../papers/taxonomy.js';
+import { Recommender, reasonText } from '../recommend/for-you.js';
+import { compileSavedSearch, prepare, type PreparedPaper } from '../recommend/search-match.js';
+import { papersOfPeriod } from '../ranking/period-papers.js';
+import type { Db, DigestFrequency } from '../store/schema.js';
+import type { DigestContent, DigestItem } from './content.js';
+import { outboxKey } from './period.js';
+
+/** An active subscription, as the digest sees it. */
+export interface Reader {
+  id: number;
+  email: string;
+  /** Signed links in the mail carry it (see links.ts). */
+  linkVersion: number;
+  userId: number | null;
+  categories: string[];
+  authors: string[];
+  searches: string[];
+}
+
+export interface ComposeOptions {
+  frequency: DigestFrequency;
+  period: Period;
+  readers: Reader[];
+  maxPapers: number;
+  now?: Date;
+  /** Dry run: return the digests instead of writing them to the outbox. */
+  write?: boolean;
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface ComposedDigest {
+  reader: Reader;
+  key: string;
+  content: DigestContent;
+}
+
+export interface ComposeReport {
+  /** Digests written to the outbox by this run (or, in a dry run, made). */
+  composed: ComposedDigest[];
+  /** Readers whose digest for this period was already in the outbox. */
+  alreadyComposed: number;
+  /** Readers with nothing new: no mail. */
+  nothingNew: number;
+  candidates: number;
+}
+
+/** Trending papers in a digest that has personal ones too, and in one that has none. */
+const TRENDING_BESIDE_PERSONAL = 5;
+const TRENDING_ALONE = 10;
+/** Readers composed, and written, per transaction. */
+const BATCH = 250;
+
+/**
+ * Chooses each reader's papers for the period and writes one outbox row per reader, with the
+ * papers it carries, in the same transaction: a paper once put in a reader's digest is never put
+ * in another, and a second run for the same period finds the row and makes nothing.
+ * Order of preference: alerts the reader asked for (categories, authors, saved searches), then
+ * "for you" (members only), then the period's trending papers.
+ */
+export async function composeDigests(db: Db, opts: ComposeOptions): Promise<ComposeReport> {
+  const listing = await papersOfPeriod(db, opts.period, { limit: 1_000_000, offset: 0, ...(opts.now ? { now: opts.now } : {}) });
+  const papers = listing.items.map((item) => item.paper);
+  const report: ComposeReport = { composed: [], alreadyComposed: 0, nothingNew: 0, candidates: papers.length };
+  if (papers.length === 0) {
+    report.nothingNew = opts.readers.length;
+    return report;
+  }
+  const alerts = new AlertIndex(papers);
+  const follows = await followedAuthors(db, opts.readers);
+  const members = opts.readers.some((r) => r.userId !== null);
+  const recommender = members ? await Recommender.open(db, { candidatePaperIds: papers.map((p) => p.id) }) : null;
+
+  for (let start = 0; start < opts.readers.length; start += BATCH) {
+    if (opts.signal?.aborted) break;
+    const batch = opts.readers.slice(start, start + BATCH);
+    const existing = await existingKeys(db, batch.map((r) => outboxKey(opts.frequency, opts.period, r.id)));
+    const digests: ComposedDigest[] = [];
+    for (const reader of batch) {
+      const key = outboxKey(opts.frequency, opts.period, reader.id);
+      if (existing.has(key)) {
+        report.alreadyComposed++;
+        continue;
+      }
+      const forYou = reader.userId !== null && recommender ? await recommender.forMember(reader.userId, { limit: opts.maxPapers, savedSearches: reader.searches }) : [];
+      const wanted = choose(reader, follows.get(reader.userId ?? -1) ?? [], alerts, papers, forYou.map((r) => ({ paperId: r.paperId, reason: reasonText(r.reason) })));
+      const items = await leaveOutSent(db, reader.id, wanted, opts.maxPapers);
+      if (items.length === 0) report.nothingNew++;
+      else digests.push({ reader, key, content: { frequency: opts.frequency, period: opts.period, items } });
+    }
+    if (opts.write !== false) await writeDigests(db, digests, opts.now ?? new Date());
+    report.composed.push(...digests);
+    opts.onProgress?.(Math.min(start + BATCH, opts.readers.length), opts.readers.length);
+  }
+  return report;
+}
+
+/** The reader's papers in order of preference, each once, before leaving out those already sent. */
+function choose(reader: Reader, followed: string[], alerts: AlertIndex, ranked: Paper[], forYou: Array<{ paperId: string; reason: string }>): DigestItem[] {
+  const items = new Map<string, DigestItem>();
+  const add = (item: DigestItem) => {
+    if (!items.has(item.paperId)) items.set(item.paperId, item);
+  };
+  for (const item of alerts.matches(reader, followed)) add(item);
+  for (const r of forYou) add({ paperId: r.paperId, section: 'for-you', reason: r.reason });
+  const trending = items.size > 0 ? TRENDING_BESIDE_PERSONAL : TRENDING_ALONE;
+  for (const paper of ranked.slice(0, trending)) add({ paperId: paper.id, section: 'trending', reason: 'Trending on Paperboy' });
+  return [...items.values()];
+}
+
+/**
+ * The period's papers indexed by category and author, and saved searches compiled once and
+ * answered once per run: thousands of readers share a few hundred interests.
+ */
+class AlertIndex {
+  private readonly byCategory = new Map<string, Paper[]>();
+  private readonly byAuthor = new Map<string, Paper[]>();
+  private readonly searches = new Map<string, Paper[]>();
+  /** Tokenized lazily, once, the first time a saved search needs them. */
+  private prepared: PreparedPaper[] | null = null;
+
+  constructor(private readonly papers: Paper[]) {
+    for (const paper of papers) {
+      for (const c of paper.categories) push(this.byCategory, c, paper);
+      for (const a of paper.authors) push(this.byAuthor, a.toLowerCase(), paper);
+    }
+  }
+
+  matches(reader: Reader, followed: string[]): DigestItem[] {
+    const out: DigestItem[] = [];
+    for (const author of new Set([...reader.authors, ...followed])) {
+      for (const p of this.byAuthor.get(author.toLowerCase()) ?? []) out.push({ paperId: p.id, section: 'alerts', reason: `By ${author}, whom you follow` });
+    }
+    for (const query of reader.searches) {
+      for (const p of this.search(query)) out.push({ paperId: p.id, section: 'alerts', reason: `Matches your search “${query}”` });
+    }
+    for (const category of reader.categories) {
+      const reason = `New in ${categoryName(category) ?? category} (${category})`;
+      for (const p of this.inCategory(category)) out.push({ paperId: p.id, section: 'alerts', reason });
+    }
+    return out;
+  }
+
+  /** `cs.CL`, or a whole archive as `cs.*`. */
+  private inCategory(category: string): Paper[] {
+    if (!category.endsWith('.*')) return this.byCategory.get(category) ?? [];
+    const archive = category.slice(0, -1);
+    return this.papers.filter((p) => p.categories.some((c) => c.startsWith(archive)));
+  }
+
+  private search(query: string): Paper[] {
+    let found = this.searches.get(query);
+    if (!found) {
+      const matches = compileSavedSearch(query);
+      this.prepared ??= this.papers.map((p) => prepare(p));
+      const prepared = this.prepared;
+      found = this.papers.filter((_, i) => matches(prepared[i]!));
+      this.searches.set(query, found);
+    }
+    return found;
+  }
+}
+
+function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
+
+async function followedAuthors(db: Db, readers: Reader[]): Promise<Map<number, string[]>> {
+  const members = new Set(readers.flatMap((r) => (r.userId === null ? [] : [r.userId])));
+  const follows = new Map<number, string[]>();
+  if (members.size === 0) return follows;
+  const rows = await db.selectFrom('author_follows').select(['user_id', 'author']).execute();
+  for (const row of rows) if (members.has(row.user_id)) push(follows, row.user_id, row.author);
+  return follows;
+}
+
+async function existingKeys(db: Db, keys: string[]): Promise<Set<string>> {
+  const rows = await db.selectFrom('mail_outbox').select('key').where('key', 'in', keys).execute();
+  return new Set(rows.map((r) => r.key));
+}
+
+/** Takes wanted papers in order, leaving out those an earlier digest carried, up to the cap. */
+async function leaveOutSent(db: Db, subscriptionId: number, wanted: DigestItem[], max: number): Promise<DigestItem[]> {
+  const chosen: DigestItem[] = [];
+  // Read in slices: the sent papers among the first few wanted ones is usually all it takes.
+  for (let i = 0; i < wanted.length && chosen.length < max; i += max * 2) {
+    const slice = wanted.slice(i, i + max * 2);
+    const { rows } = await sql<{ paper_id: string }>`SELECT paper_id FROM digest_papers
+      WHERE subscription_id = ${subscriptionId} AND paper_id IN (${sql.join(slice.map((w) => w.paperId))})`.execute(db);
+    const sent = new Set(rows.map((r) => r.paper_id));
+    for (const item of slice) if (!sent.has(item.paperId) && chosen.length < max) chosen.push(item);
+  }
+  return chosen;
+}
+
+async function writeDigests(db: Db, digests: ComposedDigest[], now: Date): Promise<void> {
+  if (digests.length === 0) return;
+  const at = now.toISOString();
+  await db.transaction().execute(async (trx) => {
+    for (const d of digests) {
+      const row = await trx
+        .insertInto('mail_outbox')
+        .values({
+          key: d.key,
+          subscription_id: d.reader.id,
+          kind: `digest-${d.content.frequency}`,
+          period: d.content.period.key,
+          content: JSON.stringify(d.content),
+          status: 'queued',
+          next_attempt_at: at,
+          created_at: at,
+        })
+        .onConflict((oc) => oc.column('key').doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (!row) continue;
+      await trx
+        .insertInto('digest_papers')
+        .values(d.content.items.map((item) => ({ subscription_id: d.reader.id, paper_id: item.paperId, outbox_id: row.id })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+  });
+}

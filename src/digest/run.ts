@@ -1,0 +1,183 @@
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { Period } from '../catalog/periods.js';
+import type { Config } from '../config.js';
+import type { Logger } from '../log.js';
+import { createMailer, type Mailer } from '../mail/mailer.js';
+import { drainOutbox, type DeliveryReport } from '../mail/outbox.js';
+import { latestDay } from '../store/papers.js';
+import type { Db, DigestFrequency } from '../store/schema.js';
+import { composeDigests, type Reader } from './compose.js';
+import { parseContent } from './content.js';
+import { digestPeriod } from './period.js';
+import { DigestRenderer, type Recipient } from './render.js';
+import { subscriptionsDue } from './subscriptions.js';
+
+export interface DigestRunDeps {
+  db: Db;
+  log: Logger;
+  mailer: Mailer;
+  config: Pick<Config, 'baseUrl' | 'dataDir' | 'mailFrom' | 'mailRetryMs' | 'digest'>;
+  /** Signs the manage and unsubscribe links in every digest. */
+  secret: string;
+}
+
+export interface DigestRunOptions {
+  frequency: DigestFrequency;
+  /** Write each digest as an .eml file under `<dataDir>/dry-run/` instead of queuing and sending it. */
+  dryRun?: boolean;
+  now?: Date;
+  signal?: AbortSignal;
+  /** How long to wait for retries of temporary failures before returning (they stay queued). */
+  maxWaitMs?: number;
+}
+
+/** Milliseconds spent in each stage; `render` is counted inside `deliver`. */
+export interface StageTimes {
+  select: number;
+  rank: number;
+  render: number;
+  deliver: number;
+}
+
+export interface DigestRunReport {
+  frequency: DigestFrequency;
+  /** Null when the catalog is empty. */
+  period: Period | null;
+  readers: number;
+  candidates: number;
+  composed: number;
+  alreadyComposed: number;
+  nothingNew: number;
+  delivery: DeliveryReport | null;
+  /** Dry run: the .eml files written. */
+  files: string[];
+  times: StageTimes;
+}
+
+/**
+ * One digest run: chooses the period, composes every active reader's digest into the outbox, then
+ * delivers what is due (this run's digests and any earlier ones waiting for a retry).
+ * Running it twice, or again after a crash, sends nothing twice: see compose.ts and mail/outbox.ts.
+ */
+export async function runDigests(deps: DigestRunDeps, opts: DigestRunOptions): Promise<DigestRunReport> {
+  const { db, log } = deps;
+  const now = opts.now ?? new Date();
+  const times: StageTimes = { select: 0, rank: 0, render: 0, deliver: 0 };
+  const report: DigestRunReport = {
+    frequency: opts.frequency,
+    period: null,
+    readers: 0,
+    candidates: 0,
+    composed: 0,
+    alreadyComposed: 0,
+    nothingNew: 0,
+    delivery: null,
+    files: [],
+    times,
+  };
+
+  let started = performance.now();
+  const latest = await latestDay(db);
+  if (latest === null) {
+    log.info('the catalog is empty: no digests');
+    return report;
+  }
+  const period = digestPeriod(opts.frequency, latest, now.toISOString().slice(0, 10));
+  const readers: Reader[] = (await subscriptionsDue(db, opts.frequency)).map((s) => ({
+    id: s.id,
+    email: s.email,
+    linkVersion: s.link_version,
+    userId: s.user_id,
+    categories: s.categories,
+    authors: s.authors,
+    searches: s.searches,
+  }));
+  report.period = period;
+  report.readers = readers.length;
+  times.select = performance.now() - started;
+  log.info({ frequency: opts.frequency, period: period.key, readers: readers.length }, 'composing digests');
+
+  started = performance.now();
+  const composed = await composeDigests(db, {
+    frequency: opts.frequency,
+    period,
+    readers,
+    maxPapers: deps.config.digest.maxPapers,
+    now,
+    write: !opts.dryRun,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+    onProgress: (done, total) => log.debug({ done, total }, 'composing digests'),
+  });
+  times.rank = performance.now() - started;
+  Object.assign(report, {
+    candidates: composed.candidates,
+    composed: composed.composed.length,
+    alreadyComposed: composed.alreadyComposed,
+    nothingNew: composed.nothingNew,
+  });
+
+  const renderer = new DigestRenderer(db, { baseUrl: deps.config.baseUrl, secret: deps.secret });
+  const timed = async <T>(work: () => Promise<T>): Promise<T> => {
+    const t = performance.now();
+    try {
+      return await work();
+    } finally {
+      times.render += performance.now() - t;
+    }
+  };
+
+  started = performance.now();
+  if (opts.dryRun) {
+    const folder = path.join(deps.config.dataDir, 'dry-run', now.toISOString().replace(/[-:]/g, '').replace('.', ''));
+    const files = createMailer({ smtpUrl: null, mailFrom: deps.config.mailFrom, dataDir: folder });
+    for (const d of composed.composed) {
+      const message = await timed(() => renderer.render(d.content, { id: d.reader.id, email: d.reader.email, frequency: opts.frequency, link_version: d.reader.linkVersion }));
+      const sent = await files.send(message);
+      if (sent.file) report.files.push(sent.file);
+    }
+    files.close();
+  } else {
+    report.delivery = await deliverQueued(deps, { renderer, measure: timed, maxWaitMs: opts.maxWaitMs ?? 0, ...(opts.signal ? { signal: opts.signal } : {}) });
+  }
+  times.deliver = performance.now() - started;
+  log.info({ ...report, files: report.files.length, times: roundTimes(times) }, 'digest run done');
+  return report;
+}
+
+/**
+ * Sends what is due in the outbox, rendering each digest from its row. Also what `serve` calls
+ * between runs, so mails waiting for a retry go out when their time comes.
+ */
+export async function deliverQueued(
+  deps: DigestRunDeps,
+  opts: { maxWaitMs: number; signal?: AbortSignal; renderer?: DigestRenderer; measure?: <T>(work: () => Promise<T>) => Promise<T> },
+): Promise<DeliveryReport> {
+  const { db } = deps;
+  const renderer = opts.renderer ?? new DigestRenderer(db, { baseUrl: deps.config.baseUrl, secret: deps.secret });
+  const measure = opts.measure ?? (<T>(work: () => Promise<T>) => work());
+  const recipients = new Map<number, Recipient | null>();
+  const recipientOf = async (id: number): Promise<Recipient | null> => {
+    if (!recipients.has(id)) {
+      const row = await db.selectFrom('subscriptions').select(['id', 'email', 'frequency', 'link_version']).where('id', '=', id).executeTakeFirst();
+      recipients.set(id, row ?? null);
+    }
+    return recipients.get(id) ?? null;
+  };
+  return drainOutbox(db, deps.mailer, {
+    render: (row) =>
+      measure(async () => {
+        const recipient = await recipientOf(row.subscription_id);
+        if (!recipient) throw new Error(`subscription ${row.subscription_id} is gone`);
+        return renderer.render(parseContent(row.content), recipient);
+      }),
+    retryMs: deps.config.mailRetryMs,
+    maxWaitMs: opts.maxWaitMs,
+    log: deps.log,
+    ...(opts.signal ? { signal: opts.signal } : {}),
+  });
+}
+
+function roundTimes(times: StageTimes): StageTimes {
+  return { select: Math.round(times.select), rank: Math.round(times.rank), render: Math.round(times.render), deliver: Math.round(times.deliver) };
+}
