@@ -80,7 +80,7 @@ const SHORT_FORMAT = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: '
 /** "Wednesday 25 November 2026", or "the week of 23 Nov 2026 to 29 Nov 2026". */
 export function describePeriod(period: Period): string {
   const day = (d: string) => new Date(`${d}T00:00:00Z`);
-  if (period.kind === 'day') return DAY_FORMAT.format(day(period.start));
+  if (period.kind === 'day') return DAY_FORMAT.format(day(period.start)).replace(',', '');
   return `the week of ${SHORT_FORMAT.format(day(period.start))} to ${SHORT_FORMAT.format(day(period.end))}`;
 }
 

@@ -41,6 +41,8 @@ export interface SmtpRelayOptions {
   auth?: { user: string; pass: string };
   /** How long `close()` lets clients (a mailer's pooled connections) linger before closing them with 421. Default 200 ms. */
   closeTimeoutMs?: number;
+  /** Accept this many messages, then leave every later one unanswered after its DATA (a relay that hangs mid-send). */
+  acceptOnly?: number;
 }
 
 export interface SmtpRelay {
@@ -57,6 +59,8 @@ export interface SmtpRelay {
   refuse(address: string, code: number, options?: RefuseOptions): void;
   /** Resolves once `count` messages have been received (and parsed); rejects after `timeoutMs` (default 30 s) saying how many came. */
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
+  /** Messages left unanswered because of `acceptOnly`; none of them was accepted. */
+  held(): number;
   close(): Promise<void>;
 }
 
@@ -73,6 +77,8 @@ export async function startSmtpRelay(options: SmtpRelayOptions = {}): Promise<Sm
   const events = new EventEmitter();
   const parsing = new Set<Promise<void>>();
   const auth = options.auth;
+  let accepted = 0;
+  let held = 0;
 
   const server = new SMTPServer({
     logger: false,
@@ -110,6 +116,11 @@ export async function startSmtpRelay(options: SmtpRelayOptions = {}): Promise<Sm
           to: session.envelope.rcptTo.map((r) => r.address),
         };
         const user = session.user;
+        if (options.acceptOnly !== undefined && accepted >= options.acceptOnly) {
+          held++;
+          return;
+        }
+        accepted++;
         callback();
         const job = simpleParser(raw)
           .then((parsed) => {
@@ -121,6 +132,9 @@ export async function startSmtpRelay(options: SmtpRelayOptions = {}): Promise<Sm
       });
     },
   });
+
+  // A client that goes away mid-message (a killed sender) resets its socket; that is not our failure.
+  server.on('error', () => {});
 
   await new Promise<void>((resolve, reject) => {
     server.server.once('error', reject);
@@ -137,6 +151,7 @@ export async function startSmtpRelay(options: SmtpRelayOptions = {}): Promise<Sm
     url: `smtp://${login}127.0.0.1:${port}`,
     received,
     rcptCount: (address) => rcpts.get(address.toLowerCase()) ?? 0,
+    held: () => held,
     to: (address) => received.filter((m) => m.envelope.to.some((t) => t.toLowerCase() === address.toLowerCase())),
     refuse(address, code, refuseOptions = {}) {
       const message = refuseOptions.message ?? (code >= 500 ? 'Mailbox unavailable' : 'Try again later');
