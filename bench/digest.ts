@@ -13,7 +13,7 @@ import { Ingest } from '../src/catalog/ingest.js';
 import { loadConfig } from '../src/config.js';
 import { runDigests } from '../src/digest/run.js';
 import { createLogger } from '../src/log.js';
-import { createMailer } from '../src/mail/mailer.js';
+import { configuredMailer } from '../src/mail/mailer.js';
 import { trainCatalogModel } from '../src/search/maintain.js';
 import { readSourceFile } from '../src/sources/files.js';
 import { openDatabase, type Db } from '../src/store/db.js';
@@ -142,9 +142,10 @@ const config = loadConfig({
   PAPERBOY_DATA_DIR: dir,
   PAPERBOY_SMTP_URL: `smtp://127.0.0.1:${relay.port}`,
   PAPERBOY_SMTP_RATE: '10000',
+  PAPERBOY_SMTP_CONNECTIONS: '8',
   PAPERBOY_BASE_URL: 'https://papers.example.org',
 });
-const mailer = createMailer({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, dataDir: dir, rate: config.smtpRate }, log);
+const mailer = configuredMailer(config, log);
 const started = performance.now();
 const report = await runDigests({ db, log, mailer, config, secret: 'bench-secret-bench-secret-bench-secret' }, { frequency: 'daily' });
 const seconds = (performance.now() - started) / 1000;

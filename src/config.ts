@@ -30,6 +30,8 @@ const schema = z.object({
   PAPERBOY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // Most messages per second to the SMTP relay (relays throttle or block senders that go faster).
   PAPERBOY_SMTP_RATE: z.coerce.number().positive().max(10_000).default(10),
+  // Connections kept open to the relay at once; more hide its latency, if it allows them.
+  PAPERBOY_SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(3),
   // First retry of a temporarily failed mail; each later one waits twice as long.
   PAPERBOY_MAIL_RETRY_MS: z.coerce.number().int().min(0).default(60_000),
   // When `paperboy serve` sends digests: the hour in the time zone (daily every day, weekly on Mondays).
@@ -66,6 +68,7 @@ export interface Config {
   secret: string | null;
   /** Messages per second, at most, to the relay. */
   smtpRate: number;
+  smtpConnections: number;
   /** Delay before the first retry of a temporary failure; doubled for each later one. */
   mailRetryMs: number;
   digest: {
@@ -127,6 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     mailFrom: v.PAPERBOY_MAIL_FROM,
     secret: v.PAPERBOY_SECRET ?? null,
     smtpRate: v.PAPERBOY_SMTP_RATE,
+    smtpConnections: v.PAPERBOY_SMTP_CONNECTIONS,
     mailRetryMs: v.PAPERBOY_MAIL_RETRY_MS,
     digest: { hour: v.PAPERBOY_DIGEST_HOUR, timeZone: v.PAPERBOY_DIGEST_TIMEZONE, maxPapers: v.PAPERBOY_DIGEST_MAX_PAPERS },
   };

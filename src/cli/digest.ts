@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander';
 import { runDigests, type DigestRunReport } from '../digest/run.js';
-import { createMailer } from '../mail/mailer.js';
+import { configuredMailer } from '../mail/mailer.js';
 import type { DigestFrequency } from '../store/schema.js';
 import { serverSecret } from '../web/secret.js';
 import { fail, interruptSignal, openContext, withCommonOptions } from './context.js';
@@ -32,7 +32,7 @@ export function registerDigest(program: Command): void {
     const frequency: DigestFrequency = opts.weekly ? 'weekly' : 'daily';
     const ctx = await openContext(opts);
     const { config, log } = ctx;
-    const mailer = createMailer({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, dataDir: config.dataDir, rate: config.smtpRate }, log);
+    const mailer = configuredMailer(config, log);
     try {
       const report = await runDigests(
         { db: ctx.db, log, mailer, config, secret: serverSecret(config.dataDir, config.secret) },

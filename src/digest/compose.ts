@@ -79,7 +79,9 @@ export async function composeDigests(db: Db, opts: ComposeOptions): Promise<Comp
     if (opts.signal?.aborted) break;
     const batch = opts.readers.slice(start, start + BATCH);
     const existing = await existingKeys(db, batch.map((r) => outboxKey(opts.frequency, opts.period, r.id)));
-    const digests: ComposedDigest[] = [];
+    const wanted = new Map<Reader, DigestItem[]>();
+    // The batch's members' votes, collections and follows, read together rather than member by member.
+    if (recommender) await recommender.prefetch(batch.flatMap((r) => (r.userId !== null && !existing.has(outboxKey(opts.frequency, opts.period, r.id)) ? [r.userId] : [])));
     for (const reader of batch) {
       const key = outboxKey(opts.frequency, opts.period, reader.id);
       if (existing.has(key)) {
@@ -87,10 +89,14 @@ export async function composeDigests(db: Db, opts: ComposeOptions): Promise<Comp
         continue;
       }
       const forYou = reader.userId !== null && recommender ? await recommender.forMember(reader.userId, { limit: opts.maxPapers, savedSearches: reader.searches }) : [];
-      const wanted = choose(reader, follows.get(reader.userId ?? -1) ?? [], alerts, papers, forYou.map((r) => ({ paperId: r.paperId, reason: reasonText(r.reason) })));
-      const items = await leaveOutSent(db, reader.id, wanted, opts.maxPapers);
-      if (items.length === 0) report.nothingNew++;
-      else digests.push({ reader, key, content: { frequency: opts.frequency, period: opts.period, items } });
+      wanted.set(reader, choose(reader, follows.get(reader.userId ?? -1) ?? [], alerts, papers, forYou.map((r) => ({ paperId: r.paperId, reason: reasonText(r.reason) }))));
+    }
+    const sent = await sentBefore(db, [...wanted.keys()].map((r) => r.id), [...new Set([...wanted.values()].flat().map((w) => w.paperId))]);
+    const digests: ComposedDigest[] = [];
+    for (const [reader, items] of wanted) {
+      const fresh = items.filter((item) => !sent.has(`${reader.id} ${item.paperId}`)).slice(0, opts.maxPapers);
+      if (fresh.length === 0) report.nothingNew++;
+      else digests.push({ reader, key: outboxKey(opts.frequency, opts.period, reader.id), content: { frequency: opts.frequency, period: opts.period, items: fresh } });
     }
     if (opts.write !== false) await writeDigests(db, digests, opts.now ?? new Date());
     report.composed.push(...digests);
@@ -185,46 +191,52 @@ async function existingKeys(db: Db, keys: string[]): Promise<Set<string>> {
   return new Set(rows.map((r) => r.key));
 }
 
-/** Takes wanted papers in order, leaving out those an earlier digest carried, up to the cap. */
-async function leaveOutSent(db: Db, subscriptionId: number, wanted: DigestItem[], max: number): Promise<DigestItem[]> {
-  const chosen: DigestItem[] = [];
-  // Read in slices: the sent papers among the first few wanted ones is usually all it takes.
-  for (let i = 0; i < wanted.length && chosen.length < max; i += max * 2) {
-    const slice = wanted.slice(i, i + max * 2);
-    const { rows } = await sql<{ paper_id: string }>`SELECT paper_id FROM digest_papers
-      WHERE subscription_id = ${subscriptionId} AND paper_id IN (${sql.join(slice.map((w) => w.paperId))})`.execute(db);
-    const sent = new Set(rows.map((r) => r.paper_id));
-    for (const item of slice) if (!sent.has(item.paperId) && chosen.length < max) chosen.push(item);
-  }
-  return chosen;
+/** Which of these papers earlier digests carried to which of these readers, as `"<reader> <paper>"`. */
+async function sentBefore(db: Db, readers: number[], papers: string[]): Promise<Set<string>> {
+  if (readers.length === 0 || papers.length === 0) return new Set();
+  const { rows } = await sql<{ subscription_id: number; paper_id: string }>`SELECT subscription_id, paper_id FROM digest_papers
+    WHERE subscription_id IN (SELECT value FROM json_each(${JSON.stringify(readers)}))
+    AND paper_id IN (SELECT value FROM json_each(${JSON.stringify(papers)}))`.execute(db);
+  return new Set(rows.map((r) => `${r.subscription_id} ${r.paper_id}`));
 }
+
+/** Outbox rows per INSERT (9 values each) and carried papers per INSERT (3 each): under SQLite's 2,000 parameters. */
+const OUTBOX_ROWS_PER_INSERT = 200;
+const PAPER_ROWS_PER_INSERT = 600;
 
 async function writeDigests(db: Db, digests: ComposedDigest[], now: Date): Promise<void> {
   if (digests.length === 0) return;
   const at = now.toISOString();
   await db.transaction().execute(async (trx) => {
-    for (const d of digests) {
-      const row = await trx
+    const ids = new Map<string, number>();
+    for (let i = 0; i < digests.length; i += OUTBOX_ROWS_PER_INSERT) {
+      const rows = await trx
         .insertInto('mail_outbox')
-        .values({
-          key: d.key,
-          subscription_id: d.reader.id,
-          kind: `digest-${d.content.frequency}`,
-          period: d.content.period.key,
-          content: JSON.stringify(d.content),
-          status: 'queued',
-          next_attempt_at: at,
-          created_at: at,
-        })
+        .values(
+          digests.slice(i, i + OUTBOX_ROWS_PER_INSERT).map((d) => ({
+            key: d.key,
+            subscription_id: d.reader.id,
+            kind: `digest-${d.content.frequency}`,
+            period: d.content.period.key,
+            content: JSON.stringify(d.content),
+            status: 'queued' as const,
+            attempts: 0,
+            next_attempt_at: at,
+            created_at: at,
+          })),
+        )
+        // Another run got there first: its row (and its papers) stand.
         .onConflict((oc) => oc.column('key').doNothing())
-        .returning('id')
-        .executeTakeFirst();
-      if (!row) continue;
-      await trx
-        .insertInto('digest_papers')
-        .values(d.content.items.map((item) => ({ subscription_id: d.reader.id, paper_id: item.paperId, outbox_id: row.id })))
-        .onConflict((oc) => oc.doNothing())
+        .returning(['id', 'key'])
         .execute();
+      for (const row of rows) ids.set(row.key, row.id);
+    }
+    const carried = digests.flatMap((d) => {
+      const outboxId = ids.get(d.key);
+      return outboxId === undefined ? [] : d.content.items.map((item) => ({ subscription_id: d.reader.id, paper_id: item.paperId, outbox_id: outboxId }));
+    });
+    for (let i = 0; i < carried.length; i += PAPER_ROWS_PER_INSERT) {
+      await trx.insertInto('digest_papers').values(carried.slice(i, i + PAPER_ROWS_PER_INSERT)).onConflict((oc) => oc.doNothing()).execute();
     }
   });
 }

@@ -19,6 +19,15 @@ export type Recipient = Pick<SubscriptionsTable, 'email' | 'frequency'> & { id: 
 interface Entry {
   item: DigestItem;
   paper: Paper;
+  block: PaperBlock;
+}
+
+/** A paper as every digest shows it; only the reason line differs between readers. */
+interface PaperBlock {
+  /** Title, authors and excerpt; the reason and the arXiv links follow. */
+  html: Html;
+  links: Html;
+  text: string;
 }
 
 const MAX_AUTHORS = 6;
@@ -31,6 +40,8 @@ const SECTIONS: DigestSection[] = ['alerts', 'for-you', 'trending'];
  */
 export class DigestRenderer {
   private readonly papers = new Map<string, Paper | null>();
+  /** Each paper's HTML and text, made once: thousands of digests carry the same few hundred papers. */
+  private readonly blocks = new Map<string, PaperBlock>();
 
   constructor(
     private readonly db: Db,
@@ -42,7 +53,7 @@ export class DigestRenderer {
     for (const item of content.items) {
       const paper = await this.paper(item.paperId);
       // A paper removed from the catalog since the digest was composed is left out.
-      if (paper) entries.push({ item, paper });
+      if (paper) entries.push({ item, paper, block: this.block(paper) });
     }
     const unsubscribe = subscriptionLink(this.settings.baseUrl, this.settings.secret, 'unsubscribe', recipient);
     const manage = subscriptionLink(this.settings.baseUrl, this.settings.secret, 'manage', recipient);
@@ -62,6 +73,15 @@ export class DigestRenderer {
         'List-Id': `Paperboy ${content.frequency} digest <${content.frequency}.digest.${new URL(this.settings.baseUrl).hostname}>`,
       },
     };
+  }
+
+  private block(paper: Paper): PaperBlock {
+    let block = this.blocks.get(paper.id);
+    if (!block) {
+      block = paperBlock(this.settings.baseUrl, paper);
+      this.blocks.set(paper.id, block);
+    }
+    return block;
   }
 
   private async paper(id: string): Promise<Paper | null> {
@@ -98,8 +118,8 @@ function renderText(baseUrl: string, heading: string, when: string, entries: Ent
   let n = 0;
   for (const { section, entries: list } of sectionsOf(entries)) {
     lines.push(SECTION_TITLES[section].toUpperCase(), '');
-    for (const { item, paper } of list) {
-      lines.push(`${++n}. ${paper.title}`, `   ${authorsOf(paper)}`, `   ${item.reason}`, `   ${baseUrl}${paperPath(paper.id)}`, '');
+    for (const { item, paper, block } of list) {
+      lines.push(`${++n}. ${block.text}`, `   ${item.reason}`, `   ${baseUrl}${paperPath(paper.id)}`, '');
     }
   }
   lines.push(
@@ -150,7 +170,10 @@ function renderHtml(
 <p style="margin:0 0 24px;color:#52525b;">${when} · ${count(entries.length)}</p>
 ${sectionsOf(entries).map(
   ({ section, entries: list }) => html`<h2 style="margin:28px 0 12px;font-size:13px;letter-spacing:.06em;text-transform:uppercase;color:#71717a;border-bottom:1px solid #e4e4e7;padding-bottom:6px;">${SECTION_TITLES[section]}</h2>
-${list.map((entry) => paperBlock(baseUrl, entry))}`,
+${list.map(({ item, block }) => html`<div style="margin:0 0 22px;">
+${block.html}
+<p style="margin:0;font-size:13px;color:#71717a;"><em>${item.reason}</em> · ${block.links}</p>
+</div>`)}`,
 )}
 <p style="margin:32px 0 0;padding-top:16px;border-top:1px solid #e4e4e7;font-size:13px;color:#71717a;">You get this ${recipient.frequency} digest because ${recipient.email} subscribed at <a href="${baseUrl}/" style="color:#71717a;">${new URL(baseUrl).host}</a>.<br>
 <a href="${links.manage}" style="${LINK}">Manage your subscription</a> · <a href="${links.unsubscribe}" style="${LINK}">Unsubscribe</a></p>
@@ -162,11 +185,12 @@ ${list.map((entry) => paperBlock(baseUrl, entry))}`,
 </html>`;
 }
 
-function paperBlock(baseUrl: string, { item, paper }: Entry): Html {
-  return html`<div style="margin:0 0 22px;">
-<h3 style="margin:0 0 4px;font-size:17px;line-height:1.35;"><a href="${baseUrl}${paperPath(paper.id)}" style="color:#1d4ed8;text-decoration:none;">${paper.title}</a></h3>
+function paperBlock(baseUrl: string, paper: Paper): PaperBlock {
+  return {
+    html: html`<h3 style="margin:0 0 4px;font-size:17px;line-height:1.35;"><a href="${baseUrl}${paperPath(paper.id)}" style="color:#1d4ed8;text-decoration:none;">${paper.title}</a></h3>
 <p style="margin:0 0 6px;font-size:14px;color:#52525b;">${authorsOf(paper)}</p>
-<p style="margin:0 0 6px;font-size:14px;">${excerpt(paper.abstract)}</p>
-<p style="margin:0;font-size:13px;color:#71717a;"><em>${item.reason}</em> · <a href="${arxivAbsUrl(paper)}" style="${LINK}">arXiv</a> · <a href="${arxivPdfUrl(paper)}" style="${LINK}">PDF</a></p>
-</div>`;
+<p style="margin:0 0 6px;font-size:14px;">${excerpt(paper.abstract)}</p>`,
+    links: html`<a href="${arxivAbsUrl(paper)}" style="${LINK}">arXiv</a> · <a href="${arxivPdfUrl(paper)}" style="${LINK}">PDF</a>`,
+    text: `${paper.title}\n   ${authorsOf(paper)}`,
+  };
 }

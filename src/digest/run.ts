@@ -156,7 +156,13 @@ export async function deliverQueued(
   const { db } = deps;
   const renderer = opts.renderer ?? new DigestRenderer(db, { baseUrl: deps.config.baseUrl, secret: deps.secret });
   const measure = opts.measure ?? (<T>(work: () => Promise<T>) => work());
-  const recipients = new Map<number, Recipient | null>();
+  // Every reader with mail waiting, read at once; one found later (composed meanwhile) is read alone.
+  const waiting = await db
+    .selectFrom('subscriptions')
+    .select(['id', 'email', 'frequency', 'link_version'])
+    .where('id', 'in', db.selectFrom('mail_outbox').select('subscription_id').where('status', '=', 'queued'))
+    .execute();
+  const recipients = new Map<number, Recipient | null>(waiting.map((r) => [r.id, r]));
   const recipientOf = async (id: number): Promise<Recipient | null> => {
     if (!recipients.has(id)) {
       const row = await db.selectFrom('subscriptions').select(['id', 'email', 'frequency', 'link_version']).where('id', '=', id).executeTakeFirst();

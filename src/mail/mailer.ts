@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import nodemailer, { type NodemailerError } from 'nodemailer';
+import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { emailProblem } from './address.js';
 
@@ -93,6 +94,11 @@ const MAX_HEADER_VALUE_LENGTH = 900;
 /** Headers the mailer writes itself; a caller setting one would be a bug or an injection. */
 const RESERVED_HEADERS = new Set(['from', 'to', 'cc', 'bcc', 'subject', 'date', 'message-id', 'reply-to', 'sender', 'return-path', 'mime-version', 'content-type', 'content-transfer-encoding', 'auto-submitted']);
 
+/** The mailer the configuration describes (relay, sender, rate, connections). */
+export function configuredMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'dataDir' | 'smtpRate' | 'smtpConnections'>, logger?: Logger): Mailer {
+  return createMailer({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, dataDir: config.dataDir, rate: config.smtpRate, maxConnections: config.smtpConnections }, logger);
+}
+
 export function createMailer(config: MailerConfig, logger?: Logger): Mailer {
   const domain = /@([^\s>]+)>?\s*$/.exec(config.mailFrom)?.[1] ?? 'localhost';
   const outbox = path.join(config.dataDir, 'outbox');
@@ -120,6 +126,8 @@ export function createMailer(config: MailerConfig, logger?: Logger): Mailer {
         headers: { 'Auto-Submitted': 'auto-generated', ...message.headers },
         // Keep the bare `to`; nodemailer would otherwise also accept "a, b" lists and groups.
         envelope: { from: addressOf(config.mailFrom), to: [message.to] },
+        // Said outright, so nodemailer does not scan every part to choose (a measurable cost per digest).
+        textEncoding: 'quoted-printable',
         ...(options.signal ? { signal: options.signal } : {}),
       });
       if (relay) {

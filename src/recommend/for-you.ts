@@ -15,15 +15,18 @@
  * still come through the first two. Papers the member upvoted or collected are never recommended.
  *
  * Built for a batch: `Recommender.open` reads the candidates, their vectors and the negative sample
- * once, and `forMember` is then called for thousands of members, each call reading only that
- * member's votes, collections and follows.
+ * once, and `forMember` is then called for thousands of members. A digest calls `prefetch` with
+ * each batch of members first, which reads all their votes, collections and follows in three
+ * queries; without it, each `forMember` call reads that member's. The model is trained on dot
+ * products (logistic.ts, `fitLogisticGram`): the negatives' with each other are computed once per
+ * run, and each positive paper's with the negatives once per run however many members share it.
  */
 import { sql } from 'kysely';
 import { emptyFilters } from '../search/query.js';
 import type { Db } from '../store/schema.js';
 import { activeModel, decodeVector, searchDb, type SearchDb } from '../store/search-docs.js';
 import { docsPassing } from '../store/sqlite-search.js';
-import { fitLogistic, scoreRows, sigmoid } from './logistic.js';
+import { crossProducts, fitLogisticGram, primalOf, scoreRows, sigmoid } from './logistic.js';
 import { compileSavedSearch, prepare, type MatchablePaper } from './search-match.js';
 
 export type Reason =
@@ -69,7 +72,7 @@ export const FOR_YOU = {
   l2: 0.01,
   /** Passes over the examples L-BFGS may make; it usually stops well before. */
   maxEvaluations: 30,
-  /** Gradient size at which training stops: the ranking no longer changes by then (10 to 15 passes). */
+  /** Gradient size (Euclidean norm) at which training stops: the ranking no longer changes by then (10 to 15 passes). */
   tolerance: 1e-4,
   defaultLimit: 20,
 } as const;
@@ -77,8 +80,8 @@ export const FOR_YOU = {
 const AUTHOR_BONUS = 2;
 const SEARCH_BONUS = 1;
 const IN_CLAUSE = 500;
-/** Vectors remembered across members of a run (each about 1 kB): a bound on the memory a long run takes. */
-const CACHE_LIMIT = 50_000;
+/** Papers remembered across members of a run (each about 2 kB: its vector and its products with the negatives): a bound on the memory a long run takes. */
+const CACHE_LIMIT = 25_000;
 
 interface Candidate {
   id: string;
@@ -89,16 +92,32 @@ interface Candidate {
   authors: string[];
 }
 
+/** A positive example's vector and its dot products with the negatives (the negatives' order). */
+interface Example {
+  vector: Float32Array;
+  products: Float32Array;
+}
+
 interface OwnPositive {
   id: string;
   title: string;
-  vector: Float32Array | null;
+  example: Example | null;
+}
+
+interface Signals {
+  upvoted: string[];
+  collected: string[];
+  follows: string[];
 }
 
 export class Recommender {
   private readonly ownCache = new Map<string, OwnPositive>();
-  private readonly authorCache = new Map<string, Float32Array[]>();
+  private readonly authorCache = new Map<string, Example[]>();
   private readonly searchCache = new Map<string, Set<number>>();
+  /** Signals read ahead by `prefetch`, each used once by `forMember`. */
+  private readonly prefetched = new Map<number, Signals>();
+  /** The negatives' dot products with each other (N × N), computed once for the run. */
+  private negativeGram: Float64Array | null = null;
 
   private constructor(
     private readonly db: Db,
@@ -169,22 +188,24 @@ export class Recommender {
   async forMember(userId: number, options: ForMemberOptions = {}): Promise<Recommendation[]> {
     const limit = Math.max(0, Math.floor(options.limit ?? FOR_YOU.defaultLimit));
     const searches = [...new Set((options.savedSearches ?? []).filter((q): q is string => typeof q === 'string' && q.trim() !== ''))];
-    const signals = await this.signalsOf(userId);
+    let signals = this.prefetched.get(userId);
+    if (signals) this.prefetched.delete(userId);
+    else signals = (await this.readSignals([userId])).get(userId)!;
     if (limit === 0 || (signals.upvoted.length === 0 && signals.collected.length === 0 && signals.follows.length === 0 && searches.length === 0)) return [];
 
     const owned = new Map<string, 'upvoted' | 'collected'>();
     for (const id of signals.collected) owned.set(id, 'collected');
     for (const id of signals.upvoted) owned.set(id, 'upvoted');
-    const own = (await this.ownPositives([...owned.keys()])).filter((p) => p.vector !== null);
+    const own = (await this.ownPositives([...owned.keys()])).filter((p) => p.example !== null);
 
     // The model: only when there is something to learn from and vectors to score.
     let probability: ((row: number) => number) | null = null;
     let highScore = Infinity;
     if (this.model && this.negatives.length > 0) {
-      const positives = [...own.map((p) => p.vector!), ...(await this.authorPositives(signals.follows))];
+      const positives = [...own.map((p) => p.example!), ...(await this.authorPositives(signals.follows))];
       if (positives.length > 0) {
         const d = this.model.dimensions;
-        const weights = fitLogistic(pack(positives, d), this.negatives, d, this.negativeMask(owned), FOR_YOU);
+        const weights = this.fit(positives, this.negativeMask(owned));
         const scores = scoreRows(weights, this.candidateVectors, d);
         probability = (row) => (row < 0 ? 0 : sigmoid(scores[row]!));
         highScore = percentile(scoreRows(weights, this.calibration, d), FOR_YOU.minPercentile);
@@ -226,7 +247,7 @@ export class Recommender {
     let best = own[0]!;
     let bestCosine = -Infinity;
     for (const p of own) {
-      const v = p.vector!;
+      const v = p.example!.vector;
       let dot = 0;
       for (let k = 0; k < d; k++) dot += v[k]! * this.candidateVectors[offset + k]!;
       if (dot > bestCosine) {
@@ -237,20 +258,50 @@ export class Recommender {
     return { kind: 'similar', to: { id: best.id, title: best.title }, via: owned.get(best.id)! };
   }
 
-  private async signalsOf(userId: number): Promise<{ upvoted: string[]; collected: string[]; follows: string[] }> {
-    const [upvoted, collected, follows] = await Promise.all([
-      this.db.selectFrom('votes').select('paper_id').where('user_id', '=', userId).orderBy('created_at', 'desc').limit(FOR_YOU.maxOwnPositives).execute(),
-      this.db
-        .selectFrom('collection_papers as cp')
-        .innerJoin('collections as c', 'c.id', 'cp.collection_id')
-        .select('cp.paper_id')
-        .where('c.owner_id', '=', userId)
-        .orderBy('cp.added_at', 'desc')
-        .limit(FOR_YOU.maxOwnPositives)
-        .execute(),
-      this.db.selectFrom('author_follows').select('author').where('user_id', '=', userId).execute(),
-    ]);
-    return { upvoted: upvoted.map((r) => r.paper_id), collected: collected.map((r) => r.paper_id), follows: follows.map((r) => r.author) };
+  /**
+   * Reads ahead the signals of the members about to be asked for (a digest's batch), in three
+   * queries, with the vectors of their papers and of the papers of the authors they follow: the
+   * `forMember` calls that follow, one per member, then read nothing. Each member's signals are
+   * used by their next `forMember` call only; a later `prefetch` drops those not asked for.
+   */
+  async prefetch(userIds: readonly number[]): Promise<void> {
+    this.prefetched.clear();
+    const signals = await this.readSignals([...new Set(userIds)]);
+    const papers = new Set<string>();
+    const authors = new Set<string>();
+    for (const [userId, s] of signals) {
+      this.prefetched.set(userId, s);
+      for (const id of s.upvoted) papers.add(id);
+      for (const id of s.collected) papers.add(id);
+      for (const name of s.follows) authors.add(name);
+    }
+    await this.ownPositives([...papers]);
+    await this.authorPositives([...authors], Infinity);
+  }
+
+  /** Upvoted papers (newest first), collected papers (newest first) and followed authors of each member, in three queries. */
+  private async readSignals(userIds: number[]): Promise<Map<number, Signals>> {
+    const out = new Map<number, Signals>(userIds.map((id) => [id, { upvoted: [], collected: [], follows: [] }]));
+    for (let i = 0; i < userIds.length; i += IN_CLAUSE) {
+      const ids = sql.join(userIds.slice(i, i + IN_CLAUSE));
+      const [upvoted, collected, follows] = await Promise.all([
+        sql<{ user_id: number; paper_id: string }>`
+          SELECT user_id, paper_id FROM (
+            SELECT user_id, paper_id, row_number() OVER (PARTITION BY user_id ORDER BY created_at DESC, paper_id DESC) AS n
+            FROM votes WHERE user_id IN (${ids}))
+          WHERE n <= ${FOR_YOU.maxOwnPositives} ORDER BY user_id, n`.execute(this.db),
+        sql<{ user_id: number; paper_id: string }>`
+          SELECT user_id, paper_id FROM (
+            SELECT c.owner_id AS user_id, cp.paper_id, row_number() OVER (PARTITION BY c.owner_id ORDER BY cp.added_at DESC, cp.paper_id DESC) AS n
+            FROM collection_papers cp JOIN collections c ON c.id = cp.collection_id WHERE c.owner_id IN (${ids}))
+          WHERE n <= ${FOR_YOU.maxOwnPositives} ORDER BY user_id, n`.execute(this.db),
+        sql<{ user_id: number; author: string }>`SELECT user_id, author FROM author_follows WHERE user_id IN (${ids}) ORDER BY user_id, author`.execute(this.db),
+      ]);
+      for (const r of upvoted.rows) out.get(r.user_id)?.upvoted.push(r.paper_id);
+      for (const r of collected.rows) out.get(r.user_id)?.collected.push(r.paper_id);
+      for (const r of follows.rows) out.get(r.user_id)?.follows.push(r.author);
+    }
+    return out;
   }
 
   /** Titles and vectors of upvoted and collected papers, remembered for the run (many members share papers). */
@@ -265,19 +316,22 @@ export class Recommender {
         .select(['p.id', 'p.title', 'd.vector'])
         .where('p.id', 'in', chunk)
         .execute();
-      for (const r of rows) {
+      const found = rows.map((r) => {
         const vector = this.model && r.vector ? decodeVector(r.vector) : null;
-        this.ownCache.set(r.id, { id: r.id, title: r.title, vector: vector && vector.length === this.model!.dimensions ? vector : null });
-      }
+        return { id: r.id, title: r.title, vector: vector && vector.length === this.model!.dimensions ? vector : null };
+      });
+      const examples = this.examples(found.flatMap((f) => f.vector ?? []));
+      let next = 0;
+      for (const f of found) this.ownCache.set(f.id, { id: f.id, title: f.title, example: f.vector ? examples[next++]! : null });
     }
     return ids.flatMap((id) => this.ownCache.get(id) ?? []);
   }
 
-  /** Vectors of the newest papers of each followed author (as written on the papers, case and accents aside). */
-  private async authorPositives(follows: string[]): Promise<Float32Array[]> {
-    const out: Float32Array[] = [];
+  /** The newest papers of each followed author (as written on the papers, case and accents aside), up to `max` in all. */
+  private async authorPositives(follows: string[], max: number = FOR_YOU.maxAuthorPositives): Promise<Example[]> {
+    const out: Example[] = [];
     for (const name of follows) {
-      if (out.length >= FOR_YOU.maxAuthorPositives) break;
+      if (out.length >= max) break;
       const key = foldName(name);
       let vectors = this.authorCache.get(key);
       if (!vectors) {
@@ -285,12 +339,12 @@ export class Recommender {
         if (this.authorCache.size >= CACHE_LIMIT / 5) this.authorCache.clear();
         this.authorCache.set(key, vectors);
       }
-      out.push(...vectors.slice(0, FOR_YOU.maxAuthorPositives - out.length));
+      out.push(...vectors.slice(0, max - out.length));
     }
     return out;
   }
 
-  private async papersOfAuthor(name: string, key: string): Promise<Float32Array[]> {
+  private async papersOfAuthor(name: string, key: string): Promise<Example[]> {
     if (!this.model || key === '') return [];
     const sdb = searchDb(this.db);
     const docs = [...(await docsPassing(sdb, { ...emptyFilters(), authors: [name] }))];
@@ -309,10 +363,38 @@ export class Recommender {
         if (vector.length === this.model.dimensions) found.push({ day: r.day, vector });
       }
     }
-    return found
-      .sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0))
-      .slice(0, FOR_YOU.papersPerAuthor)
-      .map((f) => f.vector);
+    return this.examples(
+      found
+        .sort((a, b) => (a.day < b.day ? 1 : a.day > b.day ? -1 : 0))
+        .slice(0, FOR_YOU.papersPerAuthor)
+        .map((f) => f.vector),
+    );
+  }
+
+  /** Vectors with their products with the negatives, computed once per paper for the run. */
+  private examples(vectors: Float32Array[]): Example[] {
+    if (vectors.length === 0) return [];
+    const d = this.model!.dimensions;
+    const nNeg = this.negatives.length / d;
+    const products = crossProducts(pack(vectors, d), this.negatives, d);
+    return vectors.map((vector, i) => ({ vector, products: Float32Array.from(products.subarray(i * nNeg, (i + 1) * nNeg)) }));
+  }
+
+  /** The member's model, trained on the Gram matrix of their positives and the negatives (see `fitLogisticGram`). */
+  private fit(positives: Example[], mask: Uint8Array | null): Float64Array {
+    const d = this.model!.dimensions;
+    const nNeg = this.negatives.length / d;
+    const nPos = positives.length;
+    this.negativeGram ??= crossProducts(this.negatives, this.negatives, d);
+    const vectors = pack(
+      positives.map((p) => p.vector),
+      d,
+    );
+    const pn = new Float64Array(nPos * nNeg);
+    positives.forEach((p, i) => pn.set(p.products, i * nNeg));
+    const pp = crossProducts(vectors, vectors, d);
+    const model = fitLogisticGram({ nn: this.negativeGram, pn, pp }, nPos, nNeg, mask, FOR_YOU);
+    return primalOf(model, vectors, this.negatives, d);
   }
 
   /** Candidates matching a saved search, found once per query for the run. */

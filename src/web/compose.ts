@@ -1,7 +1,7 @@
 import { arxivPaperFetcher } from '../catalog/fetch-paper.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { createMailer } from '../mail/mailer.js';
+import { configuredMailer } from '../mail/mailer.js';
 import { HttpClient } from '../sources/http.js';
 import type { Db } from '../store/schema.js';
 import type { WebDeps } from './deps.js';
@@ -13,7 +13,7 @@ export function webDeps(db: Db, log: Logger, config: Config): WebDeps {
     db,
     log,
     config,
-    mailer: createMailer({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, dataDir: config.dataDir, rate: config.smtpRate }, log),
+    mailer: configuredMailer(config, log),
     fetchPaper: arxivPaperFetcher(client, config.arxivApiUrl),
   };
 }

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { loadConfig } from '../../src/config.js';
 import { runDigests, type DigestRunDeps } from '../../src/digest/run.js';
 import { createLogger } from '../../src/log.js';
-import { createMailer, type Mailer } from '../../src/mail/mailer.js';
+import { configuredMailer, type Mailer } from '../../src/mail/mailer.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import type { Db } from '../../src/store/schema.js';
 import { tempDb, type TempDb } from '../support/db.js';
@@ -42,7 +42,7 @@ describe('a daily digest run, end to end', () => {
     const env = { PAPERBOY_DATA_DIR: t.dir, PAPERBOY_SMTP_URL: relay.url, PAPERBOY_BASE_URL: BASE, PAPERBOY_SECRET: SECRET, PAPERBOY_SMTP_RATE: '1000' };
     app = await testServer(db, t.dir, { env });
     const config = loadConfig(env);
-    mailer = createMailer({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, dataDir: t.dir, rate: config.smtpRate });
+    mailer = configuredMailer(config);
     deps = { db, log: createLogger('silent'), mailer, config, secret: SECRET };
     await upsertPapers(db, [
       makePaper({ id: '2611.00201', day: '2026-11-23', title: 'Yesterday’s news', categories: ['cs.CL'] }),
@@ -73,13 +73,13 @@ describe('a daily digest run, end to end', () => {
     assert.equal(report.period?.key, '2026-11-24');
     assert.equal(report.readers, 1, 'the pending and the weekly reader are not daily readers');
     assert.equal(report.delivery?.sent, 1);
-    [mail] = await relay.waitFor(1);
-    const parsed = mail!.parsed;
-    assert.deepEqual(mail!.envelope.to, ['linguist@example.org']);
+    mail = (await relay.waitFor(1))[0]!;
+    const parsed = mail.parsed;
+    assert.deepEqual(mail.envelope.to, ['linguist@example.org']);
     assert.match(parsed.subject ?? '', /^Paperboy daily: 2 papers for Tuesday 24 November 2026$/);
     assert.match(parsed.messageId ?? '', /^<digest-daily\.2026-11-24\.\d+\.[0-9a-f]{16}@/);
-    assert.equal(header(mail!, 'List-Unsubscribe-Post'), 'List-Unsubscribe=One-Click');
-    assert.match(header(mail!, 'List-Unsubscribe') ?? '', /^<https:\/\/papers\.example\.org\/subscribe\/unsubscribe\?token=[\w.-]+>$/);
+    assert.equal(header(mail, 'List-Unsubscribe-Post'), 'List-Unsubscribe=One-Click');
+    assert.match(header(mail, 'List-Unsubscribe') ?? '', /^<https:\/\/papers\.example\.org\/subscribe\/unsubscribe\?token=[\w.-]+>$/);
 
     // The text part, and the HTML part with the title escaped, not interpreted.
     assert.match(parsed.text ?? '', /YOUR ALERTS\n\n1\. Parsing with <b>bold<\/b> claims & more\n {3}Ada Lovelace\n {3}New in Computation and Language \(cs\.CL\)\n {3}https:\/\/papers\.example\.org\/papers\/2611\.00301/);

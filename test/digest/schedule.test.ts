@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
 import { startDigestSchedule, wallClock } from '../../src/digest/schedule.js';
 import { createLogger } from '../../src/log.js';
-import { createMailer } from '../../src/mail/mailer.js';
+import { configuredMailer } from '../../src/mail/mailer.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { tempDb, type TempDb } from '../support/db.js';
 import { makePaper } from '../support/papers.js';
@@ -34,7 +34,7 @@ describe('the digest schedule in serve', () => {
 
     it('sends the day’s digests once the hour has come, and only once', async () => {
       const config = loadConfig({ PAPERBOY_DATA_DIR: t.dir, PAPERBOY_SMTP_URL: relay.url, PAPERBOY_SMTP_RATE: '1000' });
-      const mailer = createMailer({ smtpUrl: config.smtpUrl, mailFrom: config.mailFrom, dataDir: t.dir, rate: config.smtpRate });
+      const mailer = configuredMailer(config);
       const log = createLogger('silent');
       // Hour 0: whatever the time now, the day's run is due.
       const schedule = startDigestSchedule({ db: t.db, log, mailer, config, secret: 'schedule-secret-schedule-secret-01234' }, { hour: 0, timeZone: 'UTC', tickMs: 50 }, log);

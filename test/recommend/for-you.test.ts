@@ -187,6 +187,29 @@ describe('"For you" over real arXiv papers', () => {
     assert.deepEqual(await run.forMember(voter.id, { limit: 0 }), []);
   });
 
+  it('recommends the same after reading a batch of members ahead (prefetch)', async () => {
+    const voter = await makeMember(t.db);
+    for (const p of onlyIn('cs.CR', 7)) await toggleVote(t.db, voter.id, p.id);
+    const collector = await makeMember(t.db);
+    const collection = await createCollection(t.db, collector.id, { name: 'Mine', isPublic: false });
+    for (const p of onlyIn('cs.CL', 6)) await addToCollection(t.db, collector.id, collection.id, p.id);
+    await followAuthor(t.db, collector.id, candidates[0]!.authors[0]!);
+    const silent = await makeMember(t.db);
+    const ids = [voter.id, collector.id, silent.id, 999_999];
+    const options = { limit: 25, savedSearches: ['"neural network"'] };
+    const one = await Recommender.open(t.db, { candidatePaperIds: candidates.map((c) => c.id) });
+    const alone = [];
+    for (const id of ids) alone.push(await one.forMember(id, options));
+    const batched = await Recommender.open(t.db, { candidatePaperIds: candidates.map((c) => c.id) });
+    await batched.prefetch(ids);
+    for (const [i, id] of ids.entries()) assert.deepEqual(await batched.forMember(id, options), alone[i]);
+    assert.ok(alone[0]!.length >= 10 && alone[1]!.some((r) => r.reason.kind === 'author'));
+    // Signals read ahead serve one call: a vote cast since is seen by the next one.
+    const extra = candidates.find((c) => c.primary === 'cs.CR')!;
+    await toggleVote(t.db, voter.id, extra.id);
+    assert.ok(!(await batched.forMember(voter.id, options)).some((r) => r.paperId === extra.id));
+  });
+
   it('says each reason in words', () => {
     assert.equal(reasonText({ kind: 'similar', to: { id: '2401.00001', title: 'Attention Is All You Need' }, via: 'upvoted' }), 'Similar to “Attention Is All You Need”, which you upvoted');
     assert.equal(reasonText({ kind: 'similar', to: { id: '2401.00001', title: 'X' }, via: 'collected' }), 'Similar to “X”, which you collected');
