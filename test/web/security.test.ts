@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
+import { signUp } from '../../src/community/accounts.js';
 import { addComment } from '../../src/community/comments.js';
 import { createCollection } from '../../src/community/collections.js';
 import { upsertPapers } from '../../src/store/papers.js';
@@ -38,6 +39,23 @@ describe('web security', () => {
     assert.equal(crossSite.statusCode, 403, "another visitor's token does not work with my cookie");
     const ok = await client.post('/papers/2401.00001/vote', {}, { json: true });
     assert.deepEqual(JSON.parse(ok.body), { voted: true, upvotes: 1 });
+  });
+
+  it('confirms an address only when the person presses the button, not when a scanner fetches the link', async () => {
+    const { user, verificationToken } = await signUp(t.db, { email: 'scanned@example.org', password: 'correct horse battery', displayName: 'Scanned' });
+    const client = new Client(app);
+    const link = `/verify-email?token=${verificationToken}`;
+    const opened = await client.get(link);
+    assert.equal(opened.statusCode, 200);
+    assert.match(opened.body, /Confirm my address/);
+    await client.get(link);
+    assert.equal((await t.db.selectFrom('users').select('email_verified_at').where('id', '=', user.id).executeTakeFirstOrThrow()).email_verified_at, null);
+    assert.equal((await client.post(link, {}, { withToken: false })).statusCode, 403, 'the button needs the form token');
+    const confirmed = await client.post(link, {});
+    assert.equal(confirmed.statusCode, 200);
+    assert.match(confirmed.body, /Address confirmed/);
+    assert.notEqual((await t.db.selectFrom('users').select('email_verified_at').where('id', '=', user.id).executeTakeFirstOrThrow()).email_verified_at, null);
+    assert.equal((await client.post(link, {})).statusCode, 400, 'a link works once');
   });
 
   it('rate-limits sign-in after many attempts', async () => {

@@ -91,3 +91,19 @@ export function messagePage(viewer: Viewer, title: string, message: string, link
     body: html`<section class="narrow"><h1>${title}</h1><p>${message}</p>${link ? html`<p><a href="${link.href}">${link.text}</a></p>` : ''}</section>`,
   });
 }
+
+/** What the emailed confirmation link opens: one button, so that only a person confirms. */
+export function verifyEmailPage(viewer: Viewer, token: string) {
+  return page({
+    title: 'Confirm your address',
+    viewer,
+    body: html`<section class="narrow">
+<h1>Confirm your address</h1>
+<p>One more step: press the button to confirm this email address for your Paperboy account.</p>
+<form method="post" action="/verify-email?token=${encodeURIComponent(token)}" class="stack">
+${csrfField(viewer)}
+<button type="submit">Confirm my address</button>
+</form>
+</section>`,
+  });
+}

@@ -6,7 +6,7 @@ import { passwordResetMail, verificationMail } from '../../mail/templates.js';
 import { secureCookies, safeNext, viewerOf, type WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
 import type { Html } from '../html.js';
-import { forgotPasswordPage, messagePage, resetPasswordPage, signInPage, signUpPage } from '../pages/account.js';
+import { forgotPasswordPage, messagePage, resetPasswordPage, signInPage, signUpPage, verifyEmailPage } from '../pages/account.js';
 import { clearSessionCookie, LIMITS, sessionToken, setSessionCookie } from '../security.js';
 
 function send(reply: FastifyReply, body: Html, status = 200) {
@@ -61,7 +61,12 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
     return reply.redirect('/', 303);
   });
 
-  app.get<{ Querystring: { token?: string } }>('/verify-email', async (request, reply) => {
+  // Following the link shows a button; only the POST spends the token, so mail scanners and
+  // link previews that fetch every URL in a message cannot confirm an address (or use up its link).
+  app.get<{ Querystring: { token?: string } }>('/verify-email', async (request, reply) =>
+    send(reply.header('Cache-Control', 'no-store'), verifyEmailPage(viewerOf(request, reply), request.query.token ?? '')),
+  );
+  app.post<{ Querystring: { token?: string } }>('/verify-email', { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.passwordReset } }, async (request, reply) => {
     try {
       const user = await verifyEmail(db, request.query.token ?? '');
       return send(reply, messagePage({ user, csrf: reply.generateCsrf() }, 'Address confirmed', `Thank you, ${user.displayName}: ${user.email} is confirmed.`, { href: '/', text: "Go to today's papers" }));
