@@ -41,6 +41,7 @@ describe('web pages', () => {
     assert.match(res.body, /An old-style paper/);
     assert.match(res.body, /href="\/papers\/hep-th\/9901001"/);
     assert.match(res.body, /href="\/day\/2024-01-03"/);
+    assert.doesNotMatch(res.body, /rel="next"/, 'nothing is newer than the latest day');
   });
 
   it('shows a day with previous and next days', async () => {

@@ -70,7 +70,7 @@ export function periodPage(view: PeriodView, viewer: Viewer | undefined) {
   <nav class="period-nav" aria-label="${KIND_LABEL[period.kind]}s">
     <a rel="prev" href="${periodPath(prev)}">← ${prev.key}</a>
     <form action="/go" method="get" class="date-picker"><input type="hidden" name="period" value="${period.kind}"><label for="date" class="visually-hidden">Go to date</label><input type="date" id="date" name="date" value="${period.start}"><button type="submit">Go</button></form>
-    <a rel="next" href="${periodPath(next)}">${next.key} →</a>
+    ${view.latestDay && next.start <= view.latestDay ? html`<a rel="next" href="${periodPath(next)}">${next.key} →</a>` : ''}
     ${view.latestDay && view.latestDay > period.end ? html`<a href="/">Latest</a>` : ''}
   </nav>
   <p class="muted">${view.total} ${view.total === 1 ? 'paper' : 'papers'}, ranked by trending (votes and age; see <a href="/about/trending">how</a>)</p>
