@@ -1,8 +1,10 @@
-// npm run bench:quality [-- --corpus FILE --queries FILE --qrels FILE] [--json]
+// npm run bench:quality [-- --corpus FILE --queries FILE --qrels FILE] [--keyword-rows N --keyword-postings N] [--json]
 // Ranking quality on a BEIR-layout benchmark (SciFact train by default): indexes the corpus into a
 // fresh temporary instance through the search layer (the same FTS5 triggers, embedder and query
 // code as the product; BEIR ids are not arXiv ids, so the arXiv normalizer is skipped) and prints
-// nDCG@10 and Recall@100 for each mode.
+// nDCG@10 and Recall@100 for each mode. --keyword-rows and --keyword-postings set the keyword
+// budget (see src/search/keyword-plan.ts): SciFact has 5k documents where arXiv has 143k, so
+// smaller budgets show what leaving common words out does to ranking.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,6 +12,7 @@ import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import type { Paper } from '../src/papers/paper.js';
+import { DEFAULT_KEYWORD_BUDGET } from '../src/search/keyword-plan.js';
 import { trainCatalogModel } from '../src/search/maintain.js';
 import { SEARCH_MODES, SearchService, type SearchMode } from '../src/search/service.js';
 import { openDatabase } from '../src/store/db.js';
@@ -22,9 +25,15 @@ const { values: args } = parseArgs({
     corpus: { type: 'string', default: path.join(scifact, 'corpus.jsonl.gz') },
     queries: { type: 'string', default: path.join(scifact, 'queries-train.jsonl') },
     qrels: { type: 'string', default: path.join(scifact, 'qrels-train.tsv') },
+    'keyword-rows': { type: 'string' },
+    'keyword-postings': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
+const keywordBudget = {
+  rows: Number(args['keyword-rows'] ?? DEFAULT_KEYWORD_BUDGET.rows),
+  postings: Number(args['keyword-postings'] ?? DEFAULT_KEYWORD_BUDGET.postings),
+};
 
 async function* jsonLines(file: string): AsyncIterable<Record<string, unknown>> {
   const raw = fs.createReadStream(file);
@@ -106,7 +115,7 @@ try {
   const started = performance.now();
   const embedder = await trainCatalogModel(searchDb(db));
   const trainSeconds = (performance.now() - started) / 1000;
-  const service = new SearchService(db, embedder);
+  const service = new SearchService(db, embedder, { keywordBudget });
   await service.load();
 
   const qrels = readQrels(args.qrels);
@@ -137,6 +146,7 @@ try {
     console.log(`corpus:   ${args.corpus} (${docs} documents)`);
     console.log(`queries:  ${queries.length} with judgements (${args.queries})`);
     console.log(`embedder: ${embedder.id}, trained and embedded in ${trainSeconds.toFixed(1)} s`);
+    console.log(`keyword budget: ${keywordBudget.rows} rows, ${keywordBudget.postings} postings per tier`);
     console.log('mode       nDCG@10  Recall@100');
     for (const mode of SEARCH_MODES) {
       console.log(`${mode.padEnd(10)} ${results[mode]['ndcg@10'].toFixed(4)}   ${results[mode]['recall@100'].toFixed(4)}`);

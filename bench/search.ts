@@ -1,27 +1,37 @@
-// npm run bench:search [-- --file FILE] [--queries N] [--json]
+// npm run bench:search [-- --file FILE] [--queries N] [--db FILE] [--baseline REV] [--no-http] [--json]
 // Search speed on the shared 143k arXiv sample: imports it into a fresh database (keyword index
 // built by the import), trains the default embedder and embeds every paper (time and peak memory),
 // then runs N queries per mode (half short keyword queries, half paper titles) in-process and
 // through the HTTP API, and prints p50 and p95 latency.
+// --db FILE keeps the database in FILE, and when FILE already exists reuses it (no import, no
+// training: only the query figures are new), for quick iterations on query code.
+// --baseline REV also times the search code of git revision REV (HEAD: the last commit) on the
+// same database in the same process, each query run by both services in turn, so the two sets
+// of figures share the machine's load.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Ingest } from '../src/catalog/ingest.js';
 import { createLogger } from '../src/log.js';
-import { trainCatalogModel } from '../src/search/maintain.js';
+import { loadEmbedder, trainCatalogModel } from '../src/search/maintain.js';
+import { loadSearchSettings } from '../src/search/settings.js';
 import { SEARCH_MODES, SearchService, type SearchMode } from '../src/search/service.js';
 import { readSourceFile } from '../src/sources/files.js';
-import { openDatabase } from '../src/store/db.js';
-import { searchDb } from '../src/store/search-docs.js';
+import { openDatabase, type Db } from '../src/store/db.js';
+import { countDocs, searchDb } from '../src/store/search-docs.js';
 import { buildServer } from '../src/web/server.js';
 import { webDeps } from '../src/web/compose.js';
 import { loadConfig } from '../src/config.js';
+import { baselineSearchService } from './baseline.js';
 
 const { values: args } = parseArgs({
   options: {
     file: { type: 'string', default: path.resolve(import.meta.dirname, '../../shared/data/arxiv-cs-143k.jsonl.gz') },
     queries: { type: 'string', default: '500' },
+    db: { type: 'string' },
+    baseline: { type: 'string' },
+    'no-http': { type: 'boolean', default: false },
     json: { type: 'boolean', default: false },
   },
 });
@@ -54,50 +64,169 @@ function round(x: number): number {
 const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
 const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-search-'));
-try {
-  const db = await openDatabase(path.join(dir, 'paperboy.sqlite'));
+/** A catalog imported and embedded by this run, or the one kept in --db by an earlier run. */
+async function prepare(db: Db, reuse: boolean) {
+  if (reuse) {
+    const embedder = await loadEmbedder(searchDb(db), loadSearchSettings({}));
+    if (!embedder) throw new Error(`${args.db}: no trained model to reuse; delete the file to build it again`);
+    return { papers: await countDocs(searchDb(db)), importSeconds: 0, embedSeconds: 0, embedder, peakAfterImport: peakMb(), rssBeforeEmbed: rssMb() };
+  }
   let started = performance.now();
   const report = await new Ingest(db).run(readSourceFile(args.file));
   const importSeconds = (performance.now() - started) / 1000;
   const peakAfterImport = peakMb();
-
   const rssBeforeEmbed = rssMb();
   started = performance.now();
   const embedder = await trainCatalogModel(searchDb(db));
-  const embedSeconds = (performance.now() - started) / 1000;
+  return { papers: report.inserted, importSeconds, embedSeconds: (performance.now() - started) / 1000, embedder, peakAfterImport, rssBeforeEmbed };
+}
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-search-'));
+const baseline = args.baseline ? await baselineSearchService(args.baseline) : null;
+try {
+  const file = args.db ? path.resolve(args.db) : path.join(dir, 'paperboy.sqlite');
+  const reuse = args.db !== undefined && fs.existsSync(file);
+  const db = await openDatabase(file);
+  const { papers, importSeconds, embedSeconds, embedder, peakAfterImport, rssBeforeEmbed } = await prepare(db, reuse);
   const peakAfterEmbed = peakMb();
 
-  started = performance.now();
+  const started = performance.now();
   const service = new SearchService(db, embedder);
   await service.load();
   const indexSeconds = (performance.now() - started) / 1000;
   const rssWithIndex = rssMb();
 
   // Half short topic queries, half titles of papers spread over the catalog.
-  const titles = await db.selectFrom('papers').select('title').orderBy('id').execute();
+  const titles = await db.selectFrom('papers').select(['id', 'title']).orderBy('id').execute();
   const step = Math.max(1, Math.floor(titles.length / (perMode / 2)));
   const queries: string[] = [];
+  /** The paper whose title each query is (null for a topic). */
+  const titleOf: (string | null)[] = [];
   for (let i = 0; queries.length < perMode; i++) {
-    queries.push(i % 2 === 0 ? TOPICS[(i / 2) % TOPICS.length]! : titles[(((i - 1) / 2) * step) % titles.length]!.title);
+    const paper = i % 2 === 0 ? null : titles[(((i - 1) / 2) * step) % titles.length]!;
+    queries.push(paper ? paper.title : TOPICS[(i / 2) % TOPICS.length]!);
+    titleOf.push(paper ? paper.id : null);
   }
+
+  const baselineService = baseline ? new baseline.SearchService(db, embedder) : null;
+  await baselineService?.load();
+  const services = baselineService ? [service, baselineService] : [service];
 
   const inProcess = {} as Record<SearchMode, { p50: number; p95: number }>;
+  const inProcessBaseline = {} as Record<SearchMode, { p50: number; p95: number }>;
+  const agreement = {} as Record<SearchMode, Agreement>;
   for (const mode of SEARCH_MODES) {
-    for (const q of queries.slice(0, 20)) await service.search({ query: q, mode, limit: 20 }); // warm-up
-    const times: number[] = [];
-    for (const q of queries) {
-      const t0 = performance.now();
-      await service.search({ query: q, mode, limit: 20 });
-      times.push(performance.now() - t0);
+    for (const s of services) for (const q of queries.slice(0, 20)) await s.search({ query: q, mode, limit: 20 }); // warm-up
+    const times = services.map((): number[] => []);
+    const found = services.map((): string[][] => []);
+    for (const [i, q] of queries.entries()) {
+      // Each query by every service, the order alternating, so neither always runs on a warm cache.
+      for (let j = 0; j < services.length; j++) {
+        const which = (i + j) % services.length;
+        const t0 = performance.now();
+        const { hits } = await services[which]!.search({ query: q, mode, limit: 20 });
+        times[which]!.push(performance.now() - t0);
+        found[which]![i] = hits.map((h) => h.paper.id);
+      }
     }
-    inProcess[mode] = summary(times);
+    inProcess[mode] = summary(times[0]!);
+    if (baselineService) {
+      inProcessBaseline[mode] = summary(times[1]!);
+      agreement[mode] = agree(found[0]!, found[1]!, titleOf);
+    }
   }
 
+  const http = {} as Record<SearchMode, { p50: number; p95: number }>;
+  if (!args['no-http']) await measureHttp(db, service, queries, http);
+  await db.destroy();
+
+  const result = {
+    papers,
+    reused: reuse,
+    import: { seconds: round(importSeconds), perSecond: Math.round(papers / importSeconds), peakRssMb: peakAfterImport },
+    embed: { model: embedder.id, seconds: round(embedSeconds), rssBeforeMb: rssBeforeEmbed, peakRssMb: peakAfterEmbed },
+    index: { seconds: round(indexSeconds), rssMb: rssWithIndex },
+    latencyMs: { inProcess, http, ...(baseline ? { inProcessBaseline, baseline: args.baseline } : {}) },
+    ...(baseline ? { agreement } : {}),
+  };
+  if (args.json) {
+    console.log(JSON.stringify(result));
+  } else {
+    console.log(`papers:       ${result.papers} (import with keyword index: ${result.import.seconds} s, ${result.import.perSecond} papers/s)`);
+    console.log(`embed:        ${result.embed.seconds} s to train ${embedder.id} and embed every paper`);
+    console.log(`memory:       RSS ${rssBeforeEmbed} MB before embedding; peak RSS ${peakAfterImport} MB after import, ${peakAfterEmbed} MB after embedding`);
+    console.log(`vector index: ${result.index.seconds} s to load into the HNSW graph; RSS ${rssWithIndex} MB with it`);
+    console.log(`queries:      ${perMode} per mode (half short topics, half titles), limit 20, ms`);
+    console.log('mode       in-process p50   p95    HTTP p50   p95');
+    for (const mode of SEARCH_MODES) {
+      const a = inProcess[mode];
+      const b = http[mode] ?? { p50: '-', p95: '-' };
+      console.log(`${mode.padEnd(10)} ${String(a.p50).padStart(14)} ${String(a.p95).padStart(6)} ${String(b.p50).padStart(10)} ${String(b.p95).padStart(6)}`);
+    }
+    if (baseline) {
+      console.log(`baseline:     the search code of ${args.baseline}, same run, queries interleaved, in-process ms`);
+      console.log('mode       baseline p50   p95    this p50   p95    p50 ratio');
+      for (const mode of SEARCH_MODES) {
+        const a = inProcessBaseline[mode];
+        const b = inProcess[mode];
+        console.log(`${mode.padEnd(10)} ${String(a.p50).padStart(12)} ${String(a.p95).padStart(6)} ${String(b.p50).padStart(10)} ${String(b.p95).padStart(6)} ${(b.p50 / a.p50).toFixed(2).padStart(11)}`);
+      }
+      console.log('agreement  top-20 shared  top-10 shared (topics, titles)  title first: baseline  this');
+      for (const mode of SEARCH_MODES) {
+        const g = agreement[mode];
+        const split = `(${g.shared10Topics.toFixed(3)}, ${g.shared10Titles.toFixed(3)})`;
+        console.log(`${mode.padEnd(10)} ${g.shared20.toFixed(3).padStart(13)} ${g.shared10.toFixed(3).padStart(14)} ${split.padStart(16)} ${g.titleFirstBaseline.toFixed(3).padStart(22)} ${g.titleFirst.toFixed(3).padStart(5)}`);
+      }
+    }
+    console.log(`machine:      ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
+  }
+} finally {
+  fs.rmSync(dir, { recursive: true, force: true });
+  baseline?.cleanup();
+}
+
+interface Agreement {
+  /** Mean share of the baseline's top 20 (top 10) that this code's top 20 (top 10) also has. */
+  shared20: number;
+  shared10: number;
+  /** The same for topic queries and for title queries apart. */
+  shared10Topics: number;
+  shared10Titles: number;
+  /** Share of title queries that find their own paper first. */
+  titleFirst: number;
+  titleFirstBaseline: number;
+}
+
+/** How far this code's results agree with the baseline's: a check that speed did not cost ranking. */
+function agree(mine: string[][], theirs: string[][], titleOf: (string | null)[]): Agreement {
+  const shared = (k: number, which = mine.map((_, i) => i)) => mean(which.map((i) => overlap(mine[i]!.slice(0, k), theirs[i]!.slice(0, k))));
+  const titled = titleOf.flatMap((id, i) => (id === null ? [] : [i]));
+  const topics = titleOf.flatMap((id, i) => (id === null ? [i] : []));
+  const first = (lists: string[][]) => titled.filter((i) => lists[i]![0] === titleOf[i]).length / Math.max(1, titled.length);
+  return {
+    shared20: shared(20),
+    shared10: shared(10),
+    shared10Topics: shared(10, topics),
+    shared10Titles: shared(10, titled),
+    titleFirst: first(mine),
+    titleFirstBaseline: first(theirs),
+  };
+}
+
+function overlap(a: string[], b: string[]): number {
+  if (b.length === 0) return a.length === 0 ? 1 : 0;
+  const set = new Set(a);
+  return b.filter((id) => set.has(id)).length / b.length;
+}
+
+function mean(xs: number[]): number {
+  return xs.reduce((s, x) => s + x, 0) / Math.max(1, xs.length);
+}
+
+async function measureHttp(db: Db, service: SearchService, queries: string[], http: Record<SearchMode, { p50: number; p95: number }>) {
   const log = createLogger('silent');
   const app = await buildServer({ ...webDeps(db, log, loadConfig({ PAPERBOY_DATA_DIR: dir })), search: { search: service, maintenanceIntervalMs: 0 } });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
-  const http = {} as Record<SearchMode, { p50: number; p95: number }>;
   for (const mode of SEARCH_MODES) {
     const times: number[] = [];
     for (const q of queries) {
@@ -111,31 +240,4 @@ try {
     http[mode] = summary(times);
   }
   await app.close();
-  await db.destroy();
-
-  const result = {
-    papers: report.inserted,
-    import: { seconds: round(importSeconds), perSecond: Math.round(report.inserted / importSeconds), peakRssMb: peakAfterImport },
-    embed: { model: embedder.id, seconds: round(embedSeconds), rssBeforeMb: rssBeforeEmbed, peakRssMb: peakAfterEmbed },
-    index: { seconds: round(indexSeconds), rssMb: rssWithIndex },
-    latencyMs: { inProcess, http },
-  };
-  if (args.json) {
-    console.log(JSON.stringify(result));
-  } else {
-    console.log(`papers:       ${result.papers} (import with keyword index: ${result.import.seconds} s, ${result.import.perSecond} papers/s)`);
-    console.log(`embed:        ${result.embed.seconds} s to train ${embedder.id} and embed every paper`);
-    console.log(`memory:       RSS ${rssBeforeEmbed} MB before embedding; peak RSS ${peakAfterImport} MB after import, ${peakAfterEmbed} MB after embedding`);
-    console.log(`vector index: ${result.index.seconds} s to load into the HNSW graph; RSS ${rssWithIndex} MB with it`);
-    console.log(`queries:      ${perMode} per mode (half short topics, half titles), limit 20, ms`);
-    console.log('mode       in-process p50   p95    HTTP p50   p95');
-    for (const mode of SEARCH_MODES) {
-      const a = inProcess[mode];
-      const b = http[mode];
-      console.log(`${mode.padEnd(10)} ${String(a.p50).padStart(14)} ${String(a.p95).padStart(6)} ${String(b.p50).padStart(10)} ${String(b.p95).padStart(6)}`);
-    }
-    console.log(`machine:      ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
-  }
-} finally {
-  fs.rmSync(dir, { recursive: true, force: true });
 }

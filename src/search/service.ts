@@ -5,11 +5,28 @@
 import type { Paper } from '../papers/paper.js';
 import type { Db } from '../store/schema.js';
 import { docOfPaper, docsByVectorState, papersForDocs, readVectors, searchDb, vectorOfPaper, type SearchDb } from '../store/search-docs.js';
-import { DEFAULT_FIELD_WEIGHTS, docsMatching, docsPassing, ftsExpression, keywordSearch, newestPassing, type FieldWeights } from '../store/sqlite-search.js';
+import {
+  authorExpression,
+  buildExpression,
+  DEFAULT_FIELD_WEIGHTS,
+  docsMatching,
+  docsPassing,
+  expressionParts,
+  ftsExpression,
+  keywordSearch,
+  keywordSearchAlsoScoring,
+  newestPassing,
+  termExpression,
+  type ExpressionParts,
+  type FieldWeights,
+  type KeywordHit,
+} from '../store/sqlite-search.js';
 import type { Embedder } from './embedder.js';
 import { HYBRID, reciprocalRankFusion } from './fusion.js';
+import { DEFAULT_KEYWORD_BUDGET, planKeywordTiers, type KeywordBudget, type KeywordTier } from './keyword-plan.js';
 import { embedMissing } from './maintain.js';
 import { emptyFilters, hasFilters, matchesAuthors, mergeFilters, parseQuery, type Filters, type ParsedQuery } from './query.js';
+import { TermStats } from './term-stats.js';
 import { exactNeighbours, VectorIndex, type Neighbour } from './vector-index.js';
 
 export type SearchMode = 'keyword' | 'semantic' | 'hybrid';
@@ -44,6 +61,8 @@ export interface SearchOptions {
   weights?: FieldWeights;
   /** How many candidates each side hands to fusion. */
   depth?: number;
+  /** How much work one keyword query may do before common words are left out (keyword-plan.ts). */
+  keywordBudget?: KeywordBudget;
 }
 
 export const MAX_LIMIT = 200;
@@ -56,6 +75,7 @@ export class SearchService {
   private readonly db: SearchDb;
   private index: VectorIndex | null = null;
   private loading: Promise<void> | null = null;
+  private readonly termStats: TermStats;
 
   constructor(
     db: Db | SearchDb,
@@ -63,6 +83,7 @@ export class SearchService {
     private readonly options: SearchOptions = {},
   ) {
     this.db = searchDb(db);
+    this.termStats = new TermStats(this.db);
   }
 
   /** The embedder in use, or null when no vectors have been made yet (`paperboy embed`). */
@@ -179,27 +200,50 @@ export class SearchService {
     }
     const paper = (await papersForDocs(this.db, [doc])).get(doc);
     if (!paper) return [];
-    const expression = ftsExpression(parseQuery(paper.title).terms);
-    if (!expression) return [];
-    const hits = (await keywordSearch(this.db, expression, emptyFilters(), limit + 1, this.options.weights)).filter((h) => h.doc !== doc);
+    const hits = (await this.keyword(parseQuery(paper.title), emptyFilters(), limit + 1)).filter((h) => h.doc !== doc);
     return this.hydrate(hits.slice(0, limit).map((h, i) => ({ doc: h.doc, score: -h.score, keywordRank: i + 1, semanticRank: null })));
   }
 
   /**
-   * Papers with every word first, then papers with any of them, each ranked by BM25. Ranking is
-   * FTS5's cost (it scores every matching paper), and "any of the words" matches a large part of
-   * a big catalog; papers with every word are fewer and almost always the best matches, so when
-   * there are enough of them the costly query is skipped.
+   * Keyword matches ranked by BM25, in tiers (papers with every word first, then papers with any
+   * of them): each tier's results come before the next one's, and later tiers only run while
+   * there are fewer than `depth` results. Which tiers, and with which words, is chosen from how
+   * many papers each word matches, so that no tier has to score a large part of the catalog
+   * (keyword-plan.ts).
    */
-  private async keyword(parsed: ParsedQuery, filters: Filters, depth: number): Promise<{ doc: number; score: number }[]> {
+  private async keyword(parsed: ParsedQuery, filters: Filters, depth: number): Promise<KeywordHit[]> {
     const weights = this.options.weights ?? DEFAULT_FIELD_WEIGHTS;
-    const all = ftsExpression(parsed.terms, filters.authors, 'all');
-    const first = all ? await keywordSearch(this.db, all, filters, depth, weights) : [];
-    if (first.length >= depth) return first;
-    const any = ftsExpression(parsed.terms, filters.authors, 'any');
-    if (!any) return first;
-    const seen = new Set(first.map((h) => h.doc));
-    return [...first, ...(await keywordSearch(this.db, any, filters, depth, weights)).filter((h) => !seen.has(h.doc))].slice(0, depth);
+    const parts = expressionParts(parsed.terms, filters.authors);
+    const found: KeywordHit[] = [];
+    const seen = new Set<number>();
+    for (const tier of await this.keywordTiers(parts)) {
+      for (const hit of await this.keywordTier(tier, parts, filters, depth, weights)) {
+        if (!seen.has(hit.doc)) found.push(hit);
+        seen.add(hit.doc);
+      }
+      if (found.length >= depth) break;
+    }
+    return found.slice(0, depth);
+  }
+
+  private async keywordTier(tier: KeywordTier, parts: ExpressionParts, filters: Filters, depth: number, weights: FieldWeights): Promise<KeywordHit[]> {
+    const expression = buildExpression({ ...parts, words: tier.words }, tier.join, { inTitle: tier.inTitle });
+    if (!expression) return [];
+    if (tier.alsoScored.length === 0) {
+      const requiring = tier.alsoRequired.length > 0 ? tier.alsoRequired.map(termExpression).join(' AND ') : null;
+      return keywordSearch(this.db, expression, filters, depth, weights, requiring);
+    }
+    const alsoScored = tier.alsoScored.map(termExpression).join(' OR ');
+    return keywordSearchAlsoScoring(this.db, expression, alsoScored, filters, depth, weights);
+  }
+
+  /** The keyword tiers for a query, from the number of papers its words, phrases and authors match. */
+  private async keywordTiers(parts: ExpressionParts): Promise<KeywordTier[]> {
+    const required = [...parts.phrases.map(termExpression), ...parts.authors.map(authorExpression)];
+    const counts = await this.termStats.countsOf([...parts.words.map(termExpression), ...required]);
+    const words = parts.words.map((term, i) => ({ term, count: counts[i]! }));
+    const fewestRequired = Math.min(Infinity, ...counts.slice(parts.words.length));
+    return planKeywordTiers(words, fewestRequired, this.options.keywordBudget ?? DEFAULT_KEYWORD_BUDGET);
   }
 
   private async nearest(vector: Float32Array, filters: Filters, depth: number): Promise<Neighbour[]> {
