@@ -4,7 +4,7 @@
  */
 import type { Paper } from '../papers/paper.js';
 import type { Db } from '../store/schema.js';
-import { docOfPaper, docsByVectorState, papersForDocs, readVectors, searchDb, vectorOfPaper, type SearchDb } from '../store/search-docs.js';
+import { docOfPaper, docsByVectorState, hiddenAmong, papersForDocs, readVectors, searchDb, vectorOfPaper, type SearchDb } from '../store/search-docs.js';
 import {
   authorExpression,
   buildExpression,
@@ -277,9 +277,11 @@ export class SearchService {
    */
   private async hydrate(hits: Omit<SearchHit, 'paper'>[], filters?: Filters): Promise<SearchHit[]> {
     const papers = await papersForDocs(this.db, hits.map((h) => h.doc));
+    // Papers a moderator hid stay out of every list, search results included.
+    const hidden = await hiddenAmong(this.db, [...papers.values()].map((p) => p.id));
     return hits.flatMap((h) => {
       const paper = papers.get(h.doc);
-      if (!paper || (filters && !matchesAuthors(paper.authors, filters.authors))) return [];
+      if (!paper || hidden.has(paper.id) || (filters && !matchesAuthors(paper.authors, filters.authors))) return [];
       return [{ ...h, paper }];
     });
   }

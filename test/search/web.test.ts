@@ -1,10 +1,12 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
+import { hidePaper, unhidePaper } from '../../src/community/moderation.js';
 import { trainCatalogModel } from '../../src/search/maintain.js';
 import { SearchService } from '../../src/search/service.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { searchDb } from '../../src/store/search-docs.js';
+import { makeAdmin } from '../support/community.js';
 import { testServer } from '../support/web.js';
 import { tempDb, type TempDb } from '../support/db.js';
 import { makePaper } from '../support/papers.js';
@@ -42,6 +44,23 @@ describe('search on the web', () => {
     assert.ok(first.paper.authors.length > 0 && typeof first.paper.authors[0]!.name === 'string');
     assert.ok(!Number.isNaN(Date.parse(first.paper.publishedAt)));
     assert.equal(first.paper.upvotes, 0);
+  });
+
+  it('leaves out papers a moderator has hidden, from the API, the page and author pages', async () => {
+    const target = await t.db.selectFrom('papers').select(['id', 'title', 'authors']).where('id', 'like', '24%').orderBy('id', 'desc').limit(1).executeTakeFirstOrThrow();
+    const author = (JSON.parse(target.authors) as string[])[0]!;
+    const ids = async () => (await app.inject(`/api/papers/search?q=${encodeURIComponent(target.title)}&limit=5`)).json().map((h: { paper: { id: string } }) => h.paper.id) as string[];
+    assert.equal((await ids())[0], target.id);
+    const admin = await makeAdmin(t.db);
+    await hidePaper(t.db, admin.id, target.id, 'spam');
+    try {
+      assert.ok(!(await ids()).includes(target.id));
+      assert.ok(!(await app.inject(`/search?q=${encodeURIComponent(target.title)}`)).body.includes(`/papers/${target.id}"`));
+      assert.ok(!(await app.inject(`/authors/${encodeURIComponent(author)}`)).body.includes(`/papers/${target.id}"`));
+    } finally {
+      await unhidePaper(t.db, admin.id, target.id, 'not spam after all');
+    }
+    assert.equal((await ids())[0], target.id);
   });
 
   it('takes filters as parameters', async () => {
