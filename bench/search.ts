@@ -152,9 +152,12 @@ try {
   if (args.json) {
     console.log(JSON.stringify(result));
   } else {
-    console.log(`papers:       ${result.papers} (import with keyword index: ${result.import.seconds} s, ${result.import.perSecond} papers/s)`);
-    console.log(`embed:        ${result.embed.seconds} s to train ${embedder.id} and embed every paper`);
-    console.log(`memory:       RSS ${rssBeforeEmbed} MB before embedding; peak RSS ${peakAfterImport} MB after import, ${peakAfterEmbed} MB after embedding`);
+    if (reuse) console.log(`papers:       ${result.papers} in ${file}, reused: no import, no training`);
+    else {
+      console.log(`papers:       ${result.papers} (import with keyword index: ${result.import.seconds} s, ${result.import.perSecond} papers/s)`);
+      console.log(`embed:        ${result.embed.seconds} s to train ${embedder.id} and embed every paper`);
+      console.log(`memory:       RSS ${rssBeforeEmbed} MB before embedding; peak RSS ${peakAfterImport} MB after import, ${peakAfterEmbed} MB after embedding`);
+    }
     console.log(`vector index: ${result.index.seconds} s to load into the HNSW graph; RSS ${rssWithIndex} MB with it`);
     console.log(`queries:      ${perMode} per mode (half short topics, half titles), limit 20, ms`);
     console.log('mode       in-process p50   p95    HTTP p50   p95');
