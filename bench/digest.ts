@@ -14,6 +14,7 @@ import { loadConfig } from '../src/config.js';
 import { runDigests } from '../src/digest/run.js';
 import { createLogger } from '../src/log.js';
 import { configuredMailer } from '../src/mail/mailer.js';
+import { seededRandom } from '../src/recommend/for-you.js';
 import { trainCatalogModel } from '../src/search/maintain.js';
 import { readSourceFile } from '../src/sources/files.js';
 import { openDatabase, type Db } from '../src/store/db.js';
@@ -32,18 +33,6 @@ const subscribers = Number(args.subscribers);
 const members = Math.min(subscribers, Number(args.members));
 const log = createLogger('warn');
 
-/** Deterministic, so every run gets the same readers. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 async function buildCatalog(file: string): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const building = `${file}.building`;
@@ -60,7 +49,8 @@ const STOP = new Set(['a', 'an', 'and', 'the', 'of', 'for', 'in', 'on', 'to', 'w
 
 /** Readers with varied interests drawn from the catalog: categories, authors, saved searches; some are members with upvotes and follows. */
 async function makeReaders(db: Db): Promise<void> {
-  const rand = random(42);
+  // Seeded, so every run gets the same readers.
+  const rand = seededRandom(42);
   const pick = <T>(list: T[]): T => list[Math.floor(rand() * list.length)]!;
   const latest = (await db.selectFrom('papers').select((eb) => eb.fn.max('day').as('day')).executeTakeFirstOrThrow()).day!;
   const recent = await db.selectFrom('papers').select(['id', 'title', 'authors', 'primary_category']).where('day', '>=', shift(latest, -60)).execute();

@@ -464,7 +464,7 @@ function percentile(scores: Float32Array, share: number): number {
 /** A random sample of the catalog's vectors, in random order (a seeded Fisher-Yates over the docs that have one). */
 async function sampleCatalog(db: SearchDb, model: { id: string; dimensions: number }, n: number, seed: number): Promise<{ ids: string[]; vectors: Float32Array[] }> {
   const docs = (await db.selectFrom('search_docs').select('doc').where('model', '=', model.id).execute()).map((r) => r.doc);
-  const random = mulberry32(seed);
+  const random = seededRandom(seed);
   const take = Math.min(n, docs.length);
   for (let i = 0; i < take; i++) {
     const j = i + Math.floor(random() * (docs.length - i));
@@ -490,7 +490,8 @@ async function sampleCatalog(db: SearchDb, model: { id: string; dimensions: numb
   return { ids, vectors };
 }
 
-function mulberry32(seed: number): () => number {
+/** A small seeded generator (mulberry32): the same seed gives the same sample, run after run. */
+export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;
