@@ -1,53 +1,17 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import net, { type AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
-import { SMTPServer } from 'smtp-server';
+import type { AddressObject, ParsedMail } from 'mailparser';
 import { subscriptionLink, type LinkPurpose } from '../../src/digest/links.js';
 import { subscriptionsDue } from '../../src/digest/subscriptions.js';
 import { makeMember } from '../support/community.js';
 import { Client } from '../support/client.js';
 import { tempDb, type TempDb } from '../support/db.js';
+import { startSmtpRelay, unusedPort, type SmtpRelay } from '../support/smtp.js';
 import { testServer } from '../support/web.js';
 
 const SECRET = 'subscription-tests-secret-0123456789abcdef';
 const BASE = 'https://papers.example.org';
-
-interface Smtp {
-  port: number;
-  received: { rcpt: string[]; raw: Buffer }[];
-  close(): Promise<void>;
-}
-
-/** A real SMTP server on 127.0.0.1 that keeps every message it is sent. */
-async function startSmtp(): Promise<Smtp> {
-  const received: Smtp['received'] = [];
-  const server = new SMTPServer({
-    logger: false,
-    disabledCommands: ['STARTTLS', 'AUTH'],
-    onData(stream, session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('end', () => {
-        received.push({ rcpt: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks) });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.server.address() as AddressInfo;
-  return { port, received, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
-/** A port on 127.0.0.1 where nothing listens: a relay that is down. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function recipients(field: AddressObject | AddressObject[] | undefined): string[] {
   return (Array.isArray(field) ? field : field ? [field] : []).flatMap((a) => a.value.map((v) => v.address ?? ''));
@@ -72,15 +36,16 @@ const prefs = { frequency: 'weekly', categories: 'cs.lg, stat.ML', authors: 'Yan
 
 describe('subscriptions over the web, with mail to a real SMTP server', () => {
   let t: TempDb;
-  let smtp: Smtp;
+  let smtp: SmtpRelay;
   let app: FastifyInstance;
   let parsed = 0;
 
   /** The mails received since the last call, parsed. */
   const newMails = async (): Promise<ParsedMail[]> => {
+    await smtp.settled();
     const fresh = smtp.received.slice(parsed);
     parsed = smtp.received.length;
-    return Promise.all(fresh.map((m) => simpleParser(m.raw)));
+    return fresh.map((m) => m.parsed);
   };
   const row = (email: string) => t.db.selectFrom('subscriptions').selectAll().where('email', '=', email).executeTakeFirst();
   const countRows = async () => Number((await t.db.selectFrom('subscriptions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
@@ -112,7 +77,7 @@ describe('subscriptions over the web, with mail to a real SMTP server', () => {
 
   before(async () => {
     t = await tempDb();
-    smtp = await startSmtp();
+    smtp = await startSmtpRelay();
     app = await testServer(t.db, t.dir, { env: { PAPERBOY_SMTP_URL: `smtp://127.0.0.1:${smtp.port}`, PAPERBOY_SECRET: SECRET, PAPERBOY_BASE_URL: BASE } });
   });
   after(async () => {
@@ -135,7 +100,7 @@ describe('subscriptions over the web, with mail to a real SMTP server', () => {
 
     const [mail, ...more] = await newMails();
     assert.equal(more.length, 0);
-    assert.deepEqual(smtp.received.at(-1)!.rcpt, ['reader@example.org']);
+    assert.deepEqual(smtp.received.at(-1)!.envelope.to, ['reader@example.org']);
     assert.deepEqual(recipients(mail!.to), ['reader@example.org']);
     assert.equal(mail!.subject, 'Confirm your Paperboy subscription');
     assert.match(mail!.text ?? '', /weekly papers/);
@@ -505,7 +470,7 @@ describe('subscriptions over the web, with mail to a real SMTP server', () => {
   });
 
   it('says so when the relay is down, and that failed mail does not count against the address', async () => {
-    const port = await closedPort();
+    const port = await unusedPort();
     const down = await testServer(t.db, t.dir, { env: { PAPERBOY_SMTP_URL: `smtp://127.0.0.1:${port}`, PAPERBOY_SECRET: SECRET, PAPERBOY_BASE_URL: BASE } });
     try {
       const browser = new Client(down);

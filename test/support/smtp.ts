@@ -61,6 +61,8 @@ export interface SmtpRelay {
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   /** Messages left unanswered because of `acceptOnly`; none of them was accepted. */
   held(): number;
+  /** Resolves once every message accepted so far is parsed and in `received`. */
+  settled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -152,6 +154,9 @@ export async function startSmtpRelay(options: SmtpRelayOptions = {}): Promise<Sm
     received,
     rcptCount: (address) => rcpts.get(address.toLowerCase()) ?? 0,
     held: () => held,
+    settled: async () => {
+      await Promise.allSettled([...parsing]);
+    },
     to: (address) => received.filter((m) => m.envelope.to.some((t) => t.toLowerCase() === address.toLowerCase())),
     refuse(address, code, refuseOptions = {}) {
       const message = refuseOptions.message ?? (code >= 500 ? 'Mailbox unavailable' : 'Try again later');
