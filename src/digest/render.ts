@@ -42,6 +42,8 @@ export class DigestRenderer {
   private readonly papers = new Map<string, Paper | null>();
   /** Each paper's HTML and text, made once: thousands of digests carry the same few hundred papers. */
   private readonly blocks = new Map<string, PaperBlock>();
+  /** Read once per renderer: a delivery pass is short, and hiding is rare. */
+  private hidden: Promise<Set<string>> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -52,7 +54,7 @@ export class DigestRenderer {
     const entries: Entry[] = [];
     for (const item of content.items) {
       const paper = await this.paper(item.paperId);
-      // A paper removed from the catalog since the digest was composed is left out.
+      // A paper removed or hidden since the digest was composed is left out.
       if (paper) entries.push({ item, paper, block: this.block(paper) });
     }
     const unsubscribe = subscriptionLink(this.settings.baseUrl, this.settings.secret, 'unsubscribe', recipient);
@@ -85,6 +87,13 @@ export class DigestRenderer {
   }
 
   private async paper(id: string): Promise<Paper | null> {
+    // Hidden by a moderator since the digest was composed (it may have waited for a retry).
+    this.hidden ??= this.db
+      .selectFrom('hidden_papers')
+      .select('paper_id')
+      .execute()
+      .then((rows) => new Set(rows.map((r) => r.paper_id)));
+    if ((await this.hidden).has(id)) return null;
     if (!this.papers.has(id)) this.papers.set(id, await getPaper(this.db, id));
     return this.papers.get(id) ?? null;
   }

@@ -9,7 +9,7 @@ import { latestDay } from '../store/papers.js';
 import type { Db, DigestFrequency } from '../store/schema.js';
 import { composeDigests, type Reader } from './compose.js';
 import { parseContent } from './content.js';
-import { digestPeriod } from './period.js';
+import { digestPeriod, wallClock } from './period.js';
 import { DigestRenderer, type Recipient } from './render.js';
 import { subscriptionsDue } from './subscriptions.js';
 
@@ -83,7 +83,8 @@ export async function runDigests(deps: DigestRunDeps, opts: DigestRunOptions): P
     log.info('the catalog is empty: no digests');
     return report;
   }
-  const period = digestPeriod(opts.frequency, latest, now.toISOString().slice(0, 10));
+  // Today where the readers are: at 07:00 on Monday in Tokyo it is still Sunday in UTC.
+  const period = digestPeriod(opts.frequency, latest, wallClock(now, deps.config.digest.timeZone).day);
   const readers: Reader[] = (await subscriptionsDue(db, opts.frequency)).map((s) => ({
     id: s.id,
     email: s.email,

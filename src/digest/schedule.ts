@@ -1,5 +1,8 @@
 import type { Logger } from '../log.js';
+import { wallClock } from './period.js';
 import { deliverQueued, runDigests, type DigestRunDeps } from './run.js';
+
+const FAILED_RUN_RETRY_MS = 15 * 60_000;
 
 export interface ScheduleSettings {
   /** Hour (0-23) in `timeZone` from which the day's digests go out; weekly ones on Mondays. */
@@ -7,22 +10,6 @@ export interface ScheduleSettings {
   timeZone: string;
   /** How often to look at the clock and the outbox. */
   tickMs?: number;
-}
-
-export interface WallClock {
-  day: string;
-  hour: number;
-  monday: boolean;
-}
-
-/** The date, hour and weekday in a time zone. */
-export function wallClock(now: Date, timeZone: string): WallClock {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23', weekday: 'short' })
-      .formatToParts(now)
-      .map((p) => [p.type, p.value]),
-  );
-  return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour), monday: parts.weekday === 'Mon' };
 }
 
 /**
@@ -37,6 +24,9 @@ export function startDigestSchedule(deps: DigestRunDeps, settings: ScheduleSetti
   let running: Promise<void> = Promise.resolve();
   let busy = false;
 
+  /** A run that failed is tried again after a while, not at every tick. */
+  const retryAt = new Map<string, number>();
+
   const tick = async () => {
     const clock = wallClock(new Date(), settings.timeZone);
     const due: Array<'daily' | 'weekly'> = [];
@@ -45,11 +35,18 @@ export function startDigestSchedule(deps: DigestRunDeps, settings: ScheduleSetti
       if (clock.monday && !done.has(`weekly:${clock.day}`)) due.push('weekly');
     }
     for (const frequency of due) {
-      await runDigests(deps, { frequency, signal: controller.signal });
-      // Marked after the run, so a failed one is tried again at the next tick.
-      done.add(`${frequency}:${clock.day}`);
+      const key = `${frequency}:${clock.day}`;
+      if ((retryAt.get(key) ?? 0) > Date.now()) continue;
+      try {
+        await runDigests(deps, { frequency, signal: controller.signal });
+        done.add(key);
+      } catch (error) {
+        retryAt.set(key, Date.now() + FAILED_RUN_RETRY_MS);
+        log.error({ err: error, frequency }, 'digest run failed; trying again in a quarter of an hour');
+      }
     }
-    if (due.length === 0) await deliverQueued(deps, { maxWaitMs: 0, signal: controller.signal });
+    // Whatever happened above, mail already in the outbox (earlier runs, retries) goes out when due.
+    await deliverQueued(deps, { maxWaitMs: 0, signal: controller.signal });
   };
 
   const timer = setInterval(() => {

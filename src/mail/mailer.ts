@@ -180,12 +180,12 @@ function checkMessage(m: MailMessage): void {
  *   the session was out of step), the connection refused, reset or closed, time-outs, DNS, TLS
  *   and greeting failures; also the relay refusing our login or our sender address, whatever its
  *   code: that is the operator's to fix and no reader's fault, so the mail waits for a retry.
- * - `permanent`: the relay refused this recipient or this message for good: a 5xx reply to
- *   RCPT TO or DATA (`550 mailbox unavailable`, nodemailer code EENVELOPE or EMESSAGE), or an
- *   address the mailer itself refuses. Sending it again would get the same answer.
+ * - `permanent`: the relay refused this recipient for good: a 5xx reply to RCPT TO
+ *   (`550 mailbox unavailable`, nodemailer code EENVELOPE), or an address the mailer itself
+ *   refuses. Sending to it again would get the same answer.
  * - `invalid`: the message cannot be sent as it is (empty, too large for the relay's SIZE, a field
- *   the mailer refuses) and nothing the relay said is about the address: retrying will not help,
- *   but the reader is not to blame either.
+ *   the mailer refuses, a 5xx reply to its DATA such as a spam filter's) and nothing the relay
+ *   said is about the address: retrying will not help, but the reader is not to blame either.
  *
  * `relayWide`: the failure is about the relay or our account there, not about this message (it
  * is down, times out, refuses our login or sender, closes with 421): the next message would
@@ -235,7 +235,10 @@ export function classifySendError(error: unknown): SendFailure {
     // RFC 5321: 5yz is a permanent negative reply, 4yz a transient one; 503 is a bad sequence of
     // commands, a fault of the session rather than of the message.
     const permanent = responseCode >= 500 && responseCode < 600 && responseCode !== 503;
-    return failure(permanent ? 'permanent' : 'temporary', false);
+    if (!permanent) return failure('temporary', false);
+    // Only a refused recipient says the address is bad. A 5xx after DATA refuses this message
+    // (spam filter, size, policy): bouncing the reader for it would unsubscribe a whole list.
+    return failure(command === 'RCPT TO' ? 'permanent' : 'invalid', false);
   }
   if (code !== undefined && RELAY_CODES.has(code)) return failure('temporary', true);
   // No SMTP reply: nodemailer refused the message itself (too large, no recipients, a stream error).

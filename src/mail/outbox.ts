@@ -349,6 +349,9 @@ async function deliverPass(db: Db, mailer: Mailer, render: RenderRow, opts: Deli
       if (batch.length < batchSize) break;
     }
 
+    // A digest that will never be sent no longer keeps its papers from the reader's next one.
+    await releasePapers(db, [...outcomes].flatMap(([id, outcome]) => (outcome === 'failed' || outcome === 'bounced' || outcome === 'cancelled' ? [id] : [])));
+
     if (relayRetryAt !== null) {
       const until = new Date(relayRetryAt).toISOString();
       const deferred = await db
@@ -367,6 +370,12 @@ async function deliverPass(db: Db, mailer: Mailer, render: RenderRow, opts: Deli
   }
   if (outcomes.size > 0) log?.info({ ...report(outcomes) }, 'outbox pass done');
   return { outcomes };
+}
+
+async function releasePapers(db: Db, outboxIds: number[]): Promise<void> {
+  for (let i = 0; i < outboxIds.length; i += 500) {
+    await db.deleteFrom('digest_papers').where('outbox_id', 'in', outboxIds.slice(i, i + 500)).execute();
+  }
 }
 
 function report(outcomes: Map<number, Outcome>): DeliveryReport {

@@ -306,8 +306,9 @@ export class Recommender {
 
   /** Titles and vectors of upvoted and collected papers, remembered for the run (many members share papers). */
   private async ownPositives(ids: string[]): Promise<OwnPositive[]> {
+    if (this.ownCache.size + ids.length > CACHE_LIMIT) this.ownCache.clear();
+    // After the clear, so that papers cached before it are read again rather than left out.
     const missing = ids.filter((id) => !this.ownCache.has(id));
-    if (this.ownCache.size + missing.length > CACHE_LIMIT) this.ownCache.clear();
     for (let i = 0; i < missing.length; i += IN_CLAUSE) {
       const chunk = missing.slice(i, i + IN_CLAUSE);
       const rows = await searchDb(this.db)

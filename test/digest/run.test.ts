@@ -1,12 +1,16 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyInstance } from 'fastify';
+import { dayPeriod } from '../../src/catalog/periods.js';
+import { hidePaper } from '../../src/community/moderation.js';
 import { loadConfig } from '../../src/config.js';
+import { DigestRenderer } from '../../src/digest/render.js';
 import { runDigests, type DigestRunDeps } from '../../src/digest/run.js';
 import { createLogger } from '../../src/log.js';
 import { configuredMailer, type Mailer } from '../../src/mail/mailer.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import type { Db } from '../../src/store/schema.js';
+import { makeAdmin } from '../support/community.js';
 import { tempDb, type TempDb } from '../support/db.js';
 import { makePaper } from '../support/papers.js';
 import { startSmtpRelay, type ReceivedMail, type SmtpRelay } from '../support/smtp.js';
@@ -133,5 +137,31 @@ describe('a daily digest run, end to end', () => {
     assert.match(report.files[0]!, /dry-run\/.+\.eml$/);
     const rows = await db.selectFrom('mail_outbox').select('key').where('key', 'like', 'digest-daily:2026-11-25:%').execute();
     assert.equal(rows.length, 0, 'a dry run writes nothing to the outbox');
+  });
+
+  it('counts the days where its readers are: at 07:30 on Monday in Auckland last week is over', async () => {
+    const mondayInAuckland = new Date('2026-11-29T18:30:00Z'); // still Sunday in UTC
+    const zoned = { ...deps, config: { ...deps.config, digest: { ...deps.config.digest, timeZone: 'Pacific/Auckland' } } };
+    assert.equal((await runDigests(zoned, { frequency: 'weekly', dryRun: true, now: mondayInAuckland })).period?.key, '2026-W48');
+    assert.equal((await runDigests(deps, { frequency: 'weekly', dryRun: true, now: mondayInAuckland })).period?.key, '2026-W47', 'in UTC the week is not over');
+  });
+
+  it('leaves out of a mail a paper a moderator hid after the digest was composed', async () => {
+    const admin = await makeAdmin(db);
+    await hidePaper(db, admin.id, '2611.00302', 'off-topic');
+    const renderer = new DigestRenderer(db, { baseUrl: BASE, secret: SECRET });
+    const message = await renderer.render(
+      {
+        frequency: 'daily',
+        period: dayPeriod('2026-11-24')!,
+        items: [
+          { paperId: '2611.00301', section: 'alerts', reason: 'New in cs.CL' },
+          { paperId: '2611.00302', section: 'trending', reason: 'Trending on Paperboy' },
+        ],
+      },
+      { id: 1, email: 'linguist@example.org', frequency: 'daily', link_version: 1 },
+    );
+    assert.match(message.subject, /1 paper for/);
+    assert.ok(!message.text.includes('Seeing far') && !message.html!.includes('Seeing far'));
   });
 });

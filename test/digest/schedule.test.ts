@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { loadConfig } from '../../src/config.js';
-import { startDigestSchedule, wallClock } from '../../src/digest/schedule.js';
+import { wallClock } from '../../src/digest/period.js';
+import { startDigestSchedule } from '../../src/digest/schedule.js';
 import { createLogger } from '../../src/log.js';
 import { configuredMailer } from '../../src/mail/mailer.js';
 import { upsertPapers } from '../../src/store/papers.js';

@@ -212,9 +212,16 @@ describe('outbox delivery', () => {
     const goneRow = await enqueue(t.db, gone);
     const goneLater = await enqueue(t.db, gone, { kind: 'digest-weekly', period: '2026-W48', due: new Date(Date.now() + 3600_000) });
     const others = [await enqueue(t.db, await subscribe(t.db, 'ada@example.org')), await enqueue(t.db, await subscribe(t.db, 'alan@example.org'))];
+    // The papers each digest carries: those of mail that will never go are free for a later digest.
+    await t.db
+      .insertInto('digest_papers')
+      .values([goneRow, goneLater, others[0]!].map((row) => ({ subscription_id: row.subscription_id, paper_id: `2611.0${row.id}`, outbox_id: row.id })))
+      .execute();
 
     const report = await deliverDue(t.db, mailer, renderer(t.db), { retryMs: 50 });
     assert.deepEqual(report, { sent: 2, retrying: 0, bounced: 1, failed: 0, cancelled: 1, deferred: 0 });
+    const carried = await t.db.selectFrom('digest_papers').select('outbox_id').execute();
+    assert.deepEqual(carried.map((c) => c.outbox_id), [others[0]!.id]);
 
     const sub = await t.db.selectFrom('subscriptions').selectAll().where('id', '=', gone).executeTakeFirstOrThrow();
     assert.equal(sub.status, 'bouncing');

@@ -92,7 +92,7 @@ describe('classifySendError, by the fields nodemailer sets', () => {
     ['452 to RCPT TO', { code: 'EENVELOPE', responseCode: 452, command: 'RCPT TO' }, 'temporary', false],
     ['503 bad sequence', { code: 'EENVELOPE', responseCode: 503, command: 'RCPT TO' }, 'temporary', false],
     ['551 user not local', { code: 'EENVELOPE', responseCode: 551, command: 'RCPT TO' }, 'permanent', false],
-    ['554 to DATA', { code: 'EMESSAGE', responseCode: 554, command: 'DATA' }, 'permanent', false],
+    ['554 to DATA (a spam filter: the message, not the address)', { code: 'EMESSAGE', responseCode: 554, command: 'DATA' }, 'invalid', false],
     ['451 to DATA', { code: 'EMESSAGE', responseCode: 451, command: 'DATA' }, 'temporary', false],
     ['553 to MAIL FROM (our sender)', { code: 'EENVELOPE', responseCode: 553, command: 'MAIL FROM' }, 'temporary', true],
     ['message larger than the relay allows', { code: 'EMESSAGE', command: 'MAIL FROM' }, 'invalid', false],
