@@ -124,6 +124,10 @@ describe('subscriptions over the web, with mail to a real SMTP server', () => {
     assert.equal(page.statusCode, 200);
     assert.equal(page.headers['cache-control'], 'no-store');
     assert.match(page.body, /<button type="submit">Confirm<\/button>/);
+    // The owner of the address sees what the form asked for before agreeing to it.
+    assert.match(page.body, /Categories: cs\.LG, stat\.ML/);
+    assert.match(page.body, /Authors: Yann LeCun; Geoffrey Hinton/);
+    assert.match(page.body, /Saved searches: “diffusion models”/);
     const action = /<form method="post" action="([^"]+)"/.exec(page.body.slice(page.body.indexOf('<main')))?.[1];
     assert.equal(action, local(confirmUrl));
     assert.equal((await row('reader@example.org'))?.status, 'pending');

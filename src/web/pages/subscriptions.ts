@@ -66,7 +66,14 @@ export function memberSubscribedPage(viewer: Viewer, s: Subscription, manageUrl:
 }
 
 export function confirmPage(viewer: Viewer, token: string, s: Subscription): Html {
+  // Whoever filled in the form chose these; the owner of the address sees them before agreeing.
+  const chosen = [
+    s.categories.length > 0 ? html`<li>Categories: ${s.categories.join(', ')}</li>` : '',
+    s.authors.length > 0 ? html`<li>Authors: ${s.authors.join('; ')}</li>` : '',
+    s.searches.length > 0 ? html`<li>Saved searches: ${s.searches.map((q, i) => html`${i > 0 ? '; ' : ''}“${q}”`)}</li>` : '',
+  ];
   return messageSection(viewer, 'Confirm your subscription', html`<p>Send the ${s.frequency} papers to <strong>${s.email}</strong>?</p>
+${chosen.some((c) => c !== '') ? html`<ul>${chosen}</ul><p class="hint">You can change these after confirming.</p>` : ''}
 <form method="post" action="/subscribe/confirm?token=${token}" class="stack">
 ${csrfField(viewer)}
 <button type="submit">Confirm</button>
