@@ -213,15 +213,18 @@ async function deliverPass(db: Db, mailer: Mailer, render: RenderRow, opts: Deli
         await bounce(row, failure.reason);
       } else if (failure.kind === 'invalid') {
         await finish(row, 'failed', failure.reason);
-      } else if (row.attempts >= MAX_ATTEMPTS) {
+      } else if (row.attempts >= MAX_ATTEMPTS && !failure.relayWide) {
         await finish(row, 'failed', `gave up after ${row.attempts} attempts: ${failure.reason}`);
       } else {
         const at = retryTime(row.attempts);
         if (failure.relayWide) relayRetryAt = relayRetryAt === null ? at : Math.min(relayRetryAt, at);
         const next = new Date(at).toISOString();
+        // A relay that is down says nothing about this mail: the attempt is given back, so an
+        // outage of hours delays the digests (retried every PAPERBOY_MAIL_RETRY_MS) but fails none.
+        const attempts = failure.relayWide ? row.attempts - 1 : row.attempts;
         const updated = await db
           .updateTable('mail_outbox')
-          .set({ next_attempt_at: next, last_error: failure.reason.slice(0, MAX_ERROR_LENGTH) })
+          .set({ next_attempt_at: next, attempts, last_error: failure.reason.slice(0, MAX_ERROR_LENGTH) })
           .where('id', '=', row.id)
           .where('status', '=', 'queued')
           .executeTakeFirst();
