@@ -1,23 +1,20 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { DailyPaperJson } from '../../src/web/api/present.js';
-import { Contract } from './contract.js';
 import { apiFixture, closeFixture, HOSTILE_ABSTRACT, HOSTILE_TITLE, type ApiFixture } from './fixture.js';
 
 const ROUTE = '/api/daily_papers';
 
 describe('GET /api/daily_papers', () => {
   let f: ApiFixture;
-  let contract: Contract;
   before(async () => {
     f = await apiFixture();
-    contract = new Contract((await f.app.inject('/api/openapi.json')).json());
   });
   after(() => closeFixture(f));
 
   const list = async (query: string) => {
     const res = await f.app.inject(`${ROUTE}${query}`);
-    contract.check(res, 'GET', ROUTE);
+    f.contract.check(res, 'GET', ROUTE);
     assert.equal(res.statusCode, 200, res.body);
     return { res, items: res.json() as DailyPaperJson[], ids: (res.json() as DailyPaperJson[]).map((i) => i.paper.id) };
   };
@@ -152,7 +149,7 @@ describe('GET /api/daily_papers', () => {
     ];
     for (const [query, parameter] of cases) {
       const res = await f.app.inject(`${ROUTE}?${query}`);
-      contract.check(res, 'GET', ROUTE);
+      f.contract.check(res, 'GET', ROUTE);
       assert.equal(res.statusCode, 400, query);
       assert.match(String(res.headers['content-type']), /^application\/json/);
       const body = res.json() as { status: number; error: string; message: string; parameter: string };
@@ -170,7 +167,7 @@ describe('GET /api/daily_papers', () => {
     const etag = first.headers.etag as string;
     assert.match(etag, /^"[\w-]+"$/);
     const again = await f.app.inject({ url: `${ROUTE}?date=2026-01-02`, headers: { 'if-none-match': etag } });
-    contract.check(again, 'GET', ROUTE);
+    f.contract.check(again, 'GET', ROUTE);
     assert.equal(again.statusCode, 304);
     assert.equal(again.body, '');
     assert.equal(again.headers.etag, etag);

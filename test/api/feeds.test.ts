@@ -1,7 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { toggleVote } from '../../src/community/votes.js';
-import { Contract } from './contract.js';
 import { checkFeed, decodeHtml } from './feed-check.js';
 import { apiFixture, closeFixture, HOSTILE_TITLE, type ApiFixture } from './fixture.js';
 
@@ -10,16 +9,14 @@ const arxiv = (id: string) => `https://arxiv.org/abs/${id}`;
 
 describe('RSS and Atom feeds', () => {
   let f: ApiFixture;
-  let contract: Contract;
   before(async () => {
     f = await apiFixture();
-    contract = new Contract((await f.app.inject('/api/openapi.json')).json());
   });
   after(() => closeFixture(f));
 
   const feed = async (path: string, format: 'rss' | 'atom', template: string) => {
     const res = await f.app.inject(`${path.replace('{format}', format)}`);
-    contract.check(res, 'GET', template);
+    f.contract.check(res, 'GET', template);
     assert.equal(res.statusCode, 200, `${path}: ${res.body.slice(0, 300)}`);
     assert.equal(res.headers['content-type'], format === 'rss' ? 'application/rss+xml; charset=utf-8' : 'application/atom+xml; charset=utf-8');
     return { res, items: await checkFeed(res.body, format) };
@@ -75,7 +72,7 @@ describe('RSS and Atom feeds', () => {
       assert.equal(second.body, first.body);
       assert.equal(second.headers.etag, first.headers.etag);
       const cached = await f.app.inject({ url: `/feeds/daily.${format}`, headers: { 'if-none-match': String(first.headers.etag) } });
-      contract.check(cached, 'GET', '/feeds/daily.{format}');
+      f.contract.check(cached, 'GET', '/feeds/daily.{format}');
       assert.equal(cached.statusCode, 304);
     }
     const before = await checkFeed((await f.app.inject('/feeds/daily.atom')).body, 'atom');
@@ -104,12 +101,12 @@ describe('RSS and Atom feeds', () => {
       ['/feeds/daily.json', '/feeds/daily.{format}'],
     ] as const) {
       const res = await f.app.inject(url);
-      contract.check(res, 'GET', template);
+      f.contract.check(res, 'GET', template);
       assert.equal(res.statusCode, 404, url);
     }
     for (const url of ['/feeds/search.rss', '/feeds/search.rss?q=', `/feeds/search.atom?q=${'x'.repeat(251)}`]) {
       const res = await f.app.inject(url);
-      contract.check(res, 'GET', '/feeds/search.{format}');
+      f.contract.check(res, 'GET', '/feeds/search.{format}');
       assert.equal(res.statusCode, 400, url);
       assert.equal(res.json().parameter, 'q');
     }

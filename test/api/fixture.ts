@@ -13,6 +13,7 @@ import { toggleVote } from '../../src/community/votes.js';
 import type { Paper } from '../../src/papers/paper.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { makeAdmin, makeMember } from '../support/community.js';
+import { Contract } from './contract.js';
 import { tempDb, type TempDb } from '../support/db.js';
 import { makePaper } from '../support/papers.js';
 import { testServer } from '../support/web.js';
@@ -48,6 +49,8 @@ export interface ApiFixture {
   admin: User;
   /** Ids of the papers Alice submitted. */
   submitted: string[];
+  /** The app's own OpenAPI document, to check every answer against. */
+  contract: Contract;
 }
 
 export async function apiFixture(opts: { env?: Record<string, string> } = {}): Promise<ApiFixture> {
@@ -76,7 +79,8 @@ export async function apiFixture(opts: { env?: Record<string, string> } = {}): P
   await addToCollection(t.db, alice.id, secret.id, '2512.00002');
 
   const app = await testServer(t.db, t.dir, { fetchPaper, env: { PAPERBOY_BASE_URL: 'https://papers.example.org', ...opts.env } });
-  return { t, app, alice, bob, admin, submitted };
+  const contract = new Contract((await app.inject('/api/openapi.json')).json());
+  return { t, app, alice, bob, admin, submitted, contract };
 }
 
 export async function closeFixture(f: ApiFixture): Promise<void> {

@@ -3,21 +3,18 @@ import assert from 'node:assert/strict';
 import MarkdownIt from 'markdown-it';
 import { addComment } from '../../src/community/comments.js';
 import type { DailyPaperJson, PaperDetailJson } from '../../src/web/api/present.js';
-import { Contract } from './contract.js';
 import { apiFixture, closeFixture, HOSTILE_ABSTRACT, HOSTILE_TITLE, type ApiFixture } from './fixture.js';
 
 describe('GET /api/papers/{id}, search and Markdown', () => {
   let f: ApiFixture;
-  let contract: Contract;
   before(async () => {
     f = await apiFixture();
-    contract = new Contract((await f.app.inject('/api/openapi.json')).json());
   });
   after(() => closeFixture(f));
 
   it('answers one paper with its details and counters', async () => {
     const res = await f.app.inject('/api/papers/2601.00002');
-    contract.check(res, 'GET', '/api/papers/{id}');
+    f.contract.check(res, 'GET', '/api/papers/{id}');
     assert.equal(res.statusCode, 200);
     const paper = res.json() as PaperDetailJson;
     assert.equal(paper.id, '2601.00002');
@@ -37,7 +34,7 @@ describe('GET /api/papers/{id}, search and Markdown', () => {
 
   it('finds old-style ids with their slash, and versioned ids', async () => {
     const old = await f.app.inject('/api/papers/hep-th/9901001');
-    contract.check(old, 'GET', '/api/papers/{id}');
+    f.contract.check(old, 'GET', '/api/papers/{id}');
     assert.equal(old.statusCode, 200);
     assert.equal(old.json().id, 'hep-th/9901001');
     const versioned = await f.app.inject('/api/papers/2601.00002v1');
@@ -46,12 +43,12 @@ describe('GET /api/papers/{id}, search and Markdown', () => {
 
   it('answers 404 in JSON for a paper not in the catalog, and 400 for a wrong id', async () => {
     const missing = await f.app.inject('/api/papers/2601.99999');
-    contract.check(missing, 'GET', '/api/papers/{id}');
+    f.contract.check(missing, 'GET', '/api/papers/{id}');
     assert.equal(missing.statusCode, 404);
     assert.deepEqual(missing.json(), { status: 404, error: 'Not Found', message: 'arXiv:2601.99999 is not in this catalog.' });
     for (const bad of ['nonsense', '%3Cscript%3E', '2601', '..%2F..%2Fetc%2Fpasswd']) {
       const res = await f.app.inject(`/api/papers/${bad}`);
-      contract.check(res, 'GET', '/api/papers/{id}');
+      f.contract.check(res, 'GET', '/api/papers/{id}');
       assert.equal(res.statusCode, 400, bad);
       assert.equal(res.json().parameter, 'id');
     }
@@ -59,7 +56,7 @@ describe('GET /api/papers/{id}, search and Markdown', () => {
 
   it('answers search in the same shape, through the same presenter', async () => {
     const res = await f.app.inject('/api/papers/search?q=voted&limit=5');
-    contract.check(res, 'GET', '/api/papers/search');
+    f.contract.check(res, 'GET', '/api/papers/search');
     assert.equal(res.statusCode, 200);
     const hits = res.json() as DailyPaperJson[];
     const hit = hits.find((h) => h.paper.id === '2601.00002')!;
@@ -80,7 +77,7 @@ describe('GET /api/papers/{id}, search and Markdown', () => {
       ['q=x&q=y', 'q'],
     ] as const) {
       const res = await f.app.inject(`/api/papers/search?${query}`);
-      contract.check(res, 'GET', '/api/papers/search');
+      f.contract.check(res, 'GET', '/api/papers/search');
       assert.equal(res.statusCode, 400, query);
       assert.equal(res.json().parameter, parameter);
     }
@@ -91,7 +88,7 @@ describe('GET /api/papers/{id}, search and Markdown', () => {
   it('serves the paper page as Markdown that renders exactly the stored text', async () => {
     await addComment(f.t.db, f.bob.id, { paperId: '2601.00003', body: '<script>alert(1)</script> **not bold**' });
     const res = await f.app.inject('/papers/2601.00003.md');
-    contract.check(res, 'GET', '/papers/{id}.md');
+    f.contract.check(res, 'GET', '/papers/{id}.md');
     assert.equal(res.statusCode, 200);
     assert.match(String(res.headers['content-type']), /^text\/markdown; charset=utf-8/);
     const md = res.body;
@@ -117,7 +114,7 @@ describe('GET /api/papers/{id}, search and Markdown', () => {
 
     assert.equal((await f.app.inject('/papers/hep-th/9901001.md')).statusCode, 200);
     const missing = await f.app.inject('/papers/2601.99999.md');
-    contract.check(missing, 'GET', '/papers/{id}.md');
+    f.contract.check(missing, 'GET', '/papers/{id}.md');
     assert.equal(missing.statusCode, 404);
     assert.equal((await f.app.inject('/papers/junk.md')).statusCode, 404);
   });

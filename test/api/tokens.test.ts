@@ -7,19 +7,16 @@ import { MAX_SUBMISSIONS_PER_DAY } from '../../src/community/submissions.js';
 import type { DailyPaperJson } from '../../src/web/api/present.js';
 import { Client } from '../support/client.js';
 import { makeMember } from '../support/community.js';
-import { Contract } from './contract.js';
 import { apiFixture, ARXIV_DOWN, closeFixture, ON_ARXIV, type ApiFixture } from './fixture.js';
 
 const INDEX = '/api/papers/index';
 
 describe('API tokens and POST /api/papers/index', () => {
   let f: ApiFixture;
-  let contract: Contract;
   let alice: Client;
   let token = '';
   before(async () => {
     f = await apiFixture();
-    contract = new Contract((await f.app.inject('/api/openapi.json')).json());
     alice = new Client(f.app);
     await alice.signIn(f.alice.email);
   });
@@ -32,7 +29,7 @@ describe('API tokens and POST /api/papers/index', () => {
       headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}), ...extra },
       payload: JSON.stringify(arxivId === undefined ? {} : { arxivId }),
     });
-    contract.check(res, 'POST', INDEX);
+    f.contract.check(res, 'POST', INDEX);
     return res;
   };
 
@@ -113,7 +110,7 @@ describe('API tokens and POST /api/papers/index', () => {
     const down = await submit(ARXIV_DOWN);
     assert.equal(down.statusCode, 503);
     const notJson = await f.app.inject({ method: 'POST', url: INDEX, headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` }, payload: '{"arxivId": ' });
-    contract.check(notJson, 'POST', INDEX);
+    f.contract.check(notJson, 'POST', INDEX);
     assert.equal(notJson.statusCode, 400);
   });
 
@@ -154,7 +151,7 @@ describe('API tokens and POST /api/papers/index', () => {
     let last = null;
     for (let i = 0; i < 301; i++) last = await f.app.inject({ url: '/api/papers/2601.99999', remoteAddress: '127.0.0.250' });
     assert.equal(last!.statusCode, 429);
-    contract.check(last!, 'GET', '/api/papers/{id}');
+    f.contract.check(last!, 'GET', '/api/papers/{id}');
     assert.ok(Number(last!.headers['retry-after']) > 0);
     assert.equal(last!.json().status, 429);
     // Others are not affected.
