@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 
@@ -38,7 +39,21 @@ const schema = z.object({
   PAPERBOY_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   PAPERBOY_DIGEST_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris or UTC').default('UTC'),
   PAPERBOY_DIGEST_MAX_PAPERS: z.coerce.number().int().min(1).max(100).default(20),
+  // Reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed. Unset: none, so a
+  // client cannot choose the address its rate limits are counted under.
+  PAPERBOY_TRUST_PROXY: z
+    .string()
+    .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
+    .refine((entries) => entries.every(isAddressOrRange), 'must be addresses or CIDR ranges separated by commas, such as 127.0.0.1,::1 or 10.0.0.0/8')
+    .optional(),
 });
+
+function isAddressOrRange(entry: string): boolean {
+  const [address = '', bits, ...rest] = entry.split('/');
+  const family = isIP(address);
+  if (family === 0 || rest.length > 0) return false;
+  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+}
 
 function isTimeZone(zone: string): boolean {
   try {
@@ -78,6 +93,8 @@ export interface Config {
     /** Most papers in one digest. */
     maxPapers: number;
   };
+  /** Addresses or CIDR ranges of the reverse proxies in front of the site; empty when there are none. */
+  trustProxy: string[];
 }
 
 export class ConfigError extends Error {
@@ -133,6 +150,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     smtpConnections: v.PAPERBOY_SMTP_CONNECTIONS,
     mailRetryMs: v.PAPERBOY_MAIL_RETRY_MS,
     digest: { hour: v.PAPERBOY_DIGEST_HOUR, timeZone: v.PAPERBOY_DIGEST_TIMEZONE, maxPapers: v.PAPERBOY_DIGEST_MAX_PAPERS },
+    trustProxy: v.PAPERBOY_TRUST_PROXY ?? [],
   };
 }
 

@@ -30,7 +30,8 @@ export interface ServerDeps extends WebDeps {
 export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const { db, log, config } = deps;
   // Request lines would drown the log; failures are still logged by the error handler.
-  const app = Fastify({ loggerInstance: log.child({}, { level: log.levelVal > 40 ? log.level : 'warn' }) as FastifyBaseLogger });
+  // Behind a proxy, request.ip (which rate limits count by) is the client's only if we trust it.
+  const app = Fastify({ trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false, loggerInstance: log.child({}, { level: log.levelVal > 40 ? log.level : 'warn' }) as FastifyBaseLogger });
 
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
