@@ -2,9 +2,9 @@ import { dayPeriod, periodOf, previousPeriod, type Period } from '../catalog/per
 import type { DigestFrequency } from '../store/schema.js';
 
 /**
- * The period a digest run covers. Daily: the newest listing day in the catalog (arXiv does not
- * list every calendar day, so "yesterday" is often empty). Weekly: the newest ISO week that is
- * over by `today`, so a Monday run sends the whole of last week and never half of this one.
+ * The newest period a digest run can cover. Daily: the newest listing day in the catalog (arXiv
+ * does not list every calendar day, so "yesterday" is often empty). Weekly: the newest ISO week
+ * that is over by `today`, so a run on any day sends the whole of last week, never half of this one.
  */
 export function digestPeriod(frequency: DigestFrequency, latestDay: string, today: string): Period {
   if (frequency === 'daily') return dayPeriod(latestDay)!;
@@ -20,15 +20,14 @@ export function outboxKey(frequency: DigestFrequency, period: Period, subscripti
 export interface WallClock {
   day: string;
   hour: number;
-  monday: boolean;
 }
 
-/** The date, hour and weekday in a time zone. */
+/** The date and hour in a time zone. */
 export function wallClock(now: Date, timeZone: string): WallClock {
   const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23', weekday: 'short' })
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })
       .formatToParts(now)
       .map((p) => [p.type, p.value]),
   );
-  return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour), monday: parts.weekday === 'Mon' };
+  return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
 }

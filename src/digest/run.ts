@@ -24,6 +24,8 @@ export interface DigestRunDeps {
 
 export interface DigestRunOptions {
   frequency: DigestFrequency;
+  /** The period to send: a listing day for daily, an ISO week for weekly. Default: the newest (see digestPeriod). */
+  period?: Period;
   /** Write each digest as an .eml file under `<dataDir>/dry-run/` instead of queuing and sending it. */
   dryRun?: boolean;
   now?: Date;
@@ -57,7 +59,8 @@ export interface DigestRunReport {
 
 /**
  * One digest run: chooses the period, composes every active reader's digest into the outbox, then
- * delivers what is due (this run's digests and any earlier ones waiting for a retry).
+ * delivers what is due (this run's digests and any earlier ones waiting for a retry), and records
+ * the run in `digest_runs` so the schedule in `serve` knows the period is done.
  * Running it twice, or again after a crash, sends nothing twice: see compose.ts and mail/outbox.ts.
  */
 export async function runDigests(deps: DigestRunDeps, opts: DigestRunOptions): Promise<DigestRunReport> {
@@ -78,13 +81,12 @@ export async function runDigests(deps: DigestRunDeps, opts: DigestRunOptions): P
   };
 
   let started = performance.now();
-  const latest = await latestDay(db);
-  if (latest === null) {
+  const period = opts.period ?? (await newestPeriod(deps, opts.frequency, now));
+  if (period === null) {
     log.info('the catalog is empty: no digests');
     return report;
   }
-  // Today where the readers are: at 07:00 on Monday in Tokyo it is still Sunday in UTC.
-  const period = digestPeriod(opts.frequency, latest, wallClock(now, deps.config.digest.timeZone).day);
+  if (period.kind !== (opts.frequency === 'daily' ? 'day' : 'week')) throw new Error(`a ${opts.frequency} digest cannot cover ${period.key}`);
   const readers: Reader[] = (await subscriptionsDue(db, opts.frequency)).map((s) => ({
     id: s.id,
     email: s.email,
@@ -142,8 +144,26 @@ export async function runDigests(deps: DigestRunDeps, opts: DigestRunOptions): P
     report.delivery = await deliverQueued(deps, { renderer, measure: timed, maxWaitMs: opts.maxWaitMs ?? 0, ...(opts.signal ? { signal: opts.signal } : {}) });
   }
   times.deliver = performance.now() - started;
+  // A dry run sent nothing, and an interrupted one may have left readers out: neither is done.
+  if (!opts.dryRun && !opts.signal?.aborted) await recordRun(db, opts.frequency, period);
   log.info({ ...report, files: report.files.length, times: roundTimes(times) }, 'digest run done');
   return report;
+}
+
+/** The newest period, with today taken where the readers are: at 07:00 on Monday in Tokyo it is still Sunday in UTC. */
+async function newestPeriod(deps: DigestRunDeps, frequency: DigestFrequency, now: Date): Promise<Period | null> {
+  const latest = await latestDay(deps.db);
+  return latest === null ? null : digestPeriod(frequency, latest, wallClock(now, deps.config.digest.timeZone).day);
+}
+
+/** Running a period again (`paperboy digest run` by hand) moves its time on. */
+async function recordRun(db: Db, frequency: DigestFrequency, period: Period): Promise<void> {
+  const finishedAt = new Date().toISOString();
+  await db
+    .insertInto('digest_runs')
+    .values({ frequency, period: period.key, finished_at: finishedAt })
+    .onConflict((oc) => oc.columns(['frequency', 'period']).doUpdateSet({ finished_at: finishedAt }))
+    .execute();
 }
 
 /**

@@ -240,6 +240,16 @@ export interface DigestPapersTable {
   outbox_id: number;
 }
 
+// ---- Digest runs (migration 2026-12-01-digest-runs).
+
+/** A digest run that completed (not a dry run, not interrupted); `period` is the period's key. */
+export interface DigestRunsTable {
+  frequency: DigestFrequency;
+  /** `2026-11-25` or `2026-W48`. */
+  period: string;
+  finished_at: string;
+}
+
 export interface Database {
   papers: PapersTable;
   paper_versions: PaperVersionsTable;
@@ -262,6 +272,7 @@ export interface Database {
   author_follows: AuthorFollowsTable;
   mail_outbox: MailOutboxTable;
   digest_papers: DigestPapersTable;
+  digest_runs: DigestRunsTable;
 }
 
 export type Db = Kysely<Database>;

@@ -1,21 +1,28 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, type TestContext } from 'node:test';
+import { sql } from 'kysely';
+import { pino } from 'pino';
+import { dayPeriod } from '../../src/catalog/periods.js';
 import { loadConfig } from '../../src/config.js';
 import { wallClock } from '../../src/digest/period.js';
+import { runDigests } from '../../src/digest/run.js';
 import { startDigestSchedule } from '../../src/digest/schedule.js';
 import { createLogger } from '../../src/log.js';
 import { configuredMailer } from '../../src/mail/mailer.js';
 import { upsertPapers } from '../../src/store/papers.js';
+import type { Db, DigestFrequency } from '../../src/store/schema.js';
 import { tempDb, type TempDb } from '../support/db.js';
 import { makePaper } from '../support/papers.js';
 import { startSmtpRelay, type SmtpRelay } from '../support/smtp.js';
 
+const SECRET = 'schedule-secret-schedule-secret-01234';
+
 describe('the digest schedule in serve', () => {
-  it('reads the hour and weekday in the configured time zone', () => {
+  it('reads the date and hour in the configured time zone', () => {
     const at = new Date('2026-11-29T23:30:00Z'); // Sunday in UTC, already Monday in Tokyo
-    assert.deepEqual(wallClock(at, 'UTC'), { day: '2026-11-29', hour: 23, monday: false });
-    assert.deepEqual(wallClock(at, 'Asia/Tokyo'), { day: '2026-11-30', hour: 8, monday: true });
-    assert.deepEqual(wallClock(at, 'America/New_York'), { day: '2026-11-29', hour: 18, monday: false });
+    assert.deepEqual(wallClock(at, 'UTC'), { day: '2026-11-29', hour: 23 });
+    assert.deepEqual(wallClock(at, 'Asia/Tokyo'), { day: '2026-11-30', hour: 8 });
+    assert.deepEqual(wallClock(at, 'America/New_York'), { day: '2026-11-29', hour: 18 });
   });
 
   describe('running', () => {
@@ -24,7 +31,8 @@ describe('the digest schedule in serve', () => {
     before(async () => {
       t = await tempDb();
       relay = await startSmtpRelay();
-      await upsertPapers(t.db, [makePaper({ id: '2611.00501', day: '2026-11-24' })]);
+      // Stored an hour ago: a day whose papers are still arriving waits (see the tests below).
+      await upsertPapers(t.db, [makePaper({ id: '2611.00501', day: '2026-11-24' })], new Date(Date.now() - 3_600_000).toISOString());
       const now = new Date().toISOString();
       await t.db.insertInto('subscriptions').values({ email: 'early@example.org', status: 'active', frequency: 'daily', created_at: now, confirmed_at: now }).execute();
     });
@@ -38,7 +46,7 @@ describe('the digest schedule in serve', () => {
       const mailer = configuredMailer(config);
       const log = createLogger('silent');
       // Hour 0: whatever the time now, the day's run is due.
-      const schedule = startDigestSchedule({ db: t.db, log, mailer, config, secret: 'schedule-secret-schedule-secret-01234' }, { hour: 0, timeZone: 'UTC', tickMs: 50 }, log);
+      const schedule = startDigestSchedule({ db: t.db, log, mailer, config, secret: SECRET }, { hour: 0, timeZone: 'UTC', tickMs: 50 }, log);
       await relay.waitFor(1);
       await new Promise((resolve) => setTimeout(resolve, 300)); // several more ticks
       await schedule.stop();
@@ -47,4 +55,269 @@ describe('the digest schedule in serve', () => {
       assert.deepEqual(relay.received[0]!.envelope.to, ['early@example.org']);
     });
   });
+
+  // November 2026: Monday the 9th starts 2026-W46, Monday the 16th 2026-W47. Digests go out from 07:00 UTC.
+  describe('after downtime and late harvests', () => {
+    it('catches up on Tuesday the weekly digest a server that was down on Monday missed, once', async (t) => {
+      const server = await testServer(t);
+      await server.subscribe('weekly@example.org', 'weekly');
+      await server.papers('2026-11-10', '2026-11-12', '2026-11-17');
+
+      server.setTime('2026-11-17T08:00:00Z'); // Tuesday
+      server.start();
+      await server.relay.waitFor(1, 10_000);
+      assert.deepEqual(server.sent(), ['weekly 2026-W46']);
+
+      for (const time of ['2026-11-17T12:00:00Z', '2026-11-18T08:00:00Z', '2026-11-23T06:00:00Z']) {
+        server.setTime(time);
+        await server.ticks(3);
+      }
+      await server.relay.settled();
+      assert.deepEqual(server.sent(), ['weekly 2026-W46']);
+      assert.deepEqual(server.runs('weekly'), ['2026-W46']);
+    });
+
+    it('sends two listing days that came while the server was down, oldest first, each once', async (t) => {
+      const server = await testServer(t);
+      await server.subscribe('daily@example.org', 'daily');
+      await server.papers('2026-11-16', '2026-11-17');
+
+      server.setTime('2026-11-17T08:00:00Z');
+      server.start();
+      await server.relay.waitFor(1, 10_000);
+      await server.stop();
+      assert.deepEqual(server.sent(), ['daily 2026-11-17'], 'a first run ever sends the newest day only');
+
+      // Down on Wednesday and Thursday; the harvest (another process) went on.
+      await server.papers('2026-11-18', '2026-11-19');
+      server.setTime('2026-11-20T08:00:00Z');
+      server.start();
+      await server.relay.waitFor(3, 10_000);
+      await server.ticks(3);
+      await server.relay.settled();
+      assert.deepEqual(server.sent(), ['daily 2026-11-17', 'daily 2026-11-18', 'daily 2026-11-19']);
+      assert.deepEqual(server.runs('daily'), ['2026-11-17', '2026-11-18', '2026-11-19']);
+    });
+
+    it('sends only the newest three of more listing days missed', async (t) => {
+      const server = await testServer(t);
+      await server.subscribe('daily@example.org', 'daily');
+      await server.papers('2026-11-12');
+      server.setTime('2026-11-12T08:00:00Z');
+      server.start();
+      await server.relay.waitFor(1, 10_000);
+      await server.stop();
+
+      await server.papers('2026-11-13', '2026-11-16', '2026-11-17', '2026-11-18');
+      server.setTime('2026-11-18T08:00:00Z');
+      server.start();
+      await server.relay.waitFor(4, 10_000);
+      await server.ticks(3);
+      await server.relay.settled();
+      assert.deepEqual(server.sent(), ['daily 2026-11-12', 'daily 2026-11-16', 'daily 2026-11-17', 'daily 2026-11-18']);
+    });
+
+    it('sends a listing day harvested after the hour once its papers have stopped arriving', async (t) => {
+      const server = await testServer(t);
+      await server.subscribe('daily@example.org', 'daily');
+      await server.papers('2026-11-17');
+      server.setTime('2026-11-17T08:00:00Z');
+      server.start();
+      await server.relay.waitFor(1, 10_000);
+
+      // Wednesday 07:00: the day's listing is not harvested yet.
+      server.setTime('2026-11-18T07:00:00Z');
+      await server.ticks(3);
+      await server.relay.settled();
+      assert.deepEqual(server.sent(), ['daily 2026-11-17']);
+
+      // 09:00: the harvest lands. While its papers are still being stored the day waits (a digest
+      // sent half-way would leave the rest out for good); ten minutes after the last, it goes.
+      server.setTime('2026-11-18T09:00:00Z');
+      await server.papers('2026-11-18');
+      server.setTime('2026-11-18T09:05:00Z');
+      await server.papers('2026-11-18');
+      server.setTime('2026-11-18T09:14:00Z');
+      await server.ticks(3);
+      await server.relay.settled();
+      assert.deepEqual(server.sent(), ['daily 2026-11-17']);
+      server.setTime('2026-11-18T09:15:01Z');
+      await server.ticks(2);
+      await server.relay.settled();
+      assert.deepEqual(server.sent(), ['daily 2026-11-17', 'daily 2026-11-18']);
+    });
+
+    it('keeps a listing day harvested the evening before for the morning where the readers are', async (t) => {
+      const server = await testServer(t, 'America/New_York');
+      await server.subscribe('daily@example.org', 'daily');
+      await server.papers('2026-11-17');
+      server.setTime('2026-11-17T12:30:00Z'); // 07:30 in New York
+      server.start();
+      await server.relay.waitFor(1, 10_000);
+
+      // 20:30 on Tuesday in New York: Wednesday's listing is in.
+      server.setTime('2026-11-18T01:30:00Z');
+      await server.papers('2026-11-18');
+      await server.ticks(3);
+      await server.relay.settled();
+      assert.deepEqual(server.sent(), ['daily 2026-11-17']);
+
+      server.setTime('2026-11-18T12:01:00Z'); // 07:01 on Wednesday
+      await server.relay.waitFor(2, 10_000);
+      assert.deepEqual(server.sent(), ['daily 2026-11-17', 'daily 2026-11-18']);
+    });
+
+    it('does not run a recorded period again after a restart', async (t) => {
+      const server = await testServer(t);
+      await server.subscribe('daily@example.org', 'daily');
+      await server.subscribe('weekly@example.org', 'weekly');
+      await server.papers('2026-11-12', '2026-11-16');
+      server.setTime('2026-11-16T08:00:00Z'); // Monday
+      server.start();
+      await server.relay.waitFor(2, 10_000);
+      await server.stop();
+      const recorded = await server.db.selectFrom('digest_runs').selectAll().orderBy('frequency').execute();
+      assert.deepEqual(
+        recorded.map((r) => `${r.frequency} ${r.period}`),
+        ['daily 2026-11-16', 'weekly 2026-W46'],
+      );
+
+      server.setTime('2026-11-16T10:00:00Z');
+      server.start();
+      await server.ticks(4);
+      await server.relay.settled();
+      assert.deepEqual(server.runs('daily'), ['2026-11-16'], 'the day was not run again');
+      assert.deepEqual(server.runs('weekly'), ['2026-W46'], 'nor the week');
+      assert.deepEqual(await server.db.selectFrom('digest_runs').selectAll().orderBy('frequency').execute(), recorded);
+      assert.equal(server.relay.received.length, 2);
+    });
+
+    it('does not record a failed run, and tries it again a quarter of an hour later, the next day too', async (t) => {
+      const server = await testServer(t);
+      await server.subscribe('weekly@example.org', 'weekly');
+      await server.papers('2026-11-12', '2026-11-16');
+      // The database refuses the digests (a full disk, say): the run fails.
+      await sql`CREATE TRIGGER outbox_full BEFORE INSERT ON mail_outbox BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`.execute(server.db);
+
+      server.setTime('2026-11-16T08:00:00Z');
+      server.start();
+      await server.until(() => server.failures('weekly') === 1);
+      server.setTime('2026-11-16T08:10:00Z');
+      await server.ticks(3);
+      assert.equal(server.failures('weekly'), 1, 'not tried again at every tick');
+      server.setTime('2026-11-16T08:16:00Z');
+      await server.until(() => server.failures('weekly') === 2);
+      assert.equal(await server.db.selectFrom('digest_runs').select('period').where('frequency', '=', 'weekly').executeTakeFirst(), undefined);
+
+      // Failing all Monday; on Tuesday the database takes the digests again.
+      await sql`DROP TRIGGER outbox_full`.execute(server.db);
+      server.setTime('2026-11-17T08:00:00Z');
+      await server.relay.waitFor(1, 10_000);
+      await server.ticks(3);
+      await server.relay.settled();
+      assert.deepEqual(server.sent(), ['weekly 2026-W46']);
+      assert.deepEqual(server.runs('weekly'), ['2026-W46']);
+    });
+  });
 });
+
+describe('a digest run records itself', () => {
+  it('when it completes, and not in a dry run', async (t) => {
+    const server = await testServer(t);
+    await server.subscribe('daily@example.org', 'daily');
+    await server.papers('2026-11-16', '2026-11-17');
+    const recorded = () => server.db.selectFrom('digest_runs').select(['frequency', 'period']).orderBy('period').execute();
+
+    await runDigests(server.deps, { frequency: 'daily', dryRun: true });
+    assert.deepEqual(await recorded(), []);
+    await runDigests(server.deps, { frequency: 'daily' });
+    assert.deepEqual(await recorded(), [{ frequency: 'daily', period: '2026-11-17' }]);
+    // An explicit period: the schedule sends a missed day this way.
+    await runDigests(server.deps, { frequency: 'daily', period: dayPeriod('2026-11-16')! });
+    assert.deepEqual(await recorded(), [
+      { frequency: 'daily', period: '2026-11-16' },
+      { frequency: 'daily', period: '2026-11-17' },
+    ]);
+    await server.relay.waitFor(2, 10_000);
+    assert.deepEqual(server.sent(), ['daily 2026-11-17', 'daily 2026-11-16']);
+  });
+});
+
+/**
+ * `serve`'s digest schedule over a real SQLite file and a real SMTP relay, with a clock the test
+ * moves. Every line the schedule and the runs log is kept, to tell which runs happened.
+ */
+async function testServer(t: TestContext, timeZone = 'UTC') {
+  const temp = await tempDb();
+  const relay = await startSmtpRelay();
+  const config = loadConfig({ PAPERBOY_DATA_DIR: temp.dir, PAPERBOY_SMTP_URL: relay.url, PAPERBOY_SMTP_RATE: '1000' });
+  const mailer = configuredMailer(config);
+  const lines: Array<{ level: number; msg: string; frequency?: DigestFrequency; period?: { key: string } | string }> = [];
+  const log = pino({ level: 'info', base: undefined }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+  const deps = { db: temp.db as Db, log, mailer, config, secret: SECRET };
+  let time = 0;
+  let ticks = 0;
+  let schedule: { stop(): Promise<void> } | null = null;
+  let paperNumber = 0;
+
+  const until = async (condition: () => boolean, timeoutMs = 10_000) => {
+    const started = Date.now();
+    while (!condition()) {
+      if (Date.now() - started > timeoutMs) throw new Error('timed out');
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  };
+  const server = {
+    db: deps.db,
+    deps,
+    relay,
+    until,
+    setTime(iso: string) {
+      time = Date.parse(iso);
+    },
+    start() {
+      schedule = startDigestSchedule(deps, { hour: 7, timeZone, tickMs: 20, now: () => (ticks++, new Date(time)) }, log);
+    },
+    async stop() {
+      await schedule?.stop();
+      schedule = null;
+    },
+    /** Resolves once `n` more ticks have begun (a tick reads the clock first), so the first n - 1 of them have ended. */
+    ticks(n: number) {
+      const target = ticks + n;
+      return until(() => ticks >= target);
+    },
+    async subscribe(email: string, frequency: DigestFrequency) {
+      const now = new Date().toISOString();
+      await deps.db.insertInto('subscriptions').values({ email, status: 'active', frequency, created_at: now, confirmed_at: now }).execute();
+    },
+    /** Two papers on each listing day, stored at the test's time. */
+    async papers(...days: string[]) {
+      await upsertPapers(
+        deps.db,
+        days.flatMap((day) => [1, 2].map(() => makePaper({ id: `2611.${String(++paperNumber).padStart(5, '0')}`, day, title: `Paper ${paperNumber}` }))),
+        new Date(time).toISOString(),
+      );
+    },
+    /** The digests the relay took, in the order they came, as `daily 2026-11-17`. */
+    sent(): string[] {
+      return [...relay.received]
+        .sort((a, b) => a.receivedAt - b.receivedAt)
+        .map((m) => /^<digest-(daily|weekly)\.([\dW-]+)\./.exec(m.parsed.messageId ?? '')?.slice(1).join(' ') ?? `? ${m.parsed.messageId}`);
+    },
+    /** The periods of the completed runs of a kind, in the order they ran. */
+    runs(frequency: DigestFrequency): string[] {
+      return lines.filter((l) => l.msg === 'digest run done' && l.frequency === frequency).map((l) => (typeof l.period === 'object' ? l.period.key : String(l.period)));
+    },
+    failures(frequency: DigestFrequency): number {
+      return lines.filter((l) => l.level >= 50 && l.msg.startsWith('digest run failed') && l.frequency === frequency).length;
+    },
+  };
+  t.after(async () => {
+    await server.stop();
+    mailer.close();
+    await relay.close();
+    await temp.cleanup();
+  });
+  return server;
+}
