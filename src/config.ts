@@ -35,7 +35,7 @@ const schema = z.object({
   PAPERBOY_SMTP_CONNECTIONS: z.coerce.number().int().min(1).max(50).default(3),
   // First retry of a temporarily failed mail; each later one waits twice as long.
   PAPERBOY_MAIL_RETRY_MS: z.coerce.number().int().min(0).default(60_000),
-  // When `paperboy serve` sends digests: the hour in the time zone (daily every day, weekly on Mondays).
+  // When `paperboy serve` sends digests: the hour in the time zone (daily every day, weekly on Mondays; missed ones later).
   PAPERBOY_DIGEST_HOUR: z.coerce.number().int().min(0).max(23).default(7),
   PAPERBOY_DIGEST_TIMEZONE: z.string().refine(isTimeZone, 'must be an IANA time zone such as Europe/Paris or UTC').default('UTC'),
   PAPERBOY_DIGEST_MAX_PAPERS: z.coerce.number().int().min(1).max(100).default(20),
