@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Period } from '../catalog/periods.js';
 import type { Paper } from '../papers/paper.js';
+import { foldName } from '../papers/authors.js';
 import { categoryName } from '../papers/taxonomy.js';
 import { Recommender, reasonText } from '../recommend/for-you.js';
 import { compileSavedSearch, prepare, type PreparedPaper } from '../recommend/search-match.js';
@@ -132,14 +133,16 @@ class AlertIndex {
   constructor(private readonly papers: Paper[]) {
     for (const paper of papers) {
       for (const c of paper.categories) push(this.byCategory, c, paper);
-      for (const a of paper.authors) push(this.byAuthor, a.toLowerCase(), paper);
+      for (const a of paper.authors) push(this.byAuthor, foldName(a), paper);
     }
   }
 
   matches(reader: Reader, followed: string[]): DigestItem[] {
     const out: DigestItem[] = [];
-    for (const author of new Set([...reader.authors, ...followed])) {
-      for (const p of this.byAuthor.get(author.toLowerCase()) ?? []) out.push({ paperId: p.id, section: 'alerts', reason: `By ${author}, whom you follow` });
+    const authors = new Map<string, string>();
+    for (const author of [...reader.authors, ...followed]) if (!authors.has(foldName(author))) authors.set(foldName(author), author);
+    for (const [key, author] of authors) {
+      for (const p of this.byAuthor.get(key) ?? []) out.push({ paperId: p.id, section: 'alerts', reason: `By ${author}, whom you follow` });
     }
     for (const query of reader.searches) {
       for (const p of this.search(query)) out.push({ paperId: p.id, section: 'alerts', reason: `Matches your search “${query}”` });

@@ -107,3 +107,17 @@ function joinSuffixes(names: string[]): string[] {
   }
   return out;
 }
+
+/**
+ * A name folded for comparing names: case and accents ignored, punctuation as spaces, hyphens kept
+ * ("Yu-Yang" is not "Yang"). Search filters, followed authors and digest alerts all compare this
+ * way, so "Jose Garcia" follows "José García" everywhere.
+ */
+export function foldName(name: string): string {
+  return name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}-]+/gu, ' ')
+    .trim();
+}

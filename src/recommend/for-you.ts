@@ -22,6 +22,7 @@
  * run, and each positive paper's with the negatives once per run however many members share it.
  */
 import { sql } from 'kysely';
+import { foldName } from '../papers/authors.js';
 import { emptyFilters } from '../search/query.js';
 import type { Db } from '../store/schema.js';
 import { activeModel, decodeVector, searchDb, type SearchDb } from '../store/search-docs.js';
@@ -432,16 +433,6 @@ export function reasonText(reason: Reason): string {
 function shorten(text: string, max = 120): string {
   const oneLine = text.replace(/\s+/g, ' ').trim();
   return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 1).trimEnd()}…`;
-}
-
-/** A name folded as the search folds author names: case and accents ignored, punctuation as spaces, hyphens kept. */
-export function foldName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}-]+/gu, ' ')
-    .trim();
 }
 
 function compareNewest(a: Candidate, b: Candidate): number {

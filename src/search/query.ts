@@ -8,6 +8,7 @@
  * `before:2025-06-30` (also `2025` or `2025-06`; both ends included).
  */
 import { stemmer } from 'stemmer';
+import { foldName } from '../papers/authors.js';
 import { canonicalCategory } from '../papers/taxonomy.js';
 
 export interface Filters {
@@ -252,11 +253,6 @@ function earlierOf(x: string | null, y: string | null): string | null {
 
 export function hasFilters(f: Filters): boolean {
   return f.categories.length > 0 || f.authors.length > 0 || f.after !== null || f.before !== null;
-}
-
-/** A name folded for comparison: case and accents ignored, hyphens kept ("Yu-Yang" is not "Yang"). */
-function foldName(name: string): string {
-  return name.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}-]+/gu, ' ').trim();
 }
 
 /**

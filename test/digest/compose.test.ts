@@ -94,6 +94,15 @@ describe('composing digests', () => {
     assert.equal((await db.selectFrom('mail_outbox').select('id').execute()).length, 5);
   });
 
+  it('matches a followed author as search and "for you" do: case and accents ignored, once', async () => {
+    const day = '2026-11-23';
+    await upsertPapers(db, [paper(day, { id: '2611.09901', title: 'Accents in names', authors: ['José García-López'] }), paper(day, { id: '2611.09902', authors: ['Jose Garcia'] })]);
+    const r = await reader('accents@example.org', { authors: ['Jose Garcia-Lopez', 'JOSÉ GARCÍA-LÓPEZ'] });
+    const report = await composeDigests(db, { frequency: 'daily', period: dayPeriod(day)!, readers: [r], maxPapers: 20 });
+    const alerts = report.composed[0]!.content.items.filter((i) => i.section === 'alerts');
+    assert.deepEqual(alerts, [{ paperId: '2611.09901', section: 'alerts', reason: 'By Jose Garcia-Lopez, whom you follow' }]);
+  });
+
   it('never sends a paper twice, and sends no mail when nothing is new', async () => {
     const r = await reader('twice@example.org', { categories: ['cs.CV'] });
     const first = await composeDigests(db, { frequency: 'daily', period: dayPeriod(DAY)!, readers: [r], maxPapers: 3 });
