@@ -5,7 +5,6 @@ import * as community from './migrations/2026-11-27-community.js';
 import * as apiTokens from './migrations/2026-11-28-api-tokens.js';
 import * as profile from './migrations/2026-11-28-profile.js';
 import * as mail from './migrations/2026-11-29-mail.js';
-import * as keywordHashsize from './migrations/2026-11-30-keyword-hashsize.js';
 import * as digestRuns from './migrations/2026-12-01-digest-runs.js';
 
 /** Listed by hand so they run the same from tsx and from the built dist/ folder. */
@@ -16,7 +15,6 @@ const migrations: Record<string, Migration> = {
   '2026-11-28-api-tokens': apiTokens,
   '2026-11-28-profile': profile,
   '2026-11-29-mail': mail,
-  '2026-11-30-keyword-hashsize': keywordHashsize,
   '2026-12-01-digest-runs': digestRuns,
 };
 
