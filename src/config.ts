@@ -44,15 +44,23 @@ const schema = z.object({
   PAPERBOY_TRUST_PROXY: z
     .string()
     .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
-    .refine((entries) => entries.every(isAddressOrRange), 'must be addresses or CIDR ranges separated by commas, such as 127.0.0.1,::1 or 10.0.0.0/8')
+    .refine((entries) => entries.every(isAddressOrRange), 'must be addresses or CIDR ranges (not /0) separated by commas, such as 127.0.0.1,::1 or 10.0.0.0/8')
     .optional(),
 });
 
+/**
+ * An address or CIDR range that proxy-addr (Fastify's trustProxy) can match. Not `/0` (every
+ * client could claim any address), not a zone (`fe80::1%eth0`, never matched), and an IPv4 address
+ * written in IPv6 form keeps at least its 96-bit prefix.
+ */
 function isAddressOrRange(entry: string): boolean {
   const [address = '', bits, ...rest] = entry.split('/');
   const family = isIP(address);
-  if (family === 0 || rest.length > 0) return false;
-  return bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128));
+  if (family === 0 || rest.length > 0 || address.includes('%')) return false;
+  if (bits === undefined) return true;
+  const prefix = Number(bits);
+  const least = family === 6 && address.includes('.') ? 96 : 1;
+  return /^\d{1,3}$/.test(bits) && prefix >= least && prefix <= (family === 4 ? 32 : 128);
 }
 
 function isTimeZone(zone: string): boolean {

@@ -10,6 +10,7 @@
 import { stemmer } from 'stemmer';
 import { foldName } from '../papers/authors.js';
 import { canonicalCategory } from '../papers/taxonomy.js';
+import { STOPWORDS } from './stopwords.js';
 
 export interface Filters {
   /** Canonical categories (`cs.CL`) or whole archives (`cs.*`): a paper in any of them passes. */
@@ -73,7 +74,9 @@ export function parseQuery(input: string): ParsedQuery {
         continue;
       }
     }
-    for (const term of toTerms(token)) {
+    const { typed, found } = toTerms(token);
+    if (typed !== null) text.push(typed);
+    for (const term of found) {
       // "Model" and "models" ask for the same thing; counted twice they would outweigh the other words.
       if (term.kind === 'word') {
         const key = wordKey(term.text);
@@ -85,7 +88,6 @@ export function parseQuery(input: string): ParsedQuery {
         continue;
       }
       terms.push(term);
-      if (term.kind !== 'exclude') text.push(term.text);
     }
   }
   return { terms, filters, text: text.join(' '), notes };
@@ -130,12 +132,14 @@ export function hasWordCharacters(s: string): boolean {
 }
 
 /**
- * The terms of one token. A plain word is split where it has punctuation: "(transformers)," is
- * "transformers", "of," is the stop word "of", and "TNF-alpha" is "TNF" and "alpha", so a paper
- * that writes "TNF alpha" or only "alpha" still scores (on SciFact this gave 0.009 nDCG@10 over
- * looking for "TNF-alpha" as a phrase; docs/benchmarks.md). Quotes keep a phrase whole.
+ * The terms of one token, and its text as typed (for the semantic side; null for an exclusion).
+ * Punctuation around a word is not part of it: "(transformers)," is "transformers" and "of," the
+ * stop word "of". A word with punctuation inside is looked for whole, as FTS5 reads it ("off-policy"
+ * matches the two words side by side, not "on-policy"), and its parts are looked for too, so that a
+ * paper writing "TNF alpha" or only "alpha" for "TNF-alpha" still scores; a paper with the whole
+ * word has every part as well, so requiring every word changes nothing. Quotes keep a phrase whole.
  */
-function toTerms(token: RawToken): Term[] {
+function toTerms(token: RawToken): { typed: string | null; found: Term[] } {
   let raw = token.raw;
   let exclude = false;
   if (raw.startsWith('-') && raw.length > 1) {
@@ -146,16 +150,22 @@ function toTerms(token: RawToken): Term[] {
   if (!quoted) raw = raw.replace(/^[^\p{L}\p{N}]+/u, '').replace(/[^\p{L}\p{N}*]+$/u, '');
   const prefix = !quoted && /\w\*+$/u.test(raw);
   const text = unquote(raw).replace(/\*+$/u, '');
-  if (!hasWordCharacters(text)) return [];
-  if (exclude) return [{ kind: 'exclude', text }];
-  if (quoted) return [{ kind: 'phrase', text }];
-  if (prefix) return [{ kind: 'prefix', text }];
-  return text.split(/[^\p{L}\p{N}]+/u).flatMap((word) => (word === '' ? [] : [{ kind: 'word' as const, text: word }]));
+  if (!hasWordCharacters(text)) return { typed: null, found: [] };
+  if (exclude) return { typed: null, found: [{ kind: 'exclude', text }] };
+  if (quoted) return { typed: text, found: [{ kind: 'phrase', text }] };
+  if (prefix) return { typed: text, found: [{ kind: 'prefix', text }] };
+  const parts = text.split(/[^\p{L}\p{N}]+/u).filter((part) => part !== '');
+  const words = parts.length > 1 ? [text, ...parts] : parts;
+  return { typed: text, found: words.map((word) => ({ kind: 'word', text: word })) };
 }
 
-/** Words that ask for the same thing share a key: case, accents and endings ignored. */
+/**
+ * Words that ask for the same thing share a key: case, accents and endings ignored. A stop word
+ * only repeats itself: "being" must not take the place of "beings".
+ */
 function wordKey(text: string): string {
-  return stemmer(text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase());
+  const folded = text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  return STOPWORDS.has(folded) ? `stop word ${folded}` : stemmer(folded);
 }
 
 interface FilterSpec {

@@ -28,6 +28,9 @@ describe('saved searches matched in memory', () => {
     assert.ok(!matches('graph diffusion'), 'every word must appear');
     assert.ok(matches('GRAPH Neural'), 'case is ignored');
     assert.ok(matches('the graph of networks'), 'common words are not required');
+    assert.ok(matches('transformer-based encoder'), 'a word with a hyphen, as written');
+    assert.ok(!matches('transformer-free encoder'), 'its parts alone are not enough');
+    assert.ok(!matches('off-policy evaluation', paper({ title: 'On-policy evaluation of agents', abstract: 'Nothing else.' })), '"off" is a stop word, but not inside "off-policy"');
     assert.ok(matches('the of'), 'a query of common words alone needs them...');
     assert.ok(!matches('the of', paper({ abstract: 'Short.' })), '...and they must be there');
   });

@@ -67,9 +67,14 @@ describe('the FTS5 expression', () => {
     assert.equal(expr('learn* the'), '("learn" *)');
   });
 
-  it('leaves punctuation out of words, splits words at it, and counts a word once', () => {
+  it('leaves punctuation out of words, looks for a word with inner punctuation whole and in parts, and counts a word once', () => {
     // "of," is the stop word "of"; "(transformers)," is "transformers"; "models" repeats "model".
-    assert.equal(expr('Of, the model (transformers), models. TNF-α'), '("model" OR "transformers" OR "TNF" OR "α")');
+    assert.equal(expr('Of, the model (transformers), models. TNF-α'), '("model" OR "transformers" OR "TNF-α" OR "TNF" OR "α")');
+    // Every word required: the whole "off-policy", so "on-policy" papers are not among them.
+    assert.equal(ftsExpression(parseQuery('off-policy evaluation').terms, [], 'all'), '"off-policy" AND "policy" AND "evaluation"');
+    // A stop word does not take the place of a word with the same stem; the semantic side gets the text as typed.
+    assert.deepEqual(parseQuery('being human beings').terms.map((t) => t.text), ['being', 'human', 'beings']);
+    assert.equal(parseQuery('universe, university').text, 'universe university');
     assert.deepEqual(
       parseQuery('-GPT-4 "GPT-4" self-sup*').terms,
       [

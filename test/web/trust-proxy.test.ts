@@ -64,10 +64,10 @@ describe('rate limits behind a reverse proxy (PAPERBOY_TRUST_PROXY)', () => {
   });
 
   it('refuses a value that is not a list of addresses or ranges, naming the variable', () => {
-    for (const bad of ['yes', '10.0.0.0/33', '::1/129', '127.0.0.1/8/2', 'localhost']) {
+    for (const bad of ['yes', '10.0.0.0/33', '::1/129', '127.0.0.1/8/2', 'localhost', '0.0.0.0/0', '::/0', 'fe80::1%eth0', '::ffff:127.0.0.1/64']) {
       assert.throws(() => loadConfig({ PAPERBOY_TRUST_PROXY: bad }), (error: unknown) => error instanceof ConfigError && /PAPERBOY_TRUST_PROXY/.test(error.message), bad);
     }
-    assert.deepEqual(loadConfig({ PAPERBOY_TRUST_PROXY: '127.0.0.1,::1, 10.0.0.0/8' }).trustProxy, ['127.0.0.1', '::1', '10.0.0.0/8']);
+    assert.deepEqual(loadConfig({ PAPERBOY_TRUST_PROXY: '127.0.0.1,::1, 10.0.0.0/8, fd00::/8, ::ffff:10.0.0.0/104' }).trustProxy, ['127.0.0.1', '::1', '10.0.0.0/8', 'fd00::/8', '::ffff:10.0.0.0/104']);
     assert.deepEqual(loadConfig({}).trustProxy, []);
   });
 });
