@@ -20,6 +20,11 @@ export function viewerOf(request: FastifyRequest, reply: FastifyReply): Viewer {
   return { user: request.user, csrf: reply.generateCsrf() };
 }
 
+/** Scripts on our own pages (votes, comments) ask for JSON; forms and links want a page. */
+export function wantsJson(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').includes('application/json');
+}
+
 export function secureCookies(config: Pick<Config, 'baseUrl'>): boolean {
   return config.baseUrl.startsWith('https:');
 }

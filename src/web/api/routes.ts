@@ -6,7 +6,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { apiTokenUser } from '../../community/api-tokens.js';
-import { CommunityError, HTTP_STATUS } from '../../community/errors.js';
 import { submitPaper } from '../../community/submissions.js';
 import { userByUsername, type User } from '../../community/users.js';
 import { dayPeriod, monthPeriod, weekPeriod, type Period } from '../../catalog/periods.js';
@@ -52,7 +51,8 @@ const indexBody = z.object(
   {
     arxivId: z
       .string({ error: (issue) => (issue.input === undefined ? 'is required: an arXiv id such as 2401.12345' : 'must be a string, such as "2401.12345"') })
-      .max(300, 'must be at most 300 characters'),
+      .max(300, 'must be at most 300 characters')
+      .refine((v) => parseArxivId(v) !== null, 'must be an arXiv id or link, such as 2401.12345, hep-th/9901001 or https://arxiv.org/abs/2401.12345'),
   },
   { error: 'must be a JSON object such as {"arxivId": "2401.12345"}' },
 );
@@ -100,19 +100,11 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps & { cache:
     if (!user) return reply;
     const body = indexBody.safeParse(request.body ?? {});
     if (!body.success) return badParameter(reply, String(body.error.issues[0]!.path[0] ?? 'body'), body.error.issues[0]!.message);
-    try {
-      const submission = await submitPaper(db, user.id, body.data.arxivId, deps.fetchPaper);
-      deps.cache.invalidate();
-      const paper = await getPaper(db, submission.paperId);
-      const [item] = await describePapers(db, [paper!], new Date(), { includeHidden: true });
-      return reply.code(201).header('Location', `/api/papers/${submission.paperId}`).send(presentDailyPaper(item!));
-    } catch (error) {
-      if (!(error instanceof CommunityError)) throw error;
-      const status = HTTP_STATUS[error.code];
-      if (error.details.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.details.retryAfterSeconds));
-      if (error.code === 'invalid') return badParameter(reply, 'arxivId', error.message);
-      return sendError(reply, status, error.message, error.details.paperId ? { paperId: error.details.paperId } : {});
-    }
+    const submission = await submitPaper(db, user.id, body.data.arxivId, deps.fetchPaper);
+    deps.cache.invalidate();
+    const paper = await getPaper(db, submission.paperId);
+    const [item] = await describePapers(db, [paper!], new Date(), { includeHidden: true });
+    return reply.code(201).header('Location', `/api/papers/${submission.paperId}`).send(presentDailyPaper(item!));
   });
 
   app.get('/api/openapi.json', read, async (request, reply) => sendJsonCached(request, reply, openApiDocument(deps.config.baseUrl)));

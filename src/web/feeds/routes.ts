@@ -5,7 +5,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { getCollectionBySlug } from '../../community/collections.js';
-import { CommunityError } from '../../community/errors.js';
 import { dayPeriod, periodEnd, shiftDay } from '../../catalog/periods.js';
 import { categoryName, isKnownCategory } from '../../papers/taxonomy.js';
 import { describePapers, papersOfPeriod, type ListedPaper } from '../../ranking/period-papers.js';
@@ -93,20 +92,15 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps & { searc
   app.get<{ Params: { username: string; file: string } }>('/feeds/collections/:username/:file', read, async (request, reply) => {
     const file = splitFile(request.params.file);
     if (!file) return notFound(reply);
-    try {
-      // As a visitor sees it: a private collection is not found, and hidden papers are left out.
-      const { collection, items } = await getCollectionBySlug(db, null, request.params.username, file.name);
-      const meta = {
-        title: `${collection.name}, a collection by ${collection.owner.displayName}`,
-        description: collection.description || `Papers ${collection.owner.displayName} collected.`,
-        pagePath: `/u/${collection.owner.username}/c/${collection.slug}`,
-        feedPath: feedPaths.collection(collection.owner.username, collection.slug),
-      };
-      return send(request, reply, file.format, meta, items.slice(0, FEED_ITEMS).map((i) => ({ paper: i.paper, date: i.addedAt })));
-    } catch (error) {
-      if (error instanceof CommunityError && error.code === 'not_found') return sendError(reply, 404, 'There is no public collection at this address.');
-      throw error;
-    }
+    // As a visitor sees it: a private collection is not found, and hidden papers are left out.
+    const { collection, items } = await getCollectionBySlug(db, null, request.params.username, file.name);
+    const meta = {
+      title: `${collection.name}, a collection by ${collection.owner.displayName}`,
+      description: collection.description || `Papers ${collection.owner.displayName} collected.`,
+      pagePath: `/u/${collection.owner.username}/c/${collection.slug}`,
+      feedPath: feedPaths.collection(collection.owner.username, collection.slug),
+    };
+    return send(request, reply, file.format, meta, items.slice(0, FEED_ITEMS).map((i) => ({ paper: i.paper, date: i.addedAt })));
   });
 }
 
