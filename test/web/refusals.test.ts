@@ -46,12 +46,12 @@ describe('refusals of the domain, answered once by the error handler', () => {
     t = await tempDb();
     app = await testServer(t.db, t.dir);
     // A route of each kind that lets a refusal through, as the real ones do.
-    const throwing = (request: { params: { name: string } }) => {
-      const found = refusals.find(([name]) => name === request.params.name);
+    const throwing = (wanted: string) => {
+      const found = refusals.find(([name]) => name === wanted);
       throw found![1]();
     };
-    app.get('/refuse/:name', async (request: { params: { name: string } }) => throwing(request));
-    app.get('/api/refuse/:name', async (request: { params: { name: string } }) => throwing(request));
+    app.get<{ Params: { name: string } }>('/refuse/:name', async (request) => throwing(request.params.name));
+    app.get<{ Params: { name: string } }>('/api/refuse/:name', async (request) => throwing(request.params.name));
   });
   after(async () => {
     await app.close();
