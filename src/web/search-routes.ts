@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import type { SearchSettings } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Paper } from '../papers/paper.js';
 import { describePapers } from '../ranking/period-papers.js';
@@ -21,6 +22,8 @@ import { LIMITS } from './security.js';
 export interface SearchRouteDeps {
   db: Db;
   log: Logger;
+  /** The configured embedder, for the service opened here and for retraining. */
+  settings: SearchSettings;
   /** A ready service (tests); by default one is opened with the configured embedder. */
   search?: SearchService;
   /** How often new papers are embedded and the model checked for retraining; 0 turns it off. */
@@ -58,14 +61,14 @@ const apiParameters = z.object({
 });
 
 export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps): SearchRoutes {
-  const ready: Promise<SearchService> = deps.search ? Promise.resolve(deps.search) : openSearch(deps.db, deps.log);
+  const ready: Promise<SearchService> = deps.search ? Promise.resolve(deps.search) : openSearch(deps.db, deps.log, deps.settings);
   // Vectors load in the background: until then hybrid search answers with keywords alone.
   void ready.then((service) => service.load()).catch((err: unknown) => deps.log.error({ err }, 'loading the vector index failed'));
 
   let stop: (() => void) | null = null;
   app.addHook('onReady', async () => {
     const interval = deps.maintenanceIntervalMs ?? 60_000;
-    if (interval > 0) stop = startMaintenance(await ready, deps.db, deps.log, interval);
+    if (interval > 0) stop = startMaintenance(await ready, deps.db, deps.log, deps.settings, interval);
   });
   app.addHook('onClose', async () => stop?.());
 

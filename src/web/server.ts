@@ -24,7 +24,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export interface ServerDeps extends WebDeps {
   /** Search service and background upkeep (see search-routes.ts). */
-  search?: Omit<SearchRouteDeps, 'db' | 'log'>;
+  search?: Omit<SearchRouteDeps, 'db' | 'log' | 'settings'>;
 }
 
 /** The web application: pages, forms and APIs over one database. */
@@ -52,7 +52,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ ok: true }));
 
   const cache = new PageCache();
-  const search = registerSearchRoutes(app, { db, log, ...deps.search });
+  const search = registerSearchRoutes(app, { db, log, settings: config.search, ...deps.search });
   registerCatalogRoutes(app, { ...deps, search, cache });
   registerAccountRoutes(app, deps);
   registerCommunityRoutes(app, { ...deps, cache });
