@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { registerCors } from './api/cors.js';
 import { registerApiRoutes } from './api/routes.js';
 import { apiError } from './api/http.js';
+import { registerOpenApiRoutes } from './api/openapi.js';
 import { secureCookies, wantsJson, type WebDeps } from './deps.js';
 import { registerFeedRoutes } from './feeds/routes.js';
 import { PageCache } from './page-cache.js';
@@ -58,6 +59,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerCommunityRoutes(app, { ...deps, cache });
   registerModerationRoutes(app, { ...deps, cache });
   registerApiRoutes(app, { ...deps, cache });
+  registerOpenApiRoutes(app, config.baseUrl);
   registerFeedRoutes(app, { ...deps, search: search.service });
   registerApiTokenRoutes(app, deps);
   registerSubscriptionRoutes(app, deps);

@@ -12,6 +12,7 @@ import { trendingPapers } from '../../ranking/trending-papers.js';
 import type { SearchService } from '../../search/service.js';
 import { latestDay, papersInCategory } from '../../store/papers.js';
 import { parseQuery, sendCached, sendError } from '../api/http.js';
+import { searchText } from '../api/params.js';
 import type { WebDeps } from '../deps.js';
 import { LIMITS } from '../security.js';
 import { feedPaths } from './links.js';
@@ -20,8 +21,9 @@ import { FEED_ITEMS, FEED_TYPES, writeFeed, type FeedEntry, type FeedFormat, typ
 /** A search feed follows the newest papers: those of this many days before the catalog's latest day. */
 export const SEARCH_FEED_DAYS = 30;
 
-const searchParameters = z.object({
-  q: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(250, 'must be at most 250 characters'),
+/** `/feeds/search.rss?q=…`; the OpenAPI description is made from this (openapi.ts). */
+export const feedSearchParameters = z.object({
+  q: searchText.meta({ description: 'A search, in the syntax of the search page.' }),
 });
 
 export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps & { search: Promise<SearchService> }): void {
@@ -53,7 +55,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps & { searc
     }
 
     if (name === 'search') {
-      const p = parseQuery(searchParameters, request.query, reply);
+      const p = parseQuery(feedSearchParameters, request.query, reply);
       if (!p) return reply;
       const latest = await latestDay(db);
       const { hits } = latest
