@@ -15,7 +15,6 @@ import { parseArgs } from 'node:util';
 import { Ingest } from '../src/catalog/ingest.js';
 import { createLogger } from '../src/log.js';
 import { loadEmbedder, trainCatalogModel } from '../src/search/maintain.js';
-import { loadSearchSettings } from '../src/search/settings.js';
 import { SEARCH_MODES, SearchService, type SearchMode } from '../src/search/service.js';
 import { readSourceFile } from '../src/sources/files.js';
 import { openDatabase, type Db } from '../src/store/db.js';
@@ -67,7 +66,7 @@ const peakMb = () => Math.round(process.resourceUsage().maxRSS / 1024);
 /** A catalog imported and embedded by this run, or the one kept in --db by an earlier run. */
 async function prepare(db: Db, reuse: boolean) {
   if (reuse) {
-    const embedder = await loadEmbedder(searchDb(db), loadSearchSettings({}));
+    const embedder = await loadEmbedder(searchDb(db), loadConfig({}).search);
     if (!embedder) throw new Error(`${args.db}: no trained model to reuse; delete the file to build it again`);
     return { papers: await countDocs(searchDb(db)), importSeconds: 0, embedSeconds: 0, embedder, peakAfterImport: peakMb(), rssBeforeEmbed: rssMb() };
   }

@@ -46,6 +46,17 @@ const schema = z.object({
     .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
     .refine((entries) => entries.every(isAddressOrRange), 'must be addresses or CIDR ranges (not /0) separated by commas, such as 127.0.0.1,::1 or 10.0.0.0/8')
     .optional(),
+  // The vectors of semantic search: learned from this catalog (no download), or a local sentence-embedding model.
+  PAPERBOY_EMBEDDER: z.enum(['catalog', 'onnx'], { error: 'must be catalog or onnx' }).default('catalog'),
+  // A model directory in the Hugging Face layout: config.json, tokenizer.json, onnx/model.onnx.
+  PAPERBOY_ONNX_MODEL: z.string().optional(),
+  // How token vectors become one vector: `mean` (MiniLM, e5) or `cls` (bge).
+  PAPERBOY_ONNX_POOLING: z.enum(['mean', 'cls'], { error: 'must be mean or cls' }).default('mean'),
+  // Put before every query, for models trained with one (bge: "Represent this sentence for searching relevant passages: ").
+  PAPERBOY_ONNX_QUERY_PREFIX: z.string().default(''),
+}).refine((v) => v.PAPERBOY_EMBEDDER !== 'onnx' || v.PAPERBOY_ONNX_MODEL !== undefined, {
+  path: ['PAPERBOY_ONNX_MODEL'],
+  message: 'PAPERBOY_EMBEDDER=onnx needs the directory of a local model',
 });
 
 /**
@@ -103,6 +114,16 @@ export interface Config {
   };
   /** Addresses or CIDR ranges of the reverse proxies in front of the site; empty when there are none. */
   trustProxy: string[];
+  search: SearchSettings;
+}
+
+/** Which embedder semantic search uses (see docs/search.md). */
+export interface SearchSettings {
+  embedder: 'catalog' | 'onnx';
+  /** An absolute path; set when `embedder` is `onnx`. */
+  onnxModelDir: string | null;
+  onnxPooling: 'mean' | 'cls';
+  onnxQueryPrefix: string;
 }
 
 export class ConfigError extends Error {
@@ -159,6 +180,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     mailRetryMs: v.PAPERBOY_MAIL_RETRY_MS,
     digest: { hour: v.PAPERBOY_DIGEST_HOUR, timeZone: v.PAPERBOY_DIGEST_TIMEZONE, maxPapers: v.PAPERBOY_DIGEST_MAX_PAPERS },
     trustProxy: v.PAPERBOY_TRUST_PROXY ?? [],
+    search: {
+      embedder: v.PAPERBOY_EMBEDDER,
+      onnxModelDir: v.PAPERBOY_ONNX_MODEL === undefined ? null : path.resolve(v.PAPERBOY_ONNX_MODEL),
+      onnxPooling: v.PAPERBOY_ONNX_POOLING,
+      onnxQueryPrefix: v.PAPERBOY_ONNX_QUERY_PREFIX,
+    },
   };
 }
 

@@ -15,6 +15,9 @@ export interface Period {
 }
 
 const DAY_MS = 86_400_000;
+/** The shape of a week's and a month's key; whether the numbers are in range is checked apart. */
+export const WEEK_KEY = /^(\d{4})-W(\d{2})$/;
+export const MONTH_KEY = /^(\d{4})-(\d{2})$/;
 
 export function dayPeriod(day: string): Period | null {
   const date = parseDay(day);
@@ -22,7 +25,7 @@ export function dayPeriod(day: string): Period | null {
 }
 
 export function weekPeriod(key: string): Period | null {
-  const match = /^(\d{4})-W(\d{2})$/.exec(key);
+  const match = WEEK_KEY.exec(key);
   if (!match) return null;
   const year = Number(match[1]);
   const week = Number(match[2]);
@@ -32,7 +35,7 @@ export function weekPeriod(key: string): Period | null {
 }
 
 export function monthPeriod(key: string): Period | null {
-  const match = /^(\d{4})-(\d{2})$/.exec(key);
+  const match = MONTH_KEY.exec(key);
   if (!match) return null;
   const year = Number(match[1]);
   const month = Number(match[2]);

@@ -3,7 +3,6 @@ import type { Command } from 'commander';
 import type { Logger } from '../log.js';
 import { embedWithOnnx, trainCatalogModel, type TrainProgress } from '../search/maintain.js';
 import { OnnxEmbedder } from '../search/onnx-embedder.js';
-import { loadSearchSettings } from '../search/settings.js';
 import { countDocs, searchDb } from '../store/search-docs.js';
 import { optimizeKeywordIndex } from '../store/sqlite-search.js';
 import { fail, openContext, withCommonOptions } from './context.js';
@@ -17,7 +16,7 @@ export function registerEmbed(program: Command): void {
   ).action(async (opts: { json?: boolean; dataDir?: string; logLevel?: string }) => {
     const ctx = await openContext(opts);
     try {
-      const settings = loadSearchSettings();
+      const settings = ctx.config.search;
       const db = searchDb(ctx.db);
       if ((await countDocs(db)) === 0) fail('the catalog is empty: import papers first (paperboy import FILE)', 1);
       const started = performance.now();

@@ -23,7 +23,7 @@ export function registerImport(program: Command): void {
           await ingest.run(readSourceFile(file));
         }
       });
-      if (!report.interrupted && report.inserted + report.updated > 0) await embedImported(ctx.db, ctx.log);
+      if (!report.interrupted && report.inserted + report.updated > 0) await embedImported(ctx.db, ctx.log, ctx.config.search);
       process.exitCode = report.interrupted ? 130 : 0;
     } finally {
       await ctx.close();

@@ -17,7 +17,7 @@ export function registerSearch(program: Command): void {
     if (!Number.isInteger(limit) || limit < 1 || limit > MAX_LIMIT) fail(`--limit must be a whole number from 1 to ${MAX_LIMIT}, got "${opts.limit}"`);
     const ctx = await openContext(opts);
     try {
-      const service = await openSearch(ctx.db, ctx.log);
+      const service = await openSearch(ctx.db, ctx.log, ctx.config.search);
       await service.load();
       const { hits, notes } = await service.search({ query: words.join(' '), mode: opts.mode, limit });
       if (opts.json) {

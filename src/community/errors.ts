@@ -1,4 +1,4 @@
-/** Why a community action was refused. The web layer maps each code to a status and shows `message`. */
+/** Why a community action was refused. The web layer says each code as an HTTP status (src/web/refusals.ts) and shows `message`. */
 export type CommunityErrorCode =
   /** A field failed validation; `field` names it. */
   | 'invalid'
@@ -41,19 +41,3 @@ export function invalid(field: string, message: string): CommunityError {
 
 /** Characters no single-line field may hold: C0/C1 controls (CR, LF, NUL, ...) and bidi overrides used for spoofing. */
 export const FORBIDDEN_IN_LINE = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/u;
-
-/** The HTTP status that says each refusal, for the pages and the API alike. */
-export const HTTP_STATUS: Record<CommunityErrorCode, number> = {
-  invalid: 400,
-  email_taken: 409,
-  username_taken: 409,
-  bad_credentials: 401,
-  bad_token: 400,
-  unverified: 403,
-  suspended: 403,
-  forbidden: 403,
-  not_found: 404,
-  duplicate: 409,
-  rate_limited: 429,
-  unavailable: 503,
-};

@@ -32,7 +32,8 @@ export interface PaperVersion {
   size: string | null;
 }
 
-export type LinkKind = 'code' | 'project' | 'model' | 'dataset';
+export const LINK_KINDS = ['code', 'project', 'model', 'dataset'] as const;
+export type LinkKind = (typeof LINK_KINDS)[number];
 
 export interface PaperLink {
   kind: LinkKind;

@@ -4,20 +4,20 @@
  * trained, once there are enough papers to learn from).
  */
 import { Worker } from 'node:worker_threads';
+import type { SearchSettings } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/schema.js';
 import { activeModel, countDocs, searchDb } from '../store/search-docs.js';
 import { databaseFile } from '../store/sqlite-search.js';
 import { loadEmbedder, needsRetraining } from './maintain.js';
 import type { SearchService } from './service.js';
-import { loadSearchSettings } from './settings.js';
 
 /** Fewer papers than this teach a model little; keyword search serves them well. */
 const MIN_PAPERS_TO_TRAIN = 1000;
 /** After a failed training, wait this long before trying again (not every tick). */
 const RETRY_TRAINING_AFTER_MS = 60 * 60 * 1000;
 
-export function startMaintenance(service: SearchService, db: Db, log: Logger, intervalMs: number): () => void {
+export function startMaintenance(service: SearchService, db: Db, log: Logger, settings: SearchSettings, intervalMs: number): () => void {
   let running = false;
   let trainingFailedAt = 0;
   const tick = async () => {
@@ -36,7 +36,7 @@ export function startMaintenance(service: SearchService, db: Db, log: Logger, in
         trainingFailedAt = Date.now();
         throw err;
       });
-      await service.useEmbedder(await loadEmbedder(sdb, loadSearchSettings()));
+      await service.useEmbedder(await loadEmbedder(sdb, settings));
       log.info({ model: trained }, 'semantic search now uses the new model');
     } catch (err) {
       log.error({ err }, 'search maintenance failed');

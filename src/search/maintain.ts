@@ -2,11 +2,11 @@
  * Making and keeping vectors: train the catalog model, embed papers that have no vector for the
  * model in use, and tell when the catalog has grown enough to retrain.
  */
+import type { SearchSettings } from '../config.js';
 import { activateModel, activeModel, countDocs, docTexts, saveModel, saveVectors, type DocText, type SearchDb } from '../store/search-docs.js';
 import { CatalogEmbedder, type CatalogTrainingOptions } from './catalog-embedder.js';
 import type { Embedder } from './embedder.js';
 import { OnnxEmbedder } from './onnx-embedder.js';
-import type { SearchSettings } from './settings.js';
 
 const EMBED_BATCH = 256;
 

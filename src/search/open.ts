@@ -1,15 +1,15 @@
+import type { SearchSettings } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/schema.js';
 import { activeModel, countDocs, searchDb } from '../store/search-docs.js';
 import { embedMissing, loadEmbedder, needsRetraining } from './maintain.js';
 import { SearchService } from './service.js';
-import { loadSearchSettings, type SearchSettings } from './settings.js';
 
 /**
  * A search service over the catalog with the configured embedder. A model that cannot be loaded
  * (a broken ONNX directory) is logged and searches go on with keywords alone.
  */
-export async function openSearch(db: Db, log: Logger, settings: SearchSettings = loadSearchSettings()): Promise<SearchService> {
+export async function openSearch(db: Db, log: Logger, settings: SearchSettings): Promise<SearchService> {
   let embedder = null;
   try {
     embedder = await loadEmbedder(searchDb(db), settings);
@@ -23,11 +23,11 @@ export async function openSearch(db: Db, log: Logger, settings: SearchSettings =
  * After an import: new papers get vectors from the model in use, if there is one. Training a
  * first model, or retraining, is left to `paperboy embed` or to a running server.
  */
-export async function embedImported(db: Db, log: Logger): Promise<void> {
+export async function embedImported(db: Db, log: Logger, settings: SearchSettings): Promise<void> {
   const sdb = searchDb(db);
   const model = await activeModel(sdb);
   if (!model) return;
-  const embedder = await loadEmbedder(sdb, loadSearchSettings());
+  const embedder = await loadEmbedder(sdb, settings);
   if (!embedder || embedder.id !== model.id) return;
   const added = await embedMissing(sdb, embedder);
   if (added > 0) log.info({ added, model: embedder.id }, `embedded ${added} new papers for semantic search`);

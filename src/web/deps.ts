@@ -10,7 +10,7 @@ import type { Viewer } from './forms.js';
 export interface WebDeps {
   db: Db;
   log: Logger;
-  config: Pick<Config, 'baseUrl' | 'dataDir' | 'secret' | 'trustProxy'>;
+  config: Pick<Config, 'baseUrl' | 'dataDir' | 'secret' | 'trustProxy' | 'search'>;
   mailer: Mailer;
   /** Fetches a paper from arXiv into the catalog, for submissions. */
   fetchPaper: FetchPaper;
@@ -18,6 +18,11 @@ export interface WebDeps {
 
 export function viewerOf(request: FastifyRequest, reply: FastifyReply): Viewer {
   return { user: request.user, csrf: reply.generateCsrf() };
+}
+
+/** Scripts on our own pages (votes, comments) ask for JSON; forms and links want a page. */
+export function wantsJson(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').includes('application/json');
 }
 
 export function secureCookies(config: Pick<Config, 'baseUrl'>): boolean {

@@ -4,6 +4,7 @@
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
+import type { SearchSettings } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Paper } from '../papers/paper.js';
 import { describePapers } from '../ranking/period-papers.js';
@@ -13,7 +14,7 @@ import { parseCategory, parseDay } from '../search/query.js';
 import { SEARCH_MODES, type SearchMode, type SearchService } from '../search/service.js';
 import type { Db } from '../store/schema.js';
 import { parseQuery, sendJsonCached } from './api/http.js';
-import { integerParam } from './api/params.js';
+import { integerParam, searchText } from './api/params.js';
 import { presentDailyPaper } from './api/present.js';
 import { searchPage } from './pages/search.js';
 import { LIMITS } from './security.js';
@@ -21,6 +22,8 @@ import { LIMITS } from './security.js';
 export interface SearchRouteDeps {
   db: Db;
   log: Logger;
+  /** The configured embedder, for the service opened here and for retraining. */
+  settings: SearchSettings;
   /** A ready service (tests); by default one is opened with the configured embedder. */
   search?: SearchService;
   /** How often new papers are embedded and the model checked for retraining; 0 turns it off. */
@@ -35,37 +38,42 @@ export interface SearchRoutes {
 }
 
 const PAGE_RESULTS = 30;
-const API_MAX_QUERY = 250;
 
-const day = (end: 'start' | 'end') =>
+/** A day (or a month, or a year, as in the search box); which end of a month or year is the route's business. */
+const day = (description: string) =>
   z
     .string()
     .optional()
-    .refine((v) => v === undefined || parseDay(v, end) !== null, 'must be a date such as 2025-01-01')
-    .transform((v) => (v === undefined ? null : parseDay(v, end)));
+    .refine((v) => v === undefined || parseDay(v, 'start') !== null, 'must be a date such as 2025-01-01')
+    .meta({ description, format: 'date' });
 
-const apiParameters = z.object({
-  q: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(API_MAX_QUERY, `must be at most ${API_MAX_QUERY} characters`),
-  limit: integerParam(1, 120, 20),
-  mode: z.enum(SEARCH_MODES as [SearchMode, ...SearchMode[]], { error: `must be one of ${SEARCH_MODES.join(', ')}` }).default('hybrid'),
+/** `GET /api/papers/search`; the OpenAPI description is made from this (openapi.ts). */
+export const searchApiParameters = z.object({
+  q: searchText.meta({ description: 'What to look for.' }),
+  limit: integerParam(1, 120, 20).meta({ description: 'How many results.' }),
+  mode: z
+    .enum(SEARCH_MODES as [SearchMode, ...SearchMode[]], { error: `must be one of ${SEARCH_MODES.join(', ')}` })
+    .default('hybrid')
+    .meta({ description: 'How to match.' }),
   cat: z
     .string()
     .optional()
-    .refine((v) => v === undefined || parseCategory(v) !== null, 'must be an arXiv category such as cs.CL, or an archive such as cs'),
-  author: z.string().max(200, 'must be at most 200 characters').optional(),
-  after: day('start'),
-  before: day('end'),
+    .refine((v) => v === undefined || parseCategory(v) !== null, 'must be an arXiv category such as cs.CL, or an archive such as cs')
+    .meta({ description: 'Only this arXiv category (`cs.CL`) or archive (`cs`).' }),
+  author: z.string().max(200, 'must be at most 200 characters').optional().meta({ description: 'Only papers by this author.' }),
+  after: day('Only papers of this day or later.'),
+  before: day('Only papers of this day or earlier.'),
 });
 
 export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps): SearchRoutes {
-  const ready: Promise<SearchService> = deps.search ? Promise.resolve(deps.search) : openSearch(deps.db, deps.log);
+  const ready: Promise<SearchService> = deps.search ? Promise.resolve(deps.search) : openSearch(deps.db, deps.log, deps.settings);
   // Vectors load in the background: until then hybrid search answers with keywords alone.
   void ready.then((service) => service.load()).catch((err: unknown) => deps.log.error({ err }, 'loading the vector index failed'));
 
   let stop: (() => void) | null = null;
   app.addHook('onReady', async () => {
     const interval = deps.maintenanceIntervalMs ?? 60_000;
-    if (interval > 0) stop = startMaintenance(await ready, deps.db, deps.log, interval);
+    if (interval > 0) stop = startMaintenance(await ready, deps.db, deps.log, deps.settings, interval);
   });
   app.addHook('onClose', async () => stop?.());
 
@@ -84,7 +92,7 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps
   });
 
   app.get<{ Querystring: Record<string, unknown> }>('/api/papers/search', { config: { rateLimit: LIMITS.api } }, async (request, reply) => {
-    const p = parseQuery(apiParameters, request.query, reply);
+    const p = parseQuery(searchApiParameters, request.query, reply);
     if (!p) return reply;
     const { hits } = await (await ready).search({
       query: p.q,
@@ -93,8 +101,8 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps
       filters: {
         categories: p.cat ? [parseCategory(p.cat)!] : [],
         authors: p.author ? [p.author] : [],
-        after: p.after,
-        before: p.before,
+        after: p.after === undefined ? null : parseDay(p.after, 'start'),
+        before: p.before === undefined ? null : parseDay(p.before, 'end'),
       },
     });
     const items = await describePapers(deps.db, hits.map((h) => h.paper));

@@ -1,20 +1,22 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerCors } from './api/cors.js';
 import { registerApiRoutes } from './api/routes.js';
 import { apiError } from './api/http.js';
-import { secureCookies, type WebDeps } from './deps.js';
+import { registerOpenApiRoutes } from './api/openapi.js';
+import { secureCookies, wantsJson, type WebDeps } from './deps.js';
 import { registerFeedRoutes } from './feeds/routes.js';
 import { PageCache } from './page-cache.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerApiTokenRoutes } from './routes/api-tokens.js';
-import { errorPage, registerCatalogRoutes, sendHtml } from './routes/catalog.js';
+import { errorPage, registerCatalogRoutes, sendHtml, viewerFor } from './routes/catalog.js';
 import { registerCommunityRoutes } from './routes/community.js';
 import { registerForYouRoutes } from './routes/for-you.js';
 import { registerModerationRoutes } from './routes/moderation.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
+import { isRefusal, refusalDetails, refusalStatus, refusalTitle, type Refusal } from './refusals.js';
 import { registerSearchRoutes, type SearchRouteDeps } from './search-routes.js';
 import { serverSecret } from './secret.js';
 import { registerSecurity } from './security.js';
@@ -23,7 +25,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export interface ServerDeps extends WebDeps {
   /** Search service and background upkeep (see search-routes.ts). */
-  search?: Omit<SearchRouteDeps, 'db' | 'log'>;
+  search?: Omit<SearchRouteDeps, 'db' | 'log' | 'settings'>;
 }
 
 /** The web application: pages, forms and APIs over one database. */
@@ -51,12 +53,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ ok: true }));
 
   const cache = new PageCache();
-  const search = registerSearchRoutes(app, { db, log, ...deps.search });
+  const search = registerSearchRoutes(app, { db, log, settings: config.search, ...deps.search });
   registerCatalogRoutes(app, { ...deps, search, cache });
   registerAccountRoutes(app, deps);
   registerCommunityRoutes(app, { ...deps, cache });
   registerModerationRoutes(app, { ...deps, cache });
   registerApiRoutes(app, { ...deps, cache });
+  registerOpenApiRoutes(app, config.baseUrl);
   registerFeedRoutes(app, { ...deps, search: search.service });
   registerApiTokenRoutes(app, deps);
   registerSubscriptionRoutes(app, deps);
@@ -67,8 +70,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return sendHtml(reply, errorPage(undefined, 'Not found', 'There is no page at this address.'), 404);
   });
   app.setErrorHandler((error, request, reply) => {
+    if (isRefusal(error)) return refuse(error, request, reply);
     const status = (error as { statusCode?: number }).statusCode ?? 500;
-    if (status >= 500) request.log.error({ err: error, url: request.url.replace(/token=[^&]*/, 'token=…') }, 'request failed');
+    if (status >= 500) request.log.error({ err: error, url: loggedUrl(request) }, 'request failed');
     const message =
       status === 403 && (error as { code?: string }).code === 'FST_CSRF_INVALID_TOKEN'
         ? 'This form has expired or did not come from this site. Go back, reload the page and try again.'
@@ -82,10 +86,32 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
       const code = status >= 400 && status < 600 ? status : 500;
       return reply.code(code).send(apiError(code, message));
     }
-    if ((request.headers.accept ?? '').includes('application/json')) return reply.code(status).send({ error: message });
+    if (wantsJson(request)) return reply.code(status).send({ error: message });
     return sendHtml(reply, errorPage(undefined, status === 429 ? 'Slow down' : 'Something went wrong', message), status >= 400 ? status : 500);
   });
   return app;
+}
+
+/**
+ * A refusal of the domain, said once for every route: its status from the one table, its message
+ * as written. Not logged as a failure, as it is not ours; only an unreachable service is worth a
+ * warning.
+ */
+function refuse(refusal: Refusal, request: FastifyRequest, reply: FastifyReply) {
+  const status = refusalStatus(refusal);
+  const { paperId, retryAfterSeconds } = refusalDetails(refusal);
+  if (status >= 500) request.log.warn({ err: refusal.cause ?? refusal, url: loggedUrl(request) }, refusal.message);
+  // The answer depends on who asks and when: no cache may keep it.
+  reply.header('Cache-Control', 'no-store');
+  if (retryAfterSeconds !== undefined) reply.header('Retry-After', String(retryAfterSeconds));
+  if (isMachinePath(request.url)) return reply.code(status).send(apiError(status, refusal.message, paperId === undefined ? {} : { paperId }));
+  if (wantsJson(request)) return reply.code(status).send({ error: refusal.message, field: refusal.field });
+  return sendHtml(reply, errorPage(viewerFor(request, reply), refusalTitle(refusal), refusal.message), status);
+}
+
+/** The address as logged: the tokens of signed links left out. */
+function loggedUrl(request: FastifyRequest): string {
+  return request.url.replace(/token=[^&]*/, 'token=…');
 }
 
 /** The API and feeds answer in JSON, whatever went wrong; pages answer in HTML. */

@@ -127,6 +127,50 @@ describe('OpenAPI description', () => {
     assert.deepEqual(missing, [], 'every documented answer was seen and checked');
   });
 
+  it('states the limits, choices and required parameters the routes hold to', async () => {
+    type Parameter = { name: string; in: string; required?: boolean; schema: Json };
+    const base: Record<string, Record<string, string>> = { '/api/papers/search': { q: 'paper' }, '/feeds/search.{format}': { q: 'paper' } };
+    const ask = (template: string, name: string, value: string | null) => {
+      const query = new URLSearchParams(base[template] ?? {});
+      if (value === null) query.delete(name);
+      else query.set(name, value);
+      return f.app.inject({ url: `${template.replace('{format}', 'rss')}?${query}`, remoteAddress: '127.0.0.241' });
+    };
+    const refused = async (template: string, name: string, value: string | null) => {
+      const res = await ask(template, name, value);
+      assert.equal(res.statusCode, 400, `${template} ${name}=${value}`);
+      assert.equal(res.json().parameter, name, `${template} ${name}=${value}`);
+    };
+    const taken = async (template: string, name: string, value: string) => assert.notEqual((await ask(template, name, value)).statusCode, 400, `${template} ${name}=${value}`);
+
+    const checked = new Set<string>();
+    for (const [template, methods] of Object.entries(doc.paths as Record<string, { get?: { parameters?: Parameter[] } }>)) {
+      for (const { name, in: where, required, schema } of methods.get?.parameters ?? []) {
+        if (where !== 'query') continue;
+        if (required) await refused(template, name, null);
+        if (typeof schema.maximum === 'number') {
+          await taken(template, name, String(schema.maximum));
+          await refused(template, name, String(schema.maximum + 1));
+        }
+        if (typeof schema.minimum === 'number') {
+          await taken(template, name, String(schema.minimum));
+          await refused(template, name, String(schema.minimum - 1));
+        }
+        if (typeof schema.maxLength === 'number') {
+          await taken(template, name, 'x'.repeat(schema.maxLength));
+          await refused(template, name, 'x'.repeat(schema.maxLength + 1));
+        }
+        if (Array.isArray(schema.enum)) {
+          for (const value of schema.enum as string[]) await taken(template, name, value);
+          await refused(template, name, 'nonsense');
+        }
+        if (typeof schema.pattern === 'string' || schema.format === 'date') await refused(template, name, 'nonsense');
+        checked.add(`${template} ${name}`);
+      }
+    }
+    assert.equal(checked.size, 15, [...checked].join(', '));
+  });
+
   it('is readable at /api, linked from every page', async () => {
     const res = await f.app.inject('/api');
     assert.equal(res.statusCode, 200);

@@ -69,5 +69,11 @@ describe('paperboy import, show and stats', () => {
     const flag = await runCli(['stats', '--log-level', 'loud'], env);
     assert.equal(flag.code, 2);
     assert.match(flag.stderr, /PAPERBOY_LOG_LEVEL="loud"/);
+    // Search settings are checked at start with the rest, whichever command needs them.
+    for (const command of [['search', 'segmentation'], ['embed']]) {
+      const embedder = await runCli(command, { ...env, PAPERBOY_EMBEDDER: 'word2vec' });
+      assert.equal(embedder.code, 2, command[0]);
+      assert.equal(embedder.stderr, 'paperboy: invalid configuration:\n  PAPERBOY_EMBEDDER="word2vec": must be catalog or onnx\n', command[0]);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { startMaintenance } from '../../src/search/background.js';
 import { SearchService } from '../../src/search/service.js';
@@ -27,7 +28,8 @@ describe('search upkeep while a server runs', () => {
   it('trains a first model in a worker thread, then embeds papers imported later', async () => {
     const service = new SearchService(t.db, null);
     const log = createLogger('silent');
-    let stop = startMaintenance(service, t.db, log, 3_600_000);
+    const settings = loadConfig({}).search;
+    let stop = startMaintenance(service, t.db, log, settings, 3_600_000);
     await eventually(async () => service.semanticReady, 'a model trained and loaded');
     stop();
     const model = (await activeModel(searchDb(t.db)))!;
@@ -35,7 +37,7 @@ describe('search upkeep while a server runs', () => {
     assert.equal(await countDocs(searchDb(t.db), model.id), 1200);
 
     await importSample(t.db, 1200, 1300);
-    stop = startMaintenance(service, t.db, log, 3_600_000);
+    stop = startMaintenance(service, t.db, log, settings, 3_600_000);
     await eventually(async () => (await countDocs(searchDb(t.db), model.id)) === 1300, 'the new papers embedded');
     stop();
     // 100 more papers are not enough to retrain: the model stays.

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ConfigError, loadConfig } from '../../src/config.js';
 import { embedWithOnnx } from '../../src/search/maintain.js';
 import { OnnxEmbedder } from '../../src/search/onnx-embedder.js';
 import { SearchService } from '../../src/search/service.js';
-import { loadSearchSettings } from '../../src/search/settings.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { activeModel, countDocs, searchDb } from '../../src/store/search-docs.js';
 import { tempDb, type TempDb } from '../support/db.js';
@@ -48,10 +48,21 @@ describe('the ONNX embedder, on a tiny model built here', () => {
   });
 
   it('is chosen by configuration and needs a model directory', () => {
-    assert.deepEqual(loadSearchSettings({ PAPERBOY_EMBEDDER: 'onnx', PAPERBOY_ONNX_MODEL: modelDir }).onnxModelDir, modelDir);
-    assert.throws(() => loadSearchSettings({ PAPERBOY_EMBEDDER: 'onnx' }), /PAPERBOY_ONNX_MODEL/);
-    assert.throws(() => loadSearchSettings({ PAPERBOY_EMBEDDER: 'word2vec' }), /PAPERBOY_EMBEDDER/);
-    assert.equal(loadSearchSettings({}).embedder, 'catalog');
+    assert.deepEqual(loadConfig({ PAPERBOY_EMBEDDER: 'onnx', PAPERBOY_ONNX_MODEL: modelDir, PAPERBOY_ONNX_POOLING: 'cls' }).search, {
+      embedder: 'onnx',
+      onnxModelDir: modelDir,
+      onnxPooling: 'cls',
+      onnxQueryPrefix: '',
+    });
+    assert.deepEqual(loadConfig({ PAPERBOY_ONNX_QUERY_PREFIX: 'query: ' }).search, { embedder: 'catalog', onnxModelDir: null, onnxPooling: 'mean', onnxQueryPrefix: 'query: ' });
+    // Each wrong value is named with what it should be, on a line of its own, among the other settings' problems.
+    const refused = (env: Record<string, string>, line: RegExp) =>
+      assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && line.test(error.message), JSON.stringify(env));
+    refused({ PAPERBOY_EMBEDDER: 'onnx' }, /^ {2}PAPERBOY_ONNX_MODEL="": PAPERBOY_EMBEDDER=onnx needs the directory of a local model$/m);
+    refused({ PAPERBOY_EMBEDDER: 'onnx', PAPERBOY_ONNX_MODEL: '  ' }, /^ {2}PAPERBOY_ONNX_MODEL="": PAPERBOY_EMBEDDER=onnx needs/m);
+    refused({ PAPERBOY_EMBEDDER: 'word2vec' }, /^ {2}PAPERBOY_EMBEDDER="word2vec": must be catalog or onnx$/m);
+    refused({ PAPERBOY_ONNX_POOLING: 'max', PORT: 'abc' }, /^ {2}PAPERBOY_ONNX_POOLING="max": must be mean or cls$/m);
+    refused({ PAPERBOY_ONNX_POOLING: 'max', PORT: 'abc' }, /^ {2}PORT="abc"/m);
   });
 
   describe('behind semantic search', () => {

@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { trainCatalogModel } from '../../src/search/maintain.js';
 import { embedImported } from '../../src/search/open.js';
@@ -143,7 +144,7 @@ describe('search over real arXiv papers', () => {
 
     const model = service.model!;
     assert.equal(await countDocs(searchDb(t.db), model.id), FIRST);
-    await embedImported(t.db, createLogger('silent'));
+    await embedImported(t.db, createLogger('silent'), loadConfig({}).search);
     assert.equal(await countDocs(searchDb(t.db), model.id), MORE);
     // The running service picks up what is stored under its model.
     await service.indexNewPapers();

@@ -5,23 +5,24 @@
 import { createHash } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** The one error shape of the API: `{ status, error, message }`, plus the parameter at fault when there is one. */
-export interface ApiError {
-  status: number;
-  /** The HTTP reason phrase: `Bad Request`, `Not Found`. */
-  error: string;
-  /** For people: says what was wrong, starting with the parameter's name when one was. */
-  message: string;
-  parameter?: string;
-}
+export const apiErrorSchema = z.object({
+  status: z.number().int().meta({ description: 'The HTTP status again.' }),
+  error: z.string().meta({ description: 'Its reason phrase: `Bad Request`, `Not Found`.' }),
+  message: z.string().meta({ description: "What was wrong, for people; starts with the parameter's name when one was." }),
+  parameter: z.string().optional().meta({ description: 'The query parameter or body field at fault.' }),
+  paperId: z.string().optional().meta({ description: 'For `409`: the paper already submitted.' }),
+});
+export type ApiError = z.output<typeof apiErrorSchema>;
+type ErrorExtra = Pick<ApiError, 'parameter' | 'paperId'>;
 
-export function apiError(status: number, message: string, extra: { parameter?: string } & Record<string, unknown> = {}): ApiError {
+export function apiError(status: number, message: string, extra: ErrorExtra = {}): ApiError {
   return { status, error: STATUS_CODES[status] ?? 'Error', message, ...extra };
 }
 
-export function sendError(reply: FastifyReply, status: number, message: string, extra: { parameter?: string } & Record<string, unknown> = {}) {
+export function sendError(reply: FastifyReply, status: number, message: string, extra: ErrorExtra = {}) {
   return reply.code(status).type('application/json; charset=utf-8').send(apiError(status, message, extra));
 }
 

@@ -1,29 +1,69 @@
 /**
  * The OpenAPI 3.1 description of the API and feeds, served at `/api/openapi.json`, and the
- * readable page at `/api` made from it (so the two never disagree). The contract tests check
- * every response of every route against the schemas here (test/api/openapi.test.ts).
+ * readable page at `/api` made from it (so the two never disagree). Query parameters, the request
+ * body and the response shapes are made from the zod schemas the routes validate with and the
+ * presenters answer with, so a limit or a default is written once. The contract tests check every
+ * response of every route against this description (test/api/openapi.test.ts).
  */
-import { SEARCH_MODES } from '../../search/service.js';
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { feedSearchParameters } from '../feeds/routes.js';
 import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
+import { searchApiParameters } from '../search-routes.js';
+import { LIMITS } from '../security.js';
+import { apiErrorSchema, sendJsonCached } from './http.js';
+import { authorSchema, dailyPaperSchema, paperDetailSchema, paperSchema, submitterSchema } from './present.js';
+import { dailyPapersParameters, indexBody } from './routes.js';
 
 type Json = Record<string, unknown>;
 
-const nullableString = { type: ['string', 'null'] };
-const dateTime = { type: 'string', format: 'date-time' };
+/** The shapes the paths refer to, by their names under `components.schemas`. */
+const RESPONSE_SHAPES = { Author: authorSchema, Submitter: submitterSchema, Paper: paperSchema, DailyPaper: dailyPaperSchema, PaperDetail: paperDetailSchema, Error: apiErrorSchema };
 
-const paperProperties = {
-  id: { type: 'string', description: 'arXiv id without version: `2401.12345` or `hep-th/9901001`.' },
-  title: { type: 'string' },
-  summary: { type: 'string', description: 'The abstract, as arXiv has it (LaTeX left as written).' },
-  authors: { type: 'array', items: { $ref: '#/components/schemas/Author' } },
-  publishedAt: { ...dateTime, description: "arXiv's first version, or the start of its listing day when arXiv did not say." },
-  upvotes: { type: 'integer', minimum: 0 },
-  submittedOnDailyAt: { ...dateTime, description: "When it appeared on this site: a member's submission, or the start of its listing day." },
-  categories: { type: 'array', items: { type: 'string' }, description: 'arXiv categories, primary first.' },
-  githubRepo: { ...nullableString, description: 'Its code: a GitHub repository when one is named in the abstract or comments, else the first code link.' },
-  projectPage: { ...nullableString, description: 'Its project page, when one is named.' },
-};
+/**
+ * A zod schema as JSON Schema. `output` describes what a route answers, and a parameter as the
+ * route reads it (an integer with its default, not the string of the query); `input` a request
+ * body, which may carry fields the route ignores.
+ */
+function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): Json {
+  const { $schema: _, ...json } = z.toJSONSchema(schema, { io, override: asPublished }) as Json;
+  return json;
+}
+
+/**
+ * Every `int()` carries the bounds of a safe integer, which say nothing to a reader. And zod
+ * closes every object it answers with (`additionalProperties: false`): the description promises
+ * the fields it names, not that no field will ever be added, so clients stay open to new ones.
+ * (The contract test closes them again, so a field the description does not name still fails it.)
+ */
+function asPublished({ jsonSchema: json }: { jsonSchema: Json }): void {
+  if (json.minimum === Number.MIN_SAFE_INTEGER) delete json.minimum;
+  if (json.maximum === Number.MAX_SAFE_INTEGER) delete json.maximum;
+  if (json.additionalProperties === false) delete json.additionalProperties;
+}
+
+/** The components, each referring to the others by `#/components/schemas/<name>`. */
+function componentSchemas(): Record<string, Json> {
+  const registry = z.registry<{ id: string }>();
+  for (const [id, schema] of Object.entries(RESPONSE_SHAPES)) registry.add(schema, { id });
+  const { schemas } = z.toJSONSchema(registry, { uri: (id) => `#/components/schemas/${id}`, override: asPublished });
+  const out: Record<string, Json> = {};
+  for (const [id, schema] of Object.entries(schemas)) {
+    const { $schema: _, $id: __, ...json } = schema as Json;
+    out[id] = json;
+  }
+  return { ...out, IndexRequest: jsonSchema(indexBody, 'input') };
+}
+
+/** The query parameters of a route, from the schema it checks them with; description and example come from each one's `meta`. */
+function queryParameters(schema: z.ZodObject): Json[] {
+  return Object.entries(schema.shape).map(([name, field]) => {
+    const { description, example, ...json } = jsonSchema(field as z.ZodType, 'output');
+    const required = !(field as z.ZodType).safeParse(undefined).success;
+    return { name, in: 'query', ...(required ? { required } : {}), ...(description === undefined ? {} : { description }), schema: json, ...(example === undefined ? {} : { example }) };
+  });
+}
 
 const errorResponse = (description: string, headers: Json = {}) => ({
   description,
@@ -96,15 +136,7 @@ export function openApiDocument(baseUrl: string): Json {
           description:
             'The papers of a day (`date`), an ISO week (`week`) or a month (`month`); with none of them, the latest day that has papers. ' +
             'With `submitter` alone, every paper that member submitted. Give at most one of `date`, `week` and `month`. A page past the end is an empty list.',
-          parameters: [
-            { name: 'date', in: 'query', description: 'A day, `YYYY-MM-DD`.', schema: { type: 'string', format: 'date' }, example: '2025-01-31' },
-            { name: 'week', in: 'query', description: 'An ISO 8601 week, `YYYY-Www`: Monday to Sunday, in the year of its Thursday.', schema: { type: 'string', pattern: '^\\d{4}-W\\d{2}$' }, example: '2025-W05' },
-            { name: 'month', in: 'query', description: 'A month, `YYYY-MM`.', schema: { type: 'string', pattern: '^\\d{4}-\\d{2}$' }, example: '2025-01' },
-            { name: 'submitter', in: 'query', description: "Only papers this member submitted (their handle, as in `/u/<handle>`).", schema: { type: 'string', maxLength: 100 } },
-            { name: 'sort', in: 'query', description: '`publishedAt` (newest first) or `trending` (votes and age, as on the site).', schema: { type: 'string', enum: ['publishedAt', 'trending'], default: 'publishedAt' } },
-            { name: 'p', in: 'query', description: 'Page number, from 0.', schema: { type: 'integer', minimum: 0, maximum: 100000, default: 0 } },
-            { name: 'limit', in: 'query', description: 'Papers per page.', schema: { type: 'integer', minimum: 1, maximum: 100, default: 50 } },
-          ],
+          parameters: queryParameters(dailyPapersParameters),
           responses: {
             '200': {
               description: 'One page of the list.',
@@ -139,15 +171,7 @@ export function openApiDocument(baseUrl: string): Json {
           operationId: 'searchPapers',
           summary: 'Search',
           description: 'Keyword, semantic or hybrid search over titles, authors and abstracts. The query takes the site\'s syntax: `"a phrase"`, `learn*`, `-word`, `cat:cs.CL`, `author:"Name"`, `after:2025-01-01`.',
-          parameters: [
-            { name: 'q', in: 'query', required: true, description: 'What to look for.', schema: { type: 'string', minLength: 1, maxLength: 250 } },
-            { name: 'limit', in: 'query', description: 'How many results.', schema: { type: 'integer', minimum: 1, maximum: 120, default: 20 } },
-            { name: 'mode', in: 'query', description: 'How to match.', schema: { type: 'string', enum: [...SEARCH_MODES], default: 'hybrid' } },
-            { name: 'cat', in: 'query', description: 'Only this arXiv category (`cs.CL`) or archive (`cs`).', schema: { type: 'string' } },
-            { name: 'author', in: 'query', description: 'Only papers by this author.', schema: { type: 'string', maxLength: 200 } },
-            { name: 'after', in: 'query', description: 'Only papers of this day or later.', schema: { type: 'string', format: 'date' } },
-            { name: 'before', in: 'query', description: 'Only papers of this day or earlier.', schema: { type: 'string', format: 'date' } },
-          ],
+          parameters: queryParameters(searchApiParameters),
           responses: {
             '200': { description: 'The best matches first.', headers: listHeaders, content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/DailyPaper' } } } } },
             '304': notModified,
@@ -199,9 +223,7 @@ export function openApiDocument(baseUrl: string): Json {
       '/feeds/authors/{name}.{format}': feed('An author', "An author's newest papers (at most 100).", [
         { name: 'name', in: 'path', required: true, description: 'The name as on the author page (`/authors/<name>`).', schema: { type: 'string' } },
       ]),
-      '/feeds/search.{format}': feed('A search', 'Papers matching a search, from the last 30 days of the catalog, newest first (at most 100). Any search can be followed this way.', [
-        { name: 'q', in: 'query', required: true, description: 'A search, in the syntax of the search page.', schema: { type: 'string', minLength: 1, maxLength: 250 } },
-      ]),
+      '/feeds/search.{format}': feed('A search', 'Papers matching a search, from the last 30 days of the catalog, newest first (at most 100). Any search can be followed this way.', queryParameters(feedSearchParameters)),
       '/feeds/collections/{username}/{slug}.{format}': feed('A public collection', 'The papers of a public collection, newest addition first.', [
         { name: 'username', in: 'path', required: true, description: "The owner's handle.", schema: { type: 'string' } },
         { name: 'slug', in: 'path', required: true, description: 'The collection, as in its address.', schema: { type: 'string' } },
@@ -219,67 +241,7 @@ export function openApiDocument(baseUrl: string): Json {
       securitySchemes: {
         token: { type: 'http', scheme: 'bearer', description: 'A personal API token, `pb_…`, made on your profile page. Only its hash is stored; revoke it there.' },
       },
-      schemas: {
-        Author: { type: 'object', required: ['name'], properties: { name: { type: 'string' } } },
-        Submitter: {
-          type: 'object',
-          description: 'A member.',
-          required: ['name', 'fullname'],
-          properties: { name: { type: 'string', description: 'Their handle.' }, fullname: { type: 'string', description: 'Their display name.' } },
-        },
-        Paper: { type: 'object', required: Object.keys(paperProperties), properties: paperProperties },
-        DailyPaper: {
-          type: 'object',
-          description: 'One paper of a list, with what the list shows beside it.',
-          required: ['paper', 'title', 'summary', 'publishedAt', 'submittedBy', 'numComments', 'githubRepo', 'projectPage', 'isAuthorParticipating'],
-          properties: {
-            paper: { $ref: '#/components/schemas/Paper' },
-            title: { type: 'string' },
-            summary: { type: 'string' },
-            publishedAt: { ...dateTime, description: 'When it appeared on this site (as `paper.submittedOnDailyAt`).' },
-            submittedBy: { oneOf: [{ $ref: '#/components/schemas/Submitter' }, { type: 'null' }], description: 'The member who submitted it; null for papers from the arXiv listing.' },
-            numComments: { type: 'integer', minimum: 0 },
-            githubRepo: nullableString,
-            projectPage: nullableString,
-            isAuthorParticipating: { type: 'boolean', description: 'Always false: accounts are not linked to paper authors.' },
-          },
-        },
-        PaperDetail: {
-          type: 'object',
-          required: [...Object.keys(paperProperties), 'numComments', 'submittedOnDailyBy', 'version', 'updatedAt', 'comment', 'journalRef', 'doi', 'links'],
-          properties: {
-            ...paperProperties,
-            numComments: { type: 'integer', minimum: 0 },
-            submittedOnDailyBy: { oneOf: [{ $ref: '#/components/schemas/Submitter' }, { type: 'null' }] },
-            version: { type: 'integer', minimum: 1, description: 'Latest version known.' },
-            updatedAt: { ...dateTime, type: ['string', 'null'], description: "The latest version's date." },
-            comment: { ...nullableString, description: "The authors' comment on arXiv (pages, figures, venue)." },
-            journalRef: nullableString,
-            doi: nullableString,
-            links: {
-              type: 'array',
-              description: 'Code, project, model and dataset links found in the abstract and comments.',
-              items: { type: 'object', required: ['kind', 'url'], properties: { kind: { type: 'string', enum: ['code', 'project', 'model', 'dataset'] }, url: { type: 'string' } } },
-            },
-          },
-        },
-        IndexRequest: {
-          type: 'object',
-          required: ['arxivId'],
-          properties: { arxivId: { type: 'string', maxLength: 300, description: 'An arXiv id or abs link: `2401.12345`, `arXiv:2401.12345v2`, `https://arxiv.org/abs/2401.12345`.' } },
-        },
-        Error: {
-          type: 'object',
-          required: ['status', 'error', 'message'],
-          properties: {
-            status: { type: 'integer', description: 'The HTTP status again.' },
-            error: { type: 'string', description: 'Its reason phrase: `Bad Request`, `Not Found`.' },
-            message: { type: 'string', description: 'What was wrong, for people; starts with the parameter\'s name when one was.' },
-            parameter: { type: 'string', description: 'The query parameter or body field at fault.' },
-            paperId: { type: 'string', description: 'For `409`: the paper already submitted.' },
-          },
-        },
-      },
+      schemas: componentSchemas(),
     },
   };
 }
@@ -290,6 +252,14 @@ interface Operation {
   parameters?: { name: string; in: string; required?: boolean; description?: string; schema?: Json }[];
   responses?: Record<string, { description: string }>;
   security?: unknown[];
+}
+
+/** `/api/openapi.json` and the page `/api` that shows it; the description is made once, at start. */
+export function registerOpenApiRoutes(app: FastifyInstance, baseUrl: string): void {
+  const doc = openApiDocument(baseUrl);
+  const docs = apiPage(doc).value;
+  app.get('/api/openapi.json', { config: { rateLimit: LIMITS.api } }, async (request, reply) => sendJsonCached(request, reply, doc));
+  app.get('/api', async (_request, reply) => reply.type('text/html; charset=utf-8').send(docs));
 }
 
 /** The API page: the OpenAPI description, readable. */

@@ -2,58 +2,72 @@
  * The public shape of papers, the same as the public daily-papers API's: every route that
  * answers with papers (`/api/daily_papers`, `/api/papers/{id}`, `/api/papers/search`,
  * `POST /api/papers/index`) goes through these functions, so storage can change without the API
- * changing. docs/api.md and the OpenAPI description (openapi.ts) describe the same fields.
+ * changing. The shapes are zod schemas only so that the OpenAPI description (openapi.ts) is made
+ * from them and cannot drift from the code; responses are not parsed with them. docs/api.md
+ * describes the same fields.
  */
+import { z } from 'zod';
 import type { PublicUser } from '../../community/users.js';
-import type { Paper } from '../../papers/paper.js';
+import { LINK_KINDS, type Paper } from '../../papers/paper.js';
 import type { ListedPaper } from '../../ranking/period-papers.js';
 
-export interface PaperJson {
-  id: string;
-  title: string;
-  summary: string;
-  authors: { name: string }[];
-  /** arXiv's first version (ISO 8601), or the paper's listing day when arXiv did not say. */
-  publishedAt: string;
-  upvotes: number;
-  /** When it appeared on this site: its submission, or the start of its listing day. */
-  submittedOnDailyAt: string;
-  categories: string[];
-  githubRepo: string | null;
-  projectPage: string | null;
-}
+const dateTime = z.string().meta({ format: 'date-time' });
+const count = z.number().int().min(0);
+const link = z.string().nullable();
+
+export const authorSchema = z.object({ name: z.string() });
 
 /** A member as the public API shows one: `name` is the handle, `fullname` the display name. */
-export interface SubmitterJson {
-  name: string;
-  fullname: string;
-}
+export const submitterSchema = z
+  .object({ name: z.string().meta({ description: 'Their handle.' }), fullname: z.string().meta({ description: 'Their display name.' }) })
+  .meta({ description: 'A member.' });
+
+export const paperSchema = z.object({
+  id: z.string().meta({ description: 'arXiv id without version: `2401.12345` or `hep-th/9901001`.' }),
+  title: z.string(),
+  summary: z.string().meta({ description: 'The abstract, as arXiv has it (LaTeX left as written).' }),
+  authors: z.array(authorSchema),
+  publishedAt: dateTime.meta({ description: "arXiv's first version, or the start of its listing day when arXiv did not say." }),
+  upvotes: count,
+  submittedOnDailyAt: dateTime.meta({ description: "When it appeared on this site: a member's submission, or the start of its listing day." }),
+  categories: z.array(z.string()).meta({ description: 'arXiv categories, primary first.' }),
+  githubRepo: link.meta({ description: 'Its code: a GitHub repository when one is named in the abstract or comments, else the first code link.' }),
+  projectPage: link.meta({ description: 'Its project page, when one is named.' }),
+});
 
 /** One entry of `/api/daily_papers` (and of search results). */
-export interface DailyPaperJson {
-  paper: PaperJson;
-  title: string;
-  summary: string;
-  publishedAt: string;
-  submittedBy: SubmitterJson | null;
-  numComments: number;
-  githubRepo: string | null;
-  projectPage: string | null;
-  /** Paperboy does not link accounts to paper authors, so this is always false. */
-  isAuthorParticipating: boolean;
-}
+export const dailyPaperSchema = z
+  .object({
+    paper: paperSchema,
+    title: z.string(),
+    summary: z.string(),
+    publishedAt: dateTime.meta({ description: 'When it appeared on this site (as `paper.submittedOnDailyAt`).' }),
+    submittedBy: submitterSchema.nullable().meta({ description: 'The member who submitted it; null for papers from the arXiv listing.' }),
+    numComments: count,
+    githubRepo: link,
+    projectPage: link,
+    isAuthorParticipating: z.boolean().meta({ description: 'Always false: accounts are not linked to paper authors.' }),
+  })
+  .meta({ description: 'One paper of a list, with what the list shows beside it.' });
 
 /** `/api/papers/{id}`: the paper with its catalog details. */
-export interface PaperDetailJson extends PaperJson {
-  numComments: number;
-  submittedOnDailyBy: SubmitterJson | null;
-  version: number;
-  updatedAt: string | null;
-  comment: string | null;
-  journalRef: string | null;
-  doi: string | null;
-  links: { kind: string; url: string }[];
-}
+export const paperDetailSchema = paperSchema.extend({
+  numComments: count,
+  submittedOnDailyBy: submitterSchema.nullable(),
+  version: z.number().int().min(1).meta({ description: 'Latest version known.' }),
+  updatedAt: dateTime.nullable().meta({ description: "The latest version's date." }),
+  comment: link.meta({ description: "The authors' comment on arXiv (pages, figures, venue)." }),
+  journalRef: link,
+  doi: link,
+  links: z
+    .array(z.object({ kind: z.enum(LINK_KINDS), url: z.string() }))
+    .meta({ description: 'Code, project, model and dataset links found in the abstract and comments.' }),
+});
+
+export type PaperJson = z.output<typeof paperSchema>;
+export type SubmitterJson = z.output<typeof submitterSchema>;
+export type DailyPaperJson = z.output<typeof dailyPaperSchema>;
+export type PaperDetailJson = z.output<typeof paperDetailSchema>;
 
 export function presentPaper(item: ListedPaper): PaperJson {
   const { paper } = item;

@@ -6,10 +6,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { apiTokenUser } from '../../community/api-tokens.js';
-import { CommunityError, HTTP_STATUS } from '../../community/errors.js';
 import { submitPaper } from '../../community/submissions.js';
 import { userByUsername, type User } from '../../community/users.js';
-import { dayPeriod, monthPeriod, weekPeriod, type Period } from '../../catalog/periods.js';
+import { dayPeriod, MONTH_KEY, monthPeriod, WEEK_KEY, weekPeriod, type Period } from '../../catalog/periods.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { describePapers, papersOfPeriod } from '../../ranking/period-papers.js';
 import { getPaper, latestDay } from '../../store/papers.js';
@@ -17,42 +16,50 @@ import type { WebDeps } from '../deps.js';
 import type { PageCache } from '../page-cache.js';
 import { LIMITS } from '../security.js';
 import { badParameter, parseQuery, sendError, sendJsonCached } from './http.js';
-import { apiPage, openApiDocument } from './openapi.js';
 import { integerParam, textParam } from './params.js';
 import { presentDailyPaper, presentPaperDetail } from './present.js';
 
 export const DAILY_PAPERS_MAX_LIMIT = 100;
 export const DAILY_PAPERS_DEFAULT_LIMIT = 50;
 
-const dailyPapersParameters = z
+/** The parameters of each route; the OpenAPI description is made from them (openapi.ts). */
+export const dailyPapersParameters = z
   .object({
     date: z
       .string()
       .optional()
-      .refine((v) => v === undefined || dayPeriod(v) !== null, 'must be a date such as 2025-01-31'),
+      .refine((v) => v === undefined || dayPeriod(v) !== null, 'must be a date such as 2025-01-31')
+      .meta({ description: 'A day, `YYYY-MM-DD`.', format: 'date', example: '2025-01-31' }),
     week: z
       .string()
       .optional()
-      .refine((v) => v === undefined || weekPeriod(v) !== null, 'must be an ISO week such as 2025-W05 (weeks 01 to 52, or 53 in a year that has one)'),
+      .refine((v) => v === undefined || weekPeriod(v) !== null, 'must be an ISO week such as 2025-W05 (weeks 01 to 52, or 53 in a year that has one)')
+      .meta({ description: 'An ISO 8601 week, `YYYY-Www`: Monday to Sunday, in the year of its Thursday.', pattern: WEEK_KEY.source, example: '2025-W05' }),
     month: z
       .string()
       .optional()
-      .refine((v) => v === undefined || monthPeriod(v) !== null, 'must be a month such as 2025-01'),
-    submitter: textParam(100),
-    sort: z.enum(['publishedAt', 'trending'], { error: 'must be publishedAt or trending' }).default('publishedAt'),
-    p: integerParam(0, 100_000, 0),
-    limit: integerParam(1, DAILY_PAPERS_MAX_LIMIT, DAILY_PAPERS_DEFAULT_LIMIT),
+      .refine((v) => v === undefined || monthPeriod(v) !== null, 'must be a month such as 2025-01')
+      .meta({ description: 'A month, `YYYY-MM`.', pattern: MONTH_KEY.source, example: '2025-01' }),
+    submitter: textParam(100).meta({ description: 'Only papers this member submitted (their handle, as in `/u/<handle>`).' }),
+    sort: z
+      .enum(['publishedAt', 'trending'], { error: 'must be publishedAt or trending' })
+      .default('publishedAt')
+      .meta({ description: '`publishedAt` (newest first) or `trending` (votes and age, as on the site).' }),
+    p: integerParam(0, 100_000, 0).meta({ description: 'Page number, from 0.' }),
+    limit: integerParam(1, DAILY_PAPERS_MAX_LIMIT, DAILY_PAPERS_DEFAULT_LIMIT).meta({ description: 'Papers per page.' }),
   })
   .superRefine((v, ctx) => {
     const given = (['date', 'week', 'month'] as const).filter((k) => v[k] !== undefined);
     if (given.length > 1) ctx.addIssue({ code: 'custom', path: [given[1]!], message: `give only one of date, week and month (${given[0]} is given too)` });
   });
 
-const indexBody = z.object(
+export const indexBody = z.object(
   {
     arxivId: z
       .string({ error: (issue) => (issue.input === undefined ? 'is required: an arXiv id such as 2401.12345' : 'must be a string, such as "2401.12345"') })
-      .max(300, 'must be at most 300 characters'),
+      .max(300, 'must be at most 300 characters')
+      .refine((v) => parseArxivId(v) !== null, 'must be an arXiv id or link, such as 2401.12345, hep-th/9901001 or https://arxiv.org/abs/2401.12345')
+      .meta({ description: 'An arXiv id or abs link: `2401.12345`, `arXiv:2401.12345v2`, `https://arxiv.org/abs/2401.12345`.' }),
   },
   { error: 'must be a JSON object such as {"arxivId": "2401.12345"}' },
 );
@@ -100,23 +107,13 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps & { cache:
     if (!user) return reply;
     const body = indexBody.safeParse(request.body ?? {});
     if (!body.success) return badParameter(reply, String(body.error.issues[0]!.path[0] ?? 'body'), body.error.issues[0]!.message);
-    try {
-      const submission = await submitPaper(db, user.id, body.data.arxivId, deps.fetchPaper);
-      deps.cache.invalidate();
-      const paper = await getPaper(db, submission.paperId);
-      const [item] = await describePapers(db, [paper!], new Date(), { includeHidden: true });
-      return reply.code(201).header('Location', `/api/papers/${submission.paperId}`).send(presentDailyPaper(item!));
-    } catch (error) {
-      if (!(error instanceof CommunityError)) throw error;
-      const status = HTTP_STATUS[error.code];
-      if (error.details.retryAfterSeconds !== undefined) reply.header('Retry-After', String(error.details.retryAfterSeconds));
-      if (error.code === 'invalid') return badParameter(reply, 'arxivId', error.message);
-      return sendError(reply, status, error.message, error.details.paperId ? { paperId: error.details.paperId } : {});
-    }
+    const submission = await submitPaper(db, user.id, body.data.arxivId, deps.fetchPaper);
+    deps.cache.invalidate();
+    const paper = await getPaper(db, submission.paperId);
+    const [item] = await describePapers(db, [paper!], new Date(), { includeHidden: true });
+    return reply.code(201).header('Location', `/api/papers/${submission.paperId}`).send(presentDailyPaper(item!));
   });
 
-  app.get('/api/openapi.json', read, async (request, reply) => sendJsonCached(request, reply, openApiDocument(deps.config.baseUrl)));
-  app.get('/api', async (_request, reply) => reply.type('text/html; charset=utf-8').send(apiPage(openApiDocument(deps.config.baseUrl)).value));
 
   /** The period asked for; else a submitter's papers of all time; else the latest day that has papers. */
   async function periodOf(p: { date?: string | undefined; week?: string | undefined; month?: string | undefined }, submitter: number | undefined): Promise<Period | null> {

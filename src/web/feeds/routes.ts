@@ -5,7 +5,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { getCollectionBySlug } from '../../community/collections.js';
-import { CommunityError } from '../../community/errors.js';
 import { dayPeriod, periodEnd, shiftDay } from '../../catalog/periods.js';
 import { categoryName, isKnownCategory } from '../../papers/taxonomy.js';
 import { describePapers, papersOfPeriod, type ListedPaper } from '../../ranking/period-papers.js';
@@ -13,6 +12,7 @@ import { trendingPapers } from '../../ranking/trending-papers.js';
 import type { SearchService } from '../../search/service.js';
 import { latestDay, papersInCategory } from '../../store/papers.js';
 import { parseQuery, sendCached, sendError } from '../api/http.js';
+import { searchText } from '../api/params.js';
 import type { WebDeps } from '../deps.js';
 import { LIMITS } from '../security.js';
 import { feedPaths } from './links.js';
@@ -21,8 +21,9 @@ import { FEED_ITEMS, FEED_TYPES, writeFeed, type FeedEntry, type FeedFormat, typ
 /** A search feed follows the newest papers: those of this many days before the catalog's latest day. */
 export const SEARCH_FEED_DAYS = 30;
 
-const searchParameters = z.object({
-  q: z.string({ error: 'is required' }).trim().min(1, 'must not be empty').max(250, 'must be at most 250 characters'),
+/** `/feeds/search.rss?q=…`; the OpenAPI description is made from this (openapi.ts). */
+export const feedSearchParameters = z.object({
+  q: searchText.meta({ description: 'A search, in the syntax of the search page.' }),
 });
 
 export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps & { search: Promise<SearchService> }): void {
@@ -54,7 +55,7 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps & { searc
     }
 
     if (name === 'search') {
-      const p = parseQuery(searchParameters, request.query, reply);
+      const p = parseQuery(feedSearchParameters, request.query, reply);
       if (!p) return reply;
       const latest = await latestDay(db);
       const { hits } = latest
@@ -93,20 +94,15 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps & { searc
   app.get<{ Params: { username: string; file: string } }>('/feeds/collections/:username/:file', read, async (request, reply) => {
     const file = splitFile(request.params.file);
     if (!file) return notFound(reply);
-    try {
-      // As a visitor sees it: a private collection is not found, and hidden papers are left out.
-      const { collection, items } = await getCollectionBySlug(db, null, request.params.username, file.name);
-      const meta = {
-        title: `${collection.name}, a collection by ${collection.owner.displayName}`,
-        description: collection.description || `Papers ${collection.owner.displayName} collected.`,
-        pagePath: `/u/${collection.owner.username}/c/${collection.slug}`,
-        feedPath: feedPaths.collection(collection.owner.username, collection.slug),
-      };
-      return send(request, reply, file.format, meta, items.slice(0, FEED_ITEMS).map((i) => ({ paper: i.paper, date: i.addedAt })));
-    } catch (error) {
-      if (error instanceof CommunityError && error.code === 'not_found') return sendError(reply, 404, 'There is no public collection at this address.');
-      throw error;
-    }
+    // As a visitor sees it: a private collection is not found, and hidden papers are left out.
+    const { collection, items } = await getCollectionBySlug(db, null, request.params.username, file.name);
+    const meta = {
+      title: `${collection.name}, a collection by ${collection.owner.displayName}`,
+      description: collection.description || `Papers ${collection.owner.displayName} collected.`,
+      pagePath: `/u/${collection.owner.username}/c/${collection.slug}`,
+      feedPath: feedPaths.collection(collection.owner.username, collection.slug),
+    };
+    return send(request, reply, file.format, meta, items.slice(0, FEED_ITEMS).map((i) => ({ paper: i.paper, date: i.addedAt })));
   });
 }
 

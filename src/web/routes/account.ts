@@ -7,6 +7,7 @@ import { secureCookies, safeNext, viewerOf, type WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
 import type { Html } from '../html.js';
 import { forgotPasswordPage, messagePage, resetPasswordPage, signInPage, signUpPage, verifyEmailPage } from '../pages/account.js';
+import { refusalStatus } from '../refusals.js';
 import { clearSessionCookie, LIMITS, sessionToken, setSessionCookie } from '../security.js';
 
 function send(reply: FastifyReply, body: Html, status = 200) {
@@ -34,7 +35,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
     } catch (error) {
       if (!(error instanceof CommunityError)) throw error;
       const errors = error.field ? { [error.field]: error.message } : {};
-      return send(reply, signUpPage(viewerOf(request, reply), { values, errors, message: error.message }), error.code === 'rate_limited' ? 429 : 400);
+      return send(reply, signUpPage(viewerOf(request, reply), { values, errors, message: error.message }), refusalStatus(error));
     }
   });
 
@@ -50,7 +51,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
       return reply.redirect(next, 303);
     } catch (error) {
       if (!(error instanceof CommunityError)) throw error;
-      return send(reply, signInPage(viewerOf(request, reply), { values: { email }, message: error.message }, next), error.code === 'suspended' ? 403 : 401);
+      return send(reply, signInPage(viewerOf(request, reply), { values: { email }, message: error.message }, next), refusalStatus(error));
     }
   });
 
@@ -67,13 +68,8 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
     send(reply.header('Cache-Control', 'no-store'), verifyEmailPage(viewerOf(request, reply), request.query.token ?? '')),
   );
   app.post<{ Querystring: { token?: string } }>('/verify-email', { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.passwordReset } }, async (request, reply) => {
-    try {
-      const user = await verifyEmail(db, request.query.token ?? '');
-      return send(reply, messagePage({ user, csrf: reply.generateCsrf() }, 'Address confirmed', `Thank you, ${user.displayName}: ${user.email} is confirmed.`, { href: '/', text: "Go to today's papers" }));
-    } catch (error) {
-      if (!(error instanceof CommunityError)) throw error;
-      return send(reply, messagePage(viewerOf(request, reply), 'This link does not work', error.message), 400);
-    }
+    const user = await verifyEmail(db, request.query.token ?? '');
+    return send(reply, messagePage({ user, csrf: reply.generateCsrf() }, 'Address confirmed', `Thank you, ${user.displayName}: ${user.email} is confirmed.`, { href: '/', text: "Go to today's papers" }));
   });
 
   app.get('/forgot-password', async (request, reply) => send(reply, forgotPasswordPage(viewerOf(request, reply))));
@@ -100,7 +96,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
     } catch (error) {
       if (!(error instanceof CommunityError)) throw error;
       const errors = error.field ? { [error.field]: error.message } : {};
-      return send(reply, resetPasswordPage(viewerOf(request, reply), token, { errors, message: error.message }), 400);
+      return send(reply, resetPasswordPage(viewerOf(request, reply), token, { errors, message: error.message }), refusalStatus(error));
     }
   });
 }

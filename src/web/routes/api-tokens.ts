@@ -5,7 +5,7 @@ import type { WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
 import { newApiTokenPage } from '../pages/api-tokens.js';
 import { LIMITS } from '../security.js';
-import { errorPage, sendHtml, viewerFor } from './catalog.js';
+import { sendHtml } from './catalog.js';
 
 /** Making and revoking personal API tokens, from the forms on the member's own profile page. */
 export function registerApiTokenRoutes(app: FastifyInstance, deps: WebDeps): void {
@@ -14,26 +14,16 @@ export function registerApiTokenRoutes(app: FastifyInstance, deps: WebDeps): voi
 
   app.post('/account/api-tokens', write, async (request, reply) => {
     if (!request.user) return reply.redirect('/signin', 303);
-    try {
-      const token = await createApiToken(db, request.user.id, formString(request.body, 'name', 500));
-      // The secret is in this page alone: no cache may keep it.
-      return sendHtml(reply.header('Cache-Control', 'no-store'), newApiTokenPage(token, { user: request.user, csrf: reply.generateCsrf() }), 201);
-    } catch (error) {
-      if (!(error instanceof CommunityError)) throw error;
-      return sendHtml(reply, errorPage(viewerFor(request, reply), 'No token made', error.message), error.code === 'invalid' ? 400 : 403);
-    }
+    const token = await createApiToken(db, request.user.id, formString(request.body, 'name', 500));
+    // The secret is in this page alone: no cache may keep it.
+    return sendHtml(reply.header('Cache-Control', 'no-store'), newApiTokenPage(token, { user: request.user, csrf: reply.generateCsrf() }), 201);
   });
 
   app.post<{ Params: { id: string } }>('/account/api-tokens/:id/revoke', write, async (request, reply) => {
     if (!request.user) return reply.redirect('/signin', 303);
     const id = /^\d{1,12}$/.test(request.params.id) ? Number(request.params.id) : NaN;
-    try {
-      if (!Number.isFinite(id)) throw new CommunityError('not_found', 'No such token.');
-      await revokeApiToken(db, request.user.id, id);
-      return reply.redirect(`/u/${request.user.username}#api-tokens`, 303);
-    } catch (error) {
-      if (!(error instanceof CommunityError)) throw error;
-      return sendHtml(reply, errorPage(viewerFor(request, reply), 'No such token', error.message), error.code === 'not_found' ? 404 : 403);
-    }
+    if (!Number.isFinite(id)) throw new CommunityError('not_found', 'No such token.');
+    await revokeApiToken(db, request.user.id, id);
+    return reply.redirect(`/u/${request.user.username}#api-tokens`, 303);
   });
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { addToCollection, createCollection, getCollectionBySlug, listCollections, removeFromCollection, updateCollection } from '../../community/collections.js';
 import { addComment, deleteComment, editComment, getComment } from '../../community/comments.js';
 import { listApiTokens } from '../../community/api-tokens.js';
-import { CommunityError, HTTP_STATUS } from '../../community/errors.js';
+import { CommunityError } from '../../community/errors.js';
 import { report } from '../../community/reports.js';
 import { submitPaper } from '../../community/submissions.js';
 import { getUser, userByUsername } from '../../community/users.js';
@@ -11,44 +11,33 @@ import { toggleVote } from '../../community/votes.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import type { Paper } from '../../papers/paper.js';
 import { fromRow } from '../../store/papers.js';
-import type { WebDeps } from '../deps.js';
+import { wantsJson, type WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
-import { html } from '../html.js';
-import { page } from '../layout.js';
 import type { PageCache } from '../page-cache.js';
 import { collectionPage, profilePage } from '../pages/lists.js';
 import { followedAuthors } from '../../community/follows.js';
 import { apiTokensSection } from '../pages/api-tokens.js';
 import { submitPage } from '../pages/submit.js';
+import { refusalStatus } from '../refusals.js';
 import { LIMITS } from '../security.js';
 import { errorPage, sendHtml, viewerFor } from './catalog.js';
-
-
-/** Scripts ask for JSON; forms get a redirect back to where they came from. */
-function wantsJson(request: FastifyRequest): boolean {
-  return (request.headers.accept ?? '').includes('application/json');
-}
 
 export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { cache: PageCache }): void {
   const { db, cache } = deps;
   const write = { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.write } };
 
-  /** Runs a member's write: signed-in check, the community rules, and one way of saying no. */
+  /**
+   * Runs a member's write: signed-in check, then the action; scripts get JSON, forms a redirect
+   * back to where they came from. A refusal goes to the server's error handler.
+   */
   const memberWrite = async (request: FastifyRequest, reply: FastifyReply, action: (userId: number) => Promise<{ json?: unknown; redirect: string }>) => {
     if (!request.user) {
       if (wantsJson(request)) return reply.code(401).send({ error: 'Sign in first.' });
       return reply.redirect(`/signin?next=${encodeURIComponent(request.headers.referer ? new URL(request.headers.referer).pathname : '/')}`, 303);
     }
-    try {
-      const done = await action(request.user.id);
-      cache.invalidate();
-      return wantsJson(request) ? reply.send(done.json ?? { ok: true }) : reply.redirect(done.redirect, 303);
-    } catch (error) {
-      if (!(error instanceof CommunityError)) throw error;
-      const status = HTTP_STATUS[error.code];
-      if (wantsJson(request)) return reply.code(status).send({ error: error.message, field: error.field });
-      return sendHtml(reply, errorPage(viewerFor(request, reply), 'That did not work', error.message), status);
-    }
+    const done = await action(request.user.id);
+    cache.invalidate();
+    return wantsJson(request) ? reply.send(done.json ?? { ok: true }) : reply.redirect(done.redirect, 303);
   };
 
   // Votes and comments on papers; old-style ids contain a slash, so the action is the path's end.
@@ -109,9 +98,10 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
       cache.invalidate();
       return reply.redirect(`/papers/${submission.paperId}`, 303);
     } catch (error) {
+      // Shown beside the form, which keeps what was typed.
       if (!(error instanceof CommunityError)) throw error;
       const existing = error.code === 'duplicate' ? error.details.paperId : undefined;
-      return sendHtml(reply, submitPage({ user: request.user, csrf: reply.generateCsrf() }, { value: raw, message: error.message, existing }), HTTP_STATUS[error.code]);
+      return sendHtml(reply, submitPage({ user: request.user, csrf: reply.generateCsrf() }, { value: raw, message: error.message, existing }), refusalStatus(error));
     }
   });
 
@@ -169,12 +159,7 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
 
   app.get<{ Params: { username: string; slug: string } }>('/u/:username/c/:slug', async (request, reply) => {
     const viewer = viewerFor(request, reply);
-    try {
-      const { collection, items } = await getCollectionBySlug(db, viewer?.user?.id ?? null, request.params.username, request.params.slug);
-      return sendHtml(reply, collectionPage(collection, items, viewer));
-    } catch (error) {
-      if (!(error instanceof CommunityError)) throw error;
-      return sendHtml(reply, page({ title: 'No such collection', viewer, body: html`<section><h1>No such collection</h1><p>${error.message}</p></section>` }), 404);
-    }
+    const { collection, items } = await getCollectionBySlug(db, viewer?.user?.id ?? null, request.params.username, request.params.slug);
+    return sendHtml(reply, collectionPage(collection, items, viewer));
   });
 }

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { CommunityError, HTTP_STATUS } from '../../community/errors.js';
 import { followAuthor, followedAuthors, unfollowAuthor } from '../../community/follows.js';
 import { hiddenPaperIds } from '../../community/moderation.js';
 import { Recommender } from '../../recommend/for-you.js';
@@ -11,7 +10,7 @@ import type { PageCache } from '../page-cache.js';
 import { forYouPage, forYouSignInPage } from '../pages/for-you.js';
 import { authorPath } from '../pages/paper-card.js';
 import { LIMITS } from '../security.js';
-import { errorPage, sendHtml, viewerFor } from './catalog.js';
+import { sendHtml, viewerFor } from './catalog.js';
 
 /** The recent papers "For you" picks from: those of the catalog's latest listing days. */
 const RECENT_LISTING_DAYS = 30;
@@ -71,13 +70,8 @@ export function registerForYouRoutes(app: FastifyInstance, deps: WebDeps & { cac
   const followWrite = (action: 'follow' | 'unfollow') => async (request: FastifyRequest<{ Params: { name: string } }>, reply: FastifyReply) => {
     const name = request.params.name;
     if (!request.user) return reply.redirect(`/signin?next=${encodeURIComponent(authorPath(name.slice(0, 200)))}`, 303);
-    try {
-      const done = action === 'follow' ? await followAuthor(db, request.user.id, name) : await unfollowAuthor(db, request.user.id, name);
-      return reply.redirect(authorPath(done.author), 303);
-    } catch (error) {
-      if (!(error instanceof CommunityError)) throw error;
-      return sendHtml(reply, errorPage(viewerFor(request, reply), 'That did not work', error.message), HTTP_STATUS[error.code]);
-    }
+    const done = action === 'follow' ? await followAuthor(db, request.user.id, name) : await unfollowAuthor(db, request.user.id, name);
+    return reply.redirect(authorPath(done.author), 303);
   };
   app.post<{ Params: { name: string } }>('/authors/:name/follow', write, followWrite('follow'));
   app.post<{ Params: { name: string } }>('/authors/:name/unfollow', write, followWrite('unfollow'));

@@ -31,30 +31,24 @@ export function registerModerationRoutes(app: FastifyInstance, deps: WebDeps & {
     const reason = formString(request.body, 'reason', 1000);
     if (!match) return sendHtml(reply, errorPage(viewer, 'Not found', 'Unknown moderation action.'), 404);
     const [, target, action] = match as unknown as [string, string, string];
-    try {
-      const key = `${request.params.kind}/${action}`;
-      // Back to the page the moderator acted from (its path only, so never another site).
-      let back = request.headers.referer ? new URL(request.headers.referer, 'http://x').pathname : '/admin';
-      if (key === 'papers/hide' || key === 'papers/unhide') {
-        const id = parseArxivId(target)?.id;
-        if (!id) throw new CommunityError('not_found', 'Not an arXiv id.');
-        await (action === 'hide' ? hidePaper : unhidePaper)(db, adminId, id, reason);
-        back = `/papers/${id}`;
-      } else if (key === 'comments/hide' || key === 'comments/unhide') {
-        await (action === 'hide' ? hideComment : unhideComment)(db, adminId, Number(target), reason);
-      } else if (key === 'users/suspend' || key === 'users/unsuspend') {
-        await (action === 'suspend' ? suspendUser : unsuspendUser)(db, adminId, Number(target), reason);
-      } else if (key === 'reports/resolve') {
-        await resolveReport(db, adminId, Number(target), reason);
-      } else {
-        throw new CommunityError('not_found', 'Unknown moderation action.');
-      }
-      cache.invalidate();
-      return reply.redirect(back, 303);
-    } catch (error) {
-      if (!(error instanceof CommunityError)) throw error;
-      const status = error.code === 'forbidden' ? 403 : error.code === 'not_found' ? 404 : 400;
-      return sendHtml(reply, errorPage(viewer, 'That did not work', error.message), status);
+    const key = `${request.params.kind}/${action}`;
+    // Back to the page the moderator acted from (its path only, so never another site).
+    let back = request.headers.referer ? new URL(request.headers.referer, 'http://x').pathname : '/admin';
+    if (key === 'papers/hide' || key === 'papers/unhide') {
+      const id = parseArxivId(target)?.id;
+      if (!id) throw new CommunityError('not_found', 'Not an arXiv id.');
+      await (action === 'hide' ? hidePaper : unhidePaper)(db, adminId, id, reason);
+      back = `/papers/${id}`;
+    } else if (key === 'comments/hide' || key === 'comments/unhide') {
+      await (action === 'hide' ? hideComment : unhideComment)(db, adminId, Number(target), reason);
+    } else if (key === 'users/suspend' || key === 'users/unsuspend') {
+      await (action === 'suspend' ? suspendUser : unsuspendUser)(db, adminId, Number(target), reason);
+    } else if (key === 'reports/resolve') {
+      await resolveReport(db, adminId, Number(target), reason);
+    } else {
+      throw new CommunityError('not_found', 'Unknown moderation action.');
     }
+    cache.invalidate();
+    return reply.redirect(back, 303);
   });
 }

@@ -30,6 +30,7 @@ import {
   unsubscribePage,
   type SubscriptionFormState,
 } from '../pages/subscriptions.js';
+import { refusalStatus } from '../refusals.js';
 import { serverSecret } from '../secret.js';
 
 /**
@@ -87,13 +88,6 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
     return { token, subscription };
   };
 
-  /** Refusals of the store as pages; anything else is a bug and goes to the error handler. */
-  const refused = (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
-    if (!(error instanceof SubscriptionError)) throw error;
-    const status = error.code === 'not_found' ? 404 : error.code === 'cancelled' ? 409 : 400;
-    return send(reply, linkProblemPage(viewerOf(request, reply), error.message), status);
-  };
-
   app.get('/subscribe', async (request, reply) => {
     const viewer = viewerOf(request, reply);
     const user = request.user;
@@ -122,7 +116,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
     } catch (error) {
       if (!(error instanceof SubscriptionError)) throw error;
       const state: SubscriptionFormState = { values, message: error.message, ...(error.field ? { errors: { [error.field]: error.message } } : {}) };
-      return send(reply, subscribePage(viewerOf(request, reply), state), error.code === 'rate_limited' ? 429 : 400);
+      return send(reply, subscribePage(viewerOf(request, reply), state), refusalStatus(error));
     }
   });
 
@@ -138,12 +132,8 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
   app.post<TokenQuery>('/subscribe/confirm', { preHandler: app.csrfProtection, config: { rateLimit: LINK_LIMIT } }, async (request, reply) => {
     const link = await fromLink(request, reply, 'confirm');
     if (!link) return reply;
-    try {
-      const subscription = await confirmSubscription(db, link.subscription.id, link.subscription.linkVersion);
-      return send(reply, confirmedPage(viewerOf(request, reply), subscription, pathFor('manage', subscription)));
-    } catch (error) {
-      return refused(request, reply, error);
-    }
+    const subscription = await confirmSubscription(db, link.subscription.id, link.subscription.linkVersion);
+    return send(reply, confirmedPage(viewerOf(request, reply), subscription, pathFor('manage', subscription)));
   });
 
   app.get<TokenQuery>('/subscribe/manage', async (request, reply) => {
@@ -156,24 +146,21 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
     const link = await fromLink(request, reply, 'manage');
     if (!link) return reply;
     const { token } = link;
-    try {
-      if (formString(request.body, 'action', 20) === 'resume') {
-        const resumed = await resumeSubscription(db, link.subscription.id, link.subscription.linkVersion);
-        return send(reply, managePage(viewerOf(request, reply), token, resumed, pathFor('unsubscribe', resumed), { saved: true }));
-      }
-      const form = preferencesForm(request.body);
-      let saved: Subscription;
-      try {
-        saved = await updatePreferences(db, link.subscription.id, link.subscription.linkVersion, readPreferences(form));
-      } catch (error) {
-        if (!(error instanceof SubscriptionError) || error.code !== 'invalid') throw error;
-        const state = { values: form, message: error.message, ...(error.field ? { errors: { [error.field]: error.message } } : {}) };
-        return send(reply, managePage(viewerOf(request, reply), token, link.subscription, pathFor('unsubscribe', link.subscription), state), 400);
-      }
-      return send(reply, managePage(viewerOf(request, reply), token, saved, pathFor('unsubscribe', saved), { saved: true }));
-    } catch (error) {
-      return refused(request, reply, error);
+    if (formString(request.body, 'action', 20) === 'resume') {
+      const resumed = await resumeSubscription(db, link.subscription.id, link.subscription.linkVersion);
+      return send(reply, managePage(viewerOf(request, reply), token, resumed, pathFor('unsubscribe', resumed), { saved: true }));
     }
+    const form = preferencesForm(request.body);
+    let saved: Subscription;
+    try {
+      saved = await updatePreferences(db, link.subscription.id, link.subscription.linkVersion, readPreferences(form));
+    } catch (error) {
+      // A wrong field is shown beside the form, which keeps what was typed.
+      if (!(error instanceof SubscriptionError) || error.code !== 'invalid') throw error;
+      const state = { values: form, message: error.message, ...(error.field ? { errors: { [error.field]: error.message } } : {}) };
+      return send(reply, managePage(viewerOf(request, reply), token, link.subscription, pathFor('unsubscribe', link.subscription), state), refusalStatus(error));
+    }
+    return send(reply, managePage(viewerOf(request, reply), token, saved, pathFor('unsubscribe', saved), { saved: true }));
   });
 
   app.get<TokenQuery>('/subscribe/unsubscribe', async (request, reply) => {
@@ -191,14 +178,10 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
     scope.post<TokenQuery>('/subscribe/unsubscribe', { bodyLimit: ONE_CLICK_BODY_LIMIT, config: { rateLimit: LINK_LIMIT } }, async (request, reply) => {
       const link = await fromLink(request, reply, 'unsubscribe');
       if (!link) return reply;
-      try {
-        const subscription = await unsubscribe(db, link.subscription.id, link.subscription.linkVersion);
-        request.log.info({ subscription: subscription.id }, 'unsubscribed');
-        const manage = subscription.confirmedAt !== null ? pathFor('manage', subscription) : undefined;
-        return send(reply, unsubscribedPage(viewerOf(request, reply), subscription, manage));
-      } catch (error) {
-        return refused(request, reply, error);
-      }
+      const subscription = await unsubscribe(db, link.subscription.id, link.subscription.linkVersion);
+      request.log.info({ subscription: subscription.id }, 'unsubscribed');
+      const manage = subscription.confirmedAt !== null ? pathFor('manage', subscription) : undefined;
+      return send(reply, unsubscribedPage(viewerOf(request, reply), subscription, manage));
     });
   });
 }
