@@ -1,9 +1,10 @@
-// npm run bench:digest [-- --subscribers N] [--members N] [--catalog FILE] [--json]
-// A daily digest for N subscribers (default 10,000) over the shared 143k arXiv sample, delivered
+// npm run bench:digest [-- --subscribers N] [--members N] [--catalog FILE] [--file FILE] [--json]
+// A daily digest for N subscribers (default 10,000) over the 143k arXiv sample, delivered
 // to a local SMTP relay running in its own process. Prints the time of each stage (select, rank,
 // render, deliver) and mails per second.
-// The catalog (imported, with vectors for "for you") is built once into --catalog (default
-// bench/.cache/catalog-143k.sqlite, about 4 minutes) and copied for each run.
+// The catalog (imported, with vectors for "for you") is built once from --file (default
+// ../shared/data/arxiv-cs-143k.jsonl.gz) into --catalog (default bench/.cache/catalog-<file
+// name>.sqlite; about 4 minutes for the 143k file), and copied for each run.
 import { fork } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -19,16 +20,19 @@ import { trainCatalogModel } from '../src/search/maintain.js';
 import { readSourceFile } from '../src/sources/files.js';
 import { openDatabase, type Db } from '../src/store/db.js';
 import { searchDb } from '../src/store/search-docs.js';
+import { ARXIV_143K, requireData } from './support/data.js';
 
 const { values: args } = parseArgs({
   options: {
     subscribers: { type: 'string', default: '10000' },
     members: { type: 'string', default: '2000' },
-    catalog: { type: 'string', default: path.resolve(import.meta.dirname, '.cache/catalog-143k.sqlite') },
-    file: { type: 'string', default: path.resolve(import.meta.dirname, '../../shared/data/arxiv-cs-143k.jsonl.gz') },
+    catalog: { type: 'string' },
+    file: { type: 'string', default: ARXIV_143K },
     json: { type: 'boolean', default: false },
   },
 });
+// Named after the file, so that a quick run on a small file never stands in for the big one later.
+const catalog = args.catalog ?? path.resolve(import.meta.dirname, '.cache', `catalog-${path.basename(args.file).replace(/\.jsonl(\.gz)?$/, '')}.sqlite`);
 const subscribers = Number(args.subscribers);
 const members = Math.min(subscribers, Number(args.members));
 const log = createLogger('warn');
@@ -120,10 +124,13 @@ function startRelay(): Promise<{ port: number; count(): Promise<number>; stop():
   });
 }
 
-if (!fs.existsSync(args.catalog)) await buildCatalog(args.catalog);
+if (!fs.existsSync(catalog)) {
+  requireData(args.file, '--file', 'arxiv');
+  await buildCatalog(catalog);
+}
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-digest-'));
 const file = path.join(dir, 'paperboy.sqlite');
-fs.copyFileSync(args.catalog, file);
+fs.copyFileSync(catalog, file);
 const db = await openDatabase(file);
 await makeReaders(db);
 

@@ -1,9 +1,11 @@
-// npm run bench:http [-- FILE]
-// Loads the shared 143k arXiv sample, then drives the home page, a paper page and the search page
-// with 64 concurrent connections on loopback (autocannon) and prints requests/s and latencies.
+// npm run bench:http [-- --file FILE]
+// Loads the 143k arXiv sample (--file, default ../shared/data/arxiv-cs-143k.jsonl.gz), then drives
+// the home page, a paper page and the search page with 64 concurrent connections on loopback
+// (autocannon) and prints requests/s and latencies.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Ingest } from '../src/catalog/ingest.js';
 import { loadConfig } from '../src/config.js';
@@ -16,8 +18,10 @@ import { latestDay } from '../src/store/papers.js';
 import { searchDb } from '../src/store/search-docs.js';
 import { webDeps } from '../src/web/compose.js';
 import { buildServer } from '../src/web/server.js';
+import { ARXIV_143K, requireData } from './support/data.js';
 
-const file = process.argv[2] ?? path.resolve(import.meta.dirname, '../../shared/data/arxiv-cs-143k.jsonl.gz');
+const { values: args } = parseArgs({ options: { file: { type: 'string', default: ARXIV_143K } } });
+const file = requireData(args.file, '--file', 'arxiv');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-http-'));
 const db = await openDatabase(path.join(dir, 'paperboy.sqlite'));
 console.log(`loading ${file} ...`);

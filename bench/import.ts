@@ -1,13 +1,17 @@
-// npm run bench:import [-- FILE]
-// Imports the shared 143k arXiv sample into a fresh database and prints papers per second and peak memory.
+// npm run bench:import [-- --file FILE]
+// Imports the 143k arXiv sample (--file, default ../shared/data/arxiv-cs-143k.jsonl.gz) into a
+// fresh database and prints papers per second and peak memory.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { Ingest } from '../src/catalog/ingest.js';
 import { readSourceFile } from '../src/sources/files.js';
 import { openDatabase } from '../src/store/db.js';
+import { ARXIV_143K, requireData } from './support/data.js';
 
-const file = process.argv[2] ?? path.resolve(import.meta.dirname, '../../shared/data/arxiv-cs-143k.jsonl.gz');
+const { values: args } = parseArgs({ options: { file: { type: 'string', default: ARXIV_143K } } });
+const file = requireData(args.file, '--file', 'arxiv');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-import-'));
 const db = await openDatabase(path.join(dir, 'paperboy.sqlite'));
 

@@ -1,4 +1,4 @@
-// npm run bench:keyword-floor [-- FILE]
+// npm run bench:keyword-floor [-- --file FILE]
 // The keyword index by itself: the catalog's titles, authors and abstracts inserted into a bare
 // FTS5 table like the product's (same tokenizer and columns), in transactions of 5,000, with
 // nothing else written. The time it takes is the least any import that builds this index can
@@ -7,10 +7,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
+import { parseArgs } from 'node:util';
 import { createGunzip } from 'node:zlib';
 import BetterSqlite3 from 'better-sqlite3';
+import { ARXIV_143K, requireData } from './support/data.js';
 
-const file = process.argv[2] ?? path.resolve(import.meta.dirname, '../../shared/data/arxiv-cs-143k.jsonl.gz');
+const { values: args } = parseArgs({ options: { file: { type: 'string', default: ARXIV_143K } } });
+const file = requireData(args.file, '--file', 'arxiv');
 const docs: [string, string, string][] = [];
 const lines = readline.createInterface({ input: fs.createReadStream(file).pipe(createGunzip()), crlfDelay: Infinity });
 for await (const line of lines) {

@@ -18,18 +18,19 @@ import { SEARCH_MODES, SearchService, type SearchMode } from '../src/search/serv
 import { openDatabase } from '../src/store/db.js';
 import { upsertPapers } from '../src/store/papers.js';
 import { searchDb } from '../src/store/search-docs.js';
+import { SCIFACT, requireData } from './support/data.js';
 
-const scifact = path.resolve(import.meta.dirname, '../../shared/data/scifact');
 const { values: args } = parseArgs({
   options: {
-    corpus: { type: 'string', default: path.join(scifact, 'corpus.jsonl.gz') },
-    queries: { type: 'string', default: path.join(scifact, 'queries-train.jsonl') },
-    qrels: { type: 'string', default: path.join(scifact, 'qrels-train.tsv') },
+    corpus: { type: 'string', default: path.join(SCIFACT, 'corpus.jsonl.gz') },
+    queries: { type: 'string', default: path.join(SCIFACT, 'queries-train.jsonl') },
+    qrels: { type: 'string', default: path.join(SCIFACT, 'qrels-train.tsv') },
     'keyword-rows': { type: 'string' },
     'keyword-postings': { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
+for (const flag of ['corpus', 'queries', 'qrels'] as const) requireData(args[flag], `--${flag}`, 'scifact');
 const keywordBudget = {
   rows: Number(args['keyword-rows'] ?? DEFAULT_KEYWORD_BUDGET.rows),
   postings: Number(args['keyword-postings'] ?? DEFAULT_KEYWORD_BUDGET.postings),

@@ -1,8 +1,9 @@
 // npm run bench:search [-- --file FILE] [--queries N] [--db FILE] [--baseline REV] [--no-http] [--json]
-// Search speed on the shared 143k arXiv sample: imports it into a fresh database (keyword index
-// built by the import), trains the default embedder and embeds every paper (time and peak memory),
-// then runs N queries per mode (half short keyword queries, half paper titles) in-process and
-// through the HTTP API, and prints p50 and p95 latency.
+// Search speed on the 143k arXiv sample (--file, default ../shared/data/arxiv-cs-143k.jsonl.gz):
+// imports it into a fresh database (keyword index built by the import), trains the default
+// embedder and embeds every paper (time and peak memory), then runs N queries per mode (half short
+// keyword queries, half paper titles) in-process and through the HTTP API, and prints p50 and p95
+// latency.
 // --db FILE keeps the database in FILE, and when FILE already exists reuses it (no import, no
 // training: only the query figures are new), for quick iterations on query code.
 // --baseline REV also times the search code of git revision REV (HEAD: the last commit) on the
@@ -23,10 +24,11 @@ import { buildServer } from '../src/web/server.js';
 import { webDeps } from '../src/web/compose.js';
 import { loadConfig } from '../src/config.js';
 import { baselineSearchService } from './baseline.js';
+import { ARXIV_143K, requireData } from './support/data.js';
 
 const { values: args } = parseArgs({
   options: {
-    file: { type: 'string', default: path.resolve(import.meta.dirname, '../../shared/data/arxiv-cs-143k.jsonl.gz') },
+    file: { type: 'string', default: ARXIV_143K },
     queries: { type: 'string', default: '500' },
     db: { type: 'string' },
     baseline: { type: 'string' },
@@ -35,6 +37,8 @@ const { values: args } = parseArgs({
   },
 });
 const perMode = Number(args.queries);
+const reuse = args.db !== undefined && fs.existsSync(path.resolve(args.db));
+if (!reuse) requireData(args.file, '--file', 'arxiv');
 
 const TOPICS = [
   'graph neural networks', 'diffusion models', 'reinforcement learning', 'speech recognition', 'object detection',
@@ -84,7 +88,6 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-search-'));
 const baseline = args.baseline ? await baselineSearchService(args.baseline) : null;
 try {
   const file = args.db ? path.resolve(args.db) : path.join(dir, 'paperboy.sqlite');
-  const reuse = args.db !== undefined && fs.existsSync(file);
   const db = await openDatabase(file);
   const { papers, importSeconds, embedSeconds, embedder, peakAfterImport, rssBeforeEmbed } = await prepare(db, reuse);
   const peakAfterEmbed = peakMb();

@@ -6,23 +6,22 @@ import { Ingest } from '../../src/catalog/ingest.js';
 import { readSourceFile } from '../../src/sources/files.js';
 import { catalogStats, getPaper } from '../../src/store/papers.js';
 import { tempDb, type TempDb } from '../support/db.js';
-import { dataDir, repoRoot } from '../support/paths.js';
+import { arxivSample, repoRoot } from '../support/paths.js';
 
-const SAMPLE = path.join(dataDir, 'arxiv-cs-143k.jsonl.gz');
 const DEMO = path.join(repoRoot, 'demo/arxiv-demo.jsonl.gz');
 
-describe('importing the shared 143k arXiv sample', () => {
+describe('importing a sample of real arXiv records', () => {
   let t: TempDb;
   before(async () => {
     t = await tempDb();
   });
   after(async () => t.cleanup());
 
-  it('stores every one of its 142,839 papers', async () => {
-    const report = await new Ingest(t.db).run(readSourceFile(SAMPLE));
+  it('stores every one of its 3,400 papers', async () => {
+    const report = await new Ingest(t.db).run(readSourceFile(arxivSample));
     assert.equal(report.rejected, 0, JSON.stringify(report.rejections.slice(0, 5)));
-    assert.equal(report.inserted, 142_839);
-    assert.equal((await catalogStats(t.db)).papers, 142_839);
+    assert.equal(report.inserted, 3400);
+    assert.equal((await catalogStats(t.db)).papers, 3400);
     const paper = await getPaper(t.db, '1904.11093');
     assert.equal(paper?.title, 'Deep Sparse Representation-based Classification');
     assert.deepEqual(paper?.authors, ['Mahdi Abavisani', 'Vishal M. Patel']);
@@ -32,11 +31,11 @@ describe('importing the shared 143k arXiv sample', () => {
   });
 
   it('changes nothing when imported a second time', async () => {
-    const report = await new Ingest(t.db).run(readSourceFile(SAMPLE));
+    const report = await new Ingest(t.db).run(readSourceFile(arxivSample));
     assert.equal(report.inserted, 0);
     assert.equal(report.updated, 0);
-    assert.equal(report.unchanged, 142_839);
-    assert.equal((await catalogStats(t.db)).papers, 142_839);
+    assert.equal(report.unchanged, 3400);
+    assert.equal((await catalogStats(t.db)).papers, 3400);
   });
 });
 

@@ -56,7 +56,7 @@ describe('parseDate', () => {
   it('reads every submission and revision date of the .abs fixtures', () => {
     const dir = path.join(fixturesDir, 'abs');
     let dates = 0;
-    for (const file of readdirSync(dir)) {
+    for (const file of readdirSync(dir).filter((f) => f.endsWith('.abs'))) {
       const text = readFileSync(path.join(dir, file), 'utf8');
       for (const [, raw = ''] of text.matchAll(/^Date(?: \(revised v\d+\))?: (.*)$/gm)) {
         assert.match(parseDate(raw) ?? '', /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, `${file}: ${raw}`);

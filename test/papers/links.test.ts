@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import { extractLinks } from '../../src/papers/links.js';
-import { dataDir } from '../support/paths.js';
+import { arxivSample } from '../support/paths.js';
 
 /** Sentences and comments from real records of arxiv-cs-143k (CC0), by arXiv id. */
 const REAL = {
@@ -77,19 +78,27 @@ describe('extractLinks on real abstracts and comments', () => {
     ]);
   });
 
-  it('agrees with the links recorded for the seed papers', () => {
-    const lines = readFileSync(path.join(dataDir, 'seed-papers.jsonl'), 'utf8').split('\n').filter((l) => l.trim() !== '');
-    const key = (url: string) => url.toLowerCase().replace(/^https?:\/\//, '').replace(/\/$/, '');
-    let compared = 0;
-    for (const line of lines) {
-      const record = JSON.parse(line) as { title: string; abstract: string; links?: string[] };
-      const found = extractLinks(record.abstract).map((l) => key(l.url));
-      // The seed list misses anonymised repos; everything it does list must be found, in order.
-      const expected = (record.links ?? []).map(key);
-      assert.deepEqual(found.filter((u) => !u.startsWith('anonymous.4open.science')), expected, record.title);
-      compared++;
+  it('finds every GitHub repository written out as a URL in 3,400 real records', async () => {
+    const lines = createInterface({ input: createReadStream(arxivSample).pipe(createGunzip()), crlfDelay: Infinity });
+    let mentions = 0;
+    for await (const line of lines) {
+      const record = JSON.parse(line) as { id: string; abstract: string; comment: string | null };
+      if (record.id === '2402.05547') continue; // the known defect below
+      const text = record.comment === null ? record.abstract : `${record.abstract}\n${record.comment}`;
+      const code = extractLinks(text).filter((l) => l.kind === 'code').map((l) => l.url.toLowerCase());
+      // A plain reading to compare with: whole https URLs of a repository, LaTeX's \_ read as _.
+      for (const [url] of text.replaceAll('\\_', '_').matchAll(/https?:\/\/github\.com\/[\w-]+\/[\w.-]*[\w-]/g)) {
+        const repo = url.toLowerCase().replace(/^http:/, 'https:').replace(/\.git$/, '');
+        assert.ok(code.some((c) => c === repo || c.startsWith(`${repo}/tree/`)), `${record.id}: ${url} not in ${code.join(' ')}`);
+        mentions++;
+      }
     }
-    assert.equal(compared, 97);
+    assert.ok(mentions > 400, `only ${mentions} repository URLs`);
+  });
+
+  it('ends a URL at a closing bracket that nothing opened, even with no space after it', { todo: 'runs on into the next word today (2402.05547)' }, () => {
+    const text = 'ChatCoach (Our data and code are available online: https://github.com/zerowst/Chatcoach)differentiates itself';
+    assert.deepEqual(extractLinks(text), [{ kind: 'code', url: 'https://github.com/zerowst/Chatcoach' }]);
   });
 });
 

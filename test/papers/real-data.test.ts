@@ -3,14 +3,11 @@ import assert from 'node:assert/strict';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import path from 'node:path';
 import { normalizePaper } from '../../src/papers/normalize.js';
 import type { PaperInput } from '../../src/papers/paper.js';
-import { dataDir } from '../support/paths.js';
+import { arxivSample } from '../support/paths.js';
 
-const SAMPLE = 5_000;
-
-/** One line of arxiv-cs-143k.jsonl.gz, as described in the data README. */
+/** One line of the arXiv sample, as described in test/fixtures/samples/README.md. */
 interface DumpRecord {
   id: string;
   title: string;
@@ -40,29 +37,15 @@ function toInput(record: DumpRecord, where: string): PaperInput {
   };
 }
 
-async function* firstLines(file: string, count: number): AsyncGenerator<string> {
-  const stream = createReadStream(file).pipe(createGunzip());
-  const lines = createInterface({ input: stream, crlfDelay: Infinity });
-  let seen = 0;
-  try {
-    for await (const line of lines) {
-      if (seen++ >= count) break;
-      yield line;
-    }
-  } finally {
-    lines.close();
-    stream.destroy();
-  }
-}
-
 describe('normalizePaper on real data', () => {
-  it(`normalizes the first ${SAMPLE} records of arxiv-cs-143k without a rejection`, async () => {
+  it('normalizes the 3,400 records of the arXiv sample without a rejection', async () => {
     let n = 0;
     const categoryWarnings: string[] = [];
-    for await (const line of firstLines(path.join(dataDir, 'arxiv-cs-143k.jsonl.gz'), SAMPLE)) {
+    const lines = createInterface({ input: createReadStream(arxivSample).pipe(createGunzip()), crlfDelay: Infinity });
+    for await (const line of lines) {
       n++;
       const record = JSON.parse(line) as DumpRecord;
-      const { paper, warnings } = normalizePaper(toInput(record, `arxiv-cs-143k.jsonl:${n}`));
+      const { paper, warnings } = normalizePaper(toInput(record, `arxiv-cs-3400.jsonl:${n}`));
       assert.equal(paper.id, record.id);
       assert.equal(paper.primaryCategory, record.primary_category);
       assert.equal(paper.day, record.listing_date);
@@ -72,8 +55,8 @@ describe('normalizePaper on real data', () => {
         categoryWarnings.push(w);
       }
     }
-    assert.equal(n, SAMPLE);
-    // The whole file has 62 such free-text entries; the sample a handful at most.
+    assert.equal(n, 3400);
+    // The whole 143k file has 62 such free-text entries; its first 3,400 records a handful at most.
     assert.ok(categoryWarnings.length < 20, categoryWarnings.join('\n'));
   });
 });

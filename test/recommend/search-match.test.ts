@@ -4,7 +4,7 @@ import { compileSavedSearch, prepare, PreparedPaper, type MatchablePaper } from 
 import { readSourceFile } from '../../src/sources/files.js';
 import { normalizePaper } from '../../src/papers/normalize.js';
 import type { Paper } from '../../src/papers/paper.js';
-import { SAMPLE } from '../search/sample.js';
+import { arxivSample } from '../support/paths.js';
 
 function paper(overrides: Partial<MatchablePaper> = {}): MatchablePaper {
   return {
@@ -111,7 +111,7 @@ describe('saved searches matched in memory', () => {
 
   it('agrees with plain text checks over real papers', async () => {
     const papers: Paper[] = [];
-    for await (const item of readSourceFile(SAMPLE)) {
+    for await (const item of readSourceFile(arxivSample)) {
       if (item.kind !== 'record') continue;
       try {
         papers.push(normalizePaper(item.input).paper);
