@@ -16,11 +16,11 @@ const schema = z.object({
   PAPERBOY_OAI_URL: z.url().default('https://export.arxiv.org/oai2'),
   // arXiv asks for at least 3 s between requests; tests point at a local server and go faster.
   PAPERBOY_ARXIV_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
-  // Where links in emails point; the address people reach the site at.
+  // Where links in emails point; the address people reach the site at. Unset: http://localhost:<PORT>.
   PAPERBOY_BASE_URL: z
     .url({ protocol: /^https?$/ })
-    .default('http://localhost:3000')
-    .transform((url) => url.replace(/\/+$/, '')),
+    .transform((url) => url.replace(/\/+$/, ''))
+    .optional(),
   // Unset: mails are written to <data dir>/outbox/ instead of being sent.
   PAPERBOY_SMTP_URL: z.url({ protocol: /^smtps?$/, error: 'must be an smtp:// or smtps:// URL' }).optional(),
   PAPERBOY_MAIL_FROM: z
@@ -93,8 +93,10 @@ export interface Config {
   arxivApiUrl: string;
   oaiUrl: string;
   arxivIntervalMs: number;
-  /** No trailing slash: `https://papers.example.org`. */
+  /** No trailing slash: `https://papers.example.org`; without PAPERBOY_BASE_URL, `http://localhost:<port>`. */
   baseUrl: string;
+  /** Whether baseUrl was given (PAPERBOY_BASE_URL) rather than made from the port. */
+  baseUrlGiven: boolean;
   /** `smtp://user:pass@host:587`, or null to write mails to `<dataDir>/outbox/`. */
   smtpUrl: string | null;
   mailFrom: string;
@@ -171,7 +173,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     arxivApiUrl: v.PAPERBOY_ARXIV_API_URL,
     oaiUrl: v.PAPERBOY_OAI_URL,
     arxivIntervalMs: v.PAPERBOY_ARXIV_INTERVAL_MS,
-    baseUrl: v.PAPERBOY_BASE_URL,
+    baseUrl: v.PAPERBOY_BASE_URL ?? `http://localhost:${v.PORT}`,
+    baseUrlGiven: v.PAPERBOY_BASE_URL !== undefined,
     smtpUrl: v.PAPERBOY_SMTP_URL ?? null,
     mailFrom: v.PAPERBOY_MAIL_FROM,
     secret: v.PAPERBOY_SECRET ?? null,

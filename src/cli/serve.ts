@@ -1,8 +1,10 @@
 import { Option, type Command } from 'commander';
+import type { Config } from '../config.js';
 import { loadDemoIfEmpty } from '../catalog/demo.js';
 import { startDigestSchedule } from '../digest/schedule.js';
 import { webDeps } from '../web/compose.js';
 import { serverSecret } from '../web/secret.js';
+import type { Logger } from '../log.js';
 import { buildServer } from '../web/server.js';
 import { openContext, withCommonOptions } from './context.js';
 
@@ -32,5 +34,24 @@ export function registerServe(program: Command): void {
     await app.listen({ port: ctx.config.port, host: ctx.config.host });
     const shownHost = ctx.config.host === '127.0.0.1' || ctx.config.host === '0.0.0.0' ? 'localhost' : ctx.config.host;
     ctx.log.info(`Paperboy is serving http://${shownHost}:${ctx.config.port}`);
+    logMailBaseUrl(ctx.config, ctx.log);
   });
+}
+
+/**
+ * Links in mails (confirmations, digests, unsubscribe) are only as right as the base URL: say which
+ * one they use, and warn when it is a guess that other machines cannot follow.
+ */
+function logMailBaseUrl(config: Pick<Config, 'baseUrl' | 'baseUrlGiven' | 'host'>, log: Logger): void {
+  if (config.baseUrlGiven) {
+    log.info(`Links in mails point at ${config.baseUrl} (PAPERBOY_BASE_URL)`);
+    return;
+  }
+  const message = `Links in mails point at ${config.baseUrl}; if people reach the site at another address, set PAPERBOY_BASE_URL to it`;
+  if (isLoopback(config.host)) log.info(message);
+  else log.warn(message);
+}
+
+function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || host.startsWith('127.');
 }

@@ -6,6 +6,7 @@ import { categoryName } from '../papers/taxonomy.js';
 import { Recommender, reasonText } from '../recommend/for-you.js';
 import { compileSavedSearch, prepare, type PreparedPaper } from '../recommend/search-match.js';
 import { papersOfPeriod } from '../ranking/period-papers.js';
+import { categoryPasses } from '../search/query.js';
 import type { Db, DigestFrequency } from '../store/schema.js';
 import type { DigestContent, DigestItem } from './content.js';
 import { outboxKey } from './period.js';
@@ -157,8 +158,7 @@ class AlertIndex {
   /** `cs.CL`, or a whole archive as `cs.*`. */
   private inCategory(category: string): Paper[] {
     if (!category.endsWith('.*')) return this.byCategory.get(category) ?? [];
-    const archive = category.slice(0, -1);
-    return this.papers.filter((p) => p.categories.some((c) => c.startsWith(archive)));
+    return this.papers.filter((p) => p.categories.some((c) => categoryPasses(category, c)));
   }
 
   private search(query: string): Paper[] {

@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import { FORBIDDEN_IN_LINE } from '../community/errors.js';
 import { emailProblem, normalizeEmail } from '../mail/address.js';
 import { canonicalCategory } from '../papers/taxonomy.js';
+import { parseCategory } from '../search/query.js';
 import type { Db, DigestFrequency, SubscriptionStatus, SubscriptionsTable } from '../store/schema.js';
 
 /**
@@ -130,6 +131,8 @@ export function readPreferences(form: PreferencesForm): Preferences {
   for (const token of form.categories.split(/[\s,;]+/).filter((t) => t !== '')) {
     const category = token.length <= 40 ? canonicalCategory(token) : null;
     if (category === null) throw new SubscriptionError('invalid', `"${token.slice(0, 40)}" is not an arXiv category (such as cs.LG or hep-th).`, 'categories');
+    // Only old records are filed under a bare archive such as cs: no new paper would match it.
+    if (parseCategory(category)?.endsWith('.*')) throw new SubscriptionError('invalid', `"${category}" is a whole archive, which only old papers list; name its categories (such as cs.LG or astro-ph.CO).`, 'categories');
     if (!categories.includes(category)) categories.push(category);
   }
   if (categories.length > MAX_CATEGORIES) throw new SubscriptionError('invalid', `Choose at most ${MAX_CATEGORIES} categories (or none, for all of them).`, 'categories');

@@ -59,6 +59,19 @@ export function formatArxivId(id: string, version?: number | null): string {
   return version === undefined || version === null ? id : `${id}v${version}`;
 }
 
+/**
+ * The month arXiv gave the id, `YYYY-MM`: the month of its first version. `2606.32040` → `2026-06`,
+ * `hep-th/9901001` → `1999-01`. Null for anything that is not an id.
+ */
+export function arxivIdMonth(raw: string): string | null {
+  const parsed = parseArxivId(raw);
+  if (parsed === null) return null;
+  const slash = parsed.id.indexOf('/');
+  const digits = parsed.id.slice(slash + 1);
+  const yy = digits.slice(0, 2);
+  return `${slash >= 0 ? oldStyleYear(yy) : 2000 + Number(yy)}-${digits.slice(2, 4)}`;
+}
+
 /** Strips the wrappers around an id; null when a wrapper is present but malformed. */
 function unwrap(raw: string): string | null {
   let s = raw.trim();
@@ -110,9 +123,12 @@ function isMonth(mm: string): boolean {
 
 /** Old-style ids run from 9108 (hep-th/9108001, the first paper) to 0703. */
 function inOldStyleYears(yy: string, mm: string): boolean {
-  const year = Number(yy) >= 91 ? 1900 + Number(yy) : 2000 + Number(yy);
-  const yyyymm = year * 100 + Number(mm);
+  const yyyymm = oldStyleYear(yy) * 100 + Number(mm);
   return yyyymm >= 199108 && yyyymm <= 200703;
+}
+
+function oldStyleYear(yy: string): number {
+  return Number(yy) >= 91 ? 1900 + Number(yy) : 2000 + Number(yy);
 }
 
 function parseVersion(version: string | undefined): number | null {

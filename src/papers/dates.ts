@@ -11,6 +11,9 @@
  * every real source here marks its zone). Impossible dates (`2023-02-30`, hour 24) are rejected.
  */
 
+import { arxivIdMonth } from './arxiv-id.js';
+import type { Paper } from './paper.js';
+
 const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
 
 const ISO_LIKE =
@@ -120,4 +123,17 @@ function format(year: number, month: number, day: number, hour: number, minute: 
 
 function two(n: number): string {
   return n < 10 ? `0${n}` : String(n);
+}
+
+const MONTH_YEAR = new Intl.DateTimeFormat('en-GB', { month: 'long', year: 'numeric', timeZone: 'UTC' });
+
+/**
+ * When a paper was first submitted, as far as its record tells: the day of its first version
+ * (`2026-06-15`), else the month its id names (`June 2026` for `2606.32040`), else null. Many
+ * sources (the JSON-lines sample, listings) give no dates, but the id always has the month.
+ */
+export function submittedWhen(paper: Pick<Paper, 'id' | 'published'>): string | null {
+  if (paper.published) return paper.published.slice(0, 10);
+  const month = arxivIdMonth(paper.id);
+  return month === null ? null : MONTH_YEAR.format(new Date(`${month}-01T00:00:00Z`));
 }

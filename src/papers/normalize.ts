@@ -29,7 +29,7 @@ export function normalizePaper(input: PaperInput): NormalizeResult {
   const title = requireText(input.title, where, 'title');
   const abstract = optionalText(input.abstract) ?? '';
   if (abstract === '') warnings.push('abstract: missing');
-  const { categories, primaryCategory } = normalizeCategories(input, warnings);
+  const { categories, primaryCategory } = normalizeCategories(input, arxivId.id, warnings);
   if (categories.length === 0) throw new RecordError(where, 'categories', `no known arXiv category in ${describe(input.categories)}`);
 
   const versions = normalizeVersions(input.versions, where, warnings);
@@ -79,14 +79,19 @@ function requireText(raw: unknown, where: Where, field: string): string {
  * Known categories, primary first, without duplicates. MSC and ACM classes that sources mix into
  * the list are dropped quietly (they are metadata, not mistakes); anything else unknown is dropped
  * with a warning. An entry holding several tokens (`cs.AI cs.LG`, `cs.CL, 92-02`) is split when
- * every token in it is a category or a class.
+ * every token in it is a category or a class. A record that names no category at all (some old
+ * `.abs` files have no Categories line) is in the archive its old-style id names: `cs/0011004` in `cs`.
  */
 function normalizeCategories(
   input: PaperInput,
+  id: string,
   warnings: string[],
 ): { categories: string[]; primaryCategory: string } {
   const found: string[] = [];
-  for (const entry of categoryEntries(input.categories)) {
+  const entries = categoryEntries(input.categories);
+  const archive = /^([a-z-]+)\//.exec(id)?.[1];
+  if (entries.length === 0 && archive !== undefined) entries.push(archive);
+  for (const entry of entries) {
     const kind = classifyCategoryToken(entry);
     if (kind === 'category') found.push(canonicalCategory(entry) ?? entry);
     else if (kind === 'unknown') found.push(...splitMixedEntry(entry, warnings));

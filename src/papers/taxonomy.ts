@@ -1,6 +1,6 @@
 /**
  * The arXiv category taxonomy: every current category with its human name and group, plus
- * the legacy archives that old records still carry (`chao-dyn`, `cmp-lg`, bare `astro-ph`, ...).
+ * the legacy archives that old records still carry (`chao-dyn`, `cmp-lg`, bare `astro-ph`, `cs`, ...).
  *
  * Source: arXiv's own definitions (arxiv-base, `arxiv/taxonomy/definitions.py`), minus the
  * `test.*` categories. Aliases such as `math.IT` = `cs.IT` or `stat.TH` = `math.ST` are kept as
@@ -205,7 +205,12 @@ const CURRENT: Record<CategoryGroup, Record<string, string>> = {
   },
 };
 
-/** Archives that closed (most were folded into a current category) but appear in old records. */
+/**
+ * Categories no new paper gets, which old records carry: archives that closed (most were folded
+ * into a current category), and archives whose bare name records before 2007 used as a category
+ * (`astro-ph`, `cs`, `physics`, ...: `cs/0011004` v1 has no other, `physics/9707012` v2 lists
+ * `physics` first). arXiv defines the latter as archives (arxiv-base `ARCHIVES`).
+ */
 const LEGACY: Record<string, { name: string; group: CategoryGroup; subsumedBy: string | null }> = {
   'acc-phys': { name: 'Accelerator Physics', group: 'physics', subsumedBy: 'physics.acc-ph' },
   'adap-org': { name: 'Adaptation, Noise, and Self-Organizing Systems', group: 'physics', subsumedBy: 'nlin.AO' },
@@ -219,10 +224,14 @@ const LEGACY: Record<string, { name: string; group: CategoryGroup; subsumedBy: s
   'cmp-lg': { name: 'Computation and Language', group: 'cs', subsumedBy: 'cs.CL' },
   'comp-gas': { name: 'Cellular Automata and Lattice Gases', group: 'physics', subsumedBy: 'nlin.CG' },
   'cond-mat': { name: 'Condensed Matter', group: 'physics', subsumedBy: null },
+  cs: { name: 'Computer Science', group: 'cs', subsumedBy: null },
   'dg-ga': { name: 'Differential Geometry', group: 'math', subsumedBy: 'math.DG' },
   'funct-an': { name: 'Functional Analysis', group: 'math', subsumedBy: 'math.FA' },
+  math: { name: 'Mathematics', group: 'math', subsumedBy: null },
   'mtrl-th': { name: 'Materials Theory', group: 'physics', subsumedBy: 'cond-mat.mtrl-sci' },
+  nlin: { name: 'Nonlinear Sciences', group: 'physics', subsumedBy: null },
   'patt-sol': { name: 'Pattern Formation and Solitons', group: 'physics', subsumedBy: 'nlin.PS' },
+  physics: { name: 'Physics', group: 'physics', subsumedBy: null },
   'plasm-ph': { name: 'Plasma Physics', group: 'physics', subsumedBy: 'physics.plasm-ph' },
   'q-alg': { name: 'Quantum Algebra and Topology', group: 'math', subsumedBy: 'math.QA' },
   'q-bio': { name: 'Quantitative Biology', group: 'q-bio', subsumedBy: null },
@@ -295,7 +304,7 @@ function codes(s: string): string[] {
 /**
  * What one entry of a category list is. Real records mix MSC classes (`68T45, 62H30`) and ACM
  * classes (`I.5.3; I.2.10`) into their category lists; those are metadata, not errors, so callers
- * can drop them quietly and warn only about the `unknown` rest (free text, typos, bare `cs`).
+ * can drop them quietly and warn only about the `unknown` rest (free text, typos).
  * An entry counts as MSC/ACM only when every code in it is one.
  */
 export function classifyCategoryToken(s: string): CategoryTokenKind {

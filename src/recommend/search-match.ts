@@ -12,7 +12,7 @@
  * search box leaves them out, but count inside phrases.
  */
 import { stemmer } from 'stemmer';
-import { matchesAuthors, parseQuery, type Filters } from '../search/query.js';
+import { categoryPasses, matchesAuthors, parseQuery, type Filters } from '../search/query.js';
 import { STOPWORDS } from '../search/stopwords.js';
 
 /** What a saved search looks at; a catalog `Paper` is one. */
@@ -183,13 +183,11 @@ function wordsOf(p: PreparedPaper, f: number): string[] {
 }
 
 function compileFilters(filters: Filters): (paper: MatchablePaper) => boolean {
-  const exact = new Set(filters.categories.filter((c) => !c.endsWith('.*')));
-  const archives = filters.categories.filter((c) => c.endsWith('.*')).map((c) => c.slice(0, -1));
   const anyCategory = filters.categories.length > 0;
   return (paper) => {
     if (filters.after !== null && paper.day < filters.after) return false;
     if (filters.before !== null && paper.day > filters.before) return false;
-    if (anyCategory && !paper.categories.some((c) => exact.has(c) || archives.some((a) => c.startsWith(a)))) return false;
+    if (anyCategory && !paper.categories.some((c) => filters.categories.some((f) => categoryPasses(f, c)))) return false;
     if (filters.authors.length > 0 && !matchesAuthors(paper.authors, filters.authors)) return false;
     return true;
   };

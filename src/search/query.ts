@@ -13,7 +13,7 @@ import { canonicalCategory } from '../papers/taxonomy.js';
 import { STOPWORDS } from './stopwords.js';
 
 export interface Filters {
-  /** Canonical categories (`cs.CL`) or whole archives (`cs.*`): a paper in any of them passes. */
+  /** Canonical categories (`cs.CL`) or whole archives (`cs.*`, old records filed under bare `cs` included): a paper in any of them passes. */
   categories: string[];
   /** Names as typed; a paper must have every one of them among its authors. */
   authors: string[];
@@ -215,12 +215,20 @@ const FILTERS: Record<string, FilterSpec> = {
   },
 };
 
-/** A known category in its canonical spelling, or a whole archive such as `cs` written `cs.*`. */
+/**
+ * A whole archive such as `cs`, written `cs.*`, or else a known category in its canonical spelling.
+ * The archive comes first: old records use the bare archive as a category, and `cat:cs` asks for all of cs.
+ */
 export function parseCategory(value: string): string | null {
-  const known = canonicalCategory(value);
-  if (known) return known;
   const archive = value.trim().toLowerCase();
-  return ARCHIVES.has(archive) ? `${archive}.*` : null;
+  return ARCHIVES.has(archive) ? `${archive}.*` : canonicalCategory(value);
+}
+
+/** Whether a paper's category passes one category filter of `Filters`. */
+export function categoryPasses(filter: string, category: string): boolean {
+  if (!filter.endsWith('.*')) return category === filter;
+  const archive = filter.slice(0, -2);
+  return category === archive || category.startsWith(`${archive}.`);
 }
 
 /** Archives whose categories are named `archive.SUBJECT`, so `cat:cs` can mean all of cs.*. */

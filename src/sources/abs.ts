@@ -22,8 +22,6 @@ import { RecordError, type PaperInput, type SourceItem } from '../papers/paper.j
 
 const HEADER = /^([A-Za-z][A-Za-z-]*)(?: \(revised v(\d+)\))?:\s*(.*)$/;
 const DATE_SIZE = /^(.*?)\s*\(([^()]*)\)\s*$/;
-/** Old-style ids name their archive: `hep-th/9709111`. */
-const OLD_ID = /^([a-z-]+(?:\.[A-Z]{2})?)\/\d{7}$/;
 
 /**
  * Parses one `.abs` file. Never throws: a text without the `\\` header/abstract markers or
@@ -31,8 +29,8 @@ const OLD_ID = /^([a-z-]+(?:\.[A-Z]{2})?)\/\d{7}$/;
  *
  * Header continuation lines are joined to their header with one space. Versions come from the
  * `Date:` (v1) and `Date (revised vN):` lines, with the size as arXiv gives it (`11kb`, without
- * the `,D`/`,I` source-type flags). When a file has no `Categories:` line (some 1990s papers),
- * the archive of an old-style id (`hep-th/9709111` → `hep-th`) stands in for it.
+ * the `,D`/`,I` source-type flags). A file with no `Categories:` line (some 1990s papers) gives
+ * no categories; normalizing takes the archive from the id.
  */
 export function parseAbs(text: string, where: string): SourceItem {
   const lines = text.split(/\r?\n/);
@@ -90,11 +88,7 @@ export function parseAbs(text: string, where: string): SourceItem {
   const id = rawId.split(/\s/)[0] ?? rawId;
   versions.sort((a, b) => a.version - b.version);
 
-  let categories: string | null = headers.get('categories') || null;
-  if (categories === null) {
-    const old = OLD_ID.exec(id);
-    if (old) categories = old[1] ?? null;
-  }
+  const categories = headers.get('categories') || null;
   const primaryCategory = categories === null ? null : (categories.split(/\s+/)[0] ?? null);
 
   const abstract = lines

@@ -230,11 +230,11 @@ function dayConditions(filters: Filters) {
   return sql`${filters.after ? sql`AND p.day >= ${filters.after}` : sql``} ${filters.before ? sql`AND p.day <= ${filters.before}` : sql``}`;
 }
 
-/** Any of the categories; `cs.*` stands for every category of the cs archive ('/' sorts just after '.'). */
+/** Any of the categories; `cs.*` stands for the cs archive: bare `cs` (old records) and every `cs.XX` ('/' sorts just after '.'). */
 function categoryCondition(filters: Filters) {
   if (filters.categories.length === 0) return sql``;
   const alternatives = filters.categories.map((c) =>
-    c.endsWith('.*') ? sql`(c.category >= ${c.slice(0, -1)} AND c.category < ${`${c.slice(0, -2)}/`})` : sql`c.category = ${c}`,
+    c.endsWith('.*') ? sql`(c.category = ${c.slice(0, -2)} OR (c.category >= ${c.slice(0, -1)} AND c.category < ${`${c.slice(0, -2)}/`}))` : sql`c.category = ${c}`,
   );
   return sql`AND EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper_id = d.paper_id AND (${sql.join(alternatives, sql` OR `)}))`;
 }

@@ -5,6 +5,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { SearchSettings } from '../config.js';
+import { votesOf } from '../community/votes.js';
 import type { Logger } from '../log.js';
 import type { Paper } from '../papers/paper.js';
 import { describePapers } from '../ranking/period-papers.js';
@@ -17,6 +18,7 @@ import { parseQuery, sendJsonCached } from './api/http.js';
 import { integerParam, searchText } from './api/params.js';
 import { presentDailyPaper } from './api/present.js';
 import { searchPage } from './pages/search.js';
+import { viewerFor } from './routes/catalog.js';
 import { LIMITS } from './security.js';
 
 export interface SearchRouteDeps {
@@ -81,13 +83,17 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps
     const query = firstString(request.query.q)?.slice(0, 5000) ?? '';
     const modeText = firstString(request.query.mode);
     const mode: SearchMode = SEARCH_MODES.includes(modeText as SearchMode) ? (modeText as SearchMode) : 'hybrid';
-    if (query.trim() === '') return sendPage(reply, searchPage({ query, mode, hits: [], notes: [] }));
+    const viewer = viewerFor(request, reply);
+    const none = { query, mode, items: [], voted: new Set<string>() };
+    if (query.trim() === '') return sendPage(reply, searchPage({ ...none, notes: [] }, viewer));
     try {
       const { hits, notes } = await (await ready).search({ query, mode, limit: PAGE_RESULTS });
-      return sendPage(reply, searchPage({ query, mode, hits, notes }));
+      const items = await describePapers(deps.db, hits.map((h) => h.paper));
+      const voted = viewer?.user ? await votesOf(deps.db, viewer.user.id, items.map((i) => i.paper.id)) : new Set<string>();
+      return sendPage(reply, searchPage({ query, mode, items, voted, notes }, viewer));
     } catch (err) {
       request.log.error({ err, query }, 'search failed');
-      return sendPage(reply.code(500), searchPage({ query, mode, hits: [], notes: ['The search could not be run; please try again.'] }));
+      return sendPage(reply.code(500), searchPage({ ...none, notes: ['The search could not be run; please try again.'] }, viewer));
     }
   });
 

@@ -203,6 +203,7 @@ describe('subscriptions over the web, with mail to a real SMTP server', () => {
     const refusals: [Record<string, string>, RegExp][] = [
       [{ frequency: 'hourly' }, /Choose daily or weekly/],
       [{ categories: 'cs.LG not.acategory' }, /&quot;not\.acategory&quot; is not an arXiv category/],
+      [{ categories: 'cs.LG CS' }, /&quot;cs&quot; is a whole archive, which only old papers list/],
       [{ authors: Array.from({ length: 51 }, (_, i) => `Author ${i}`).join('\n') }, /At most 50 authors/],
       [{ authors: 'x'.repeat(201) }, /longer than 200 characters/],
       [{ authors: 'Good Name\nBad\u0000Name' }, /Line 2 contains control characters/],

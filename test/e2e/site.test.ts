@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
@@ -25,6 +26,24 @@ async function linkFromOutbox(dir: string, pathname: string): Promise<string> {
   const link = new RegExp(`https?://[^\\s"<>]*${pathname}\\?token=[\\w-]+`).exec(mail.text ?? '')?.[0];
   assert.ok(link, `a ${pathname} link in ${newest}`);
   return link;
+}
+
+/** Each paper card on the page: how wide its title is against the page's column, and over how many lines it wraps. */
+async function cardLayout(page: Page) {
+  return page.evaluate(() => {
+    const column = document.querySelector('main > section')!.getBoundingClientRect().width;
+    return [...document.querySelectorAll('main article.paper-card')].map((card) => {
+      const title = card.querySelector('h2')!;
+      return {
+        title: title.textContent!.trim().slice(0, 40),
+        columnWidth: Math.round(column),
+        titleWidth: Math.round(title.getBoundingClientRect().width),
+        // An inline link has one box per line it wraps over.
+        titleLines: title.querySelector('a')!.getClientRects().length,
+        hasVote: card.querySelector('.vote') !== null,
+      };
+    });
+  });
 }
 
 describe('the site in a real browser', () => {
@@ -131,6 +150,34 @@ describe('the site in a real browser', () => {
     await page.getByLabel('Search papers').press('Enter');
     await page.waitForURL(/\/search\?/);
     await page.locator('main').getByRole('link', { name: firstPaper.title }).first().waitFor();
+  });
+
+  it('draws search results and category pages as the day page does: one card per paper, its title across the card', async () => {
+    const page = await context.newPage(); // signed in, so the results carry vote buttons
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: 900 });
+      for (const url of ['/search?q=segmentation', '/categories/cs.CV']) {
+        await page.goto(url);
+        const cards = await cardLayout(page);
+        assert.ok(cards.length >= 5, `${url} lists papers`);
+        const cramped = cards.filter((c) => c.titleWidth < 0.6 * c.columnWidth || (width >= 1280 && c.titleLines > 3));
+        if (cramped.length > 0) {
+          // Kept for whoever reads the failure: what the page looked like.
+          const shot = path.join(os.tmpdir(), `paperboy-layout-${width}-${url.replace(/\W+/g, '-')}.png`);
+          await page.screenshot({ path: shot, fullPage: true });
+          assert.fail(`${url} at ${width} px: ${cramped.length} of ${cards.length} titles squeezed, e.g. ${JSON.stringify(cramped[0])}; see ${shot}`);
+        }
+        if (url.startsWith('/search')) assert.ok(cards.every((c) => c.hasVote), `every search result at ${width} px has a vote button`);
+      }
+    }
+    // The vote button on a result is the day page's: it votes in place.
+    await page.goto('/search?q=segmentation');
+    const button = page.locator('main article.paper-card').first().locator('button.vote');
+    const before = Number(await button.locator('.count').textContent());
+    await button.click();
+    await page.waitForFunction((el) => el?.getAttribute('aria-pressed') === 'true', await button.elementHandle());
+    assert.equal(Number(await button.locator('.count').textContent()), before + 1);
+    await page.close();
   });
 
   it('lets an admin hide a comment, and logs it publicly', async () => {

@@ -29,7 +29,16 @@ describe('mail configuration', () => {
     const config = loadConfig({});
     assert.deepEqual([config.smtpUrl, config.mailFrom, config.baseUrl], [null, 'Paperboy <paperboy@localhost>', 'http://localhost:3000']);
     assert.equal(loadConfig({ PAPERBOY_BASE_URL: 'https://papers.example.org/' }).baseUrl, 'https://papers.example.org');
+    assert.equal(loadConfig({}).baseUrlGiven, false);
+    assert.equal(loadConfig({ PAPERBOY_BASE_URL: 'https://papers.example.org/' }).baseUrlGiven, true);
     assert.equal(loadConfig({ PAPERBOY_SMTP_URL: 'smtps://u:p@mail.example.org:465' }).smtpUrl, 'smtps://u:p@mail.example.org:465');
+  });
+
+  it('points links at the port the site listens on when no base URL is set', () => {
+    assert.equal(loadConfig({ PORT: '3840' }).baseUrl, 'http://localhost:3840');
+    assert.equal(loadConfig({ PORT: '3840' }, { port: '4000' }).baseUrl, 'http://localhost:4000', 'the --port flag wins, for links too');
+    assert.equal(loadConfig({ PORT: '3840', PAPERBOY_BASE_URL: '' }).baseUrl, 'http://localhost:3840', 'an empty variable is unset');
+    assert.equal(loadConfig({ PORT: '3840', PAPERBOY_BASE_URL: 'https://papers.example.org' }).baseUrl, 'https://papers.example.org');
   });
 
   it('refuses a relay that is not smtp(s), without printing its password, and a From with a line break', () => {

@@ -185,10 +185,28 @@ describe('normalizePaper: field rules', () => {
 
   it('drops MSC/ACM classes quietly and unknown entries with a warning', () => {
     const { paper, warnings } = normalizePaper(
-      input({ categories: ['cs.CL', '68T50', 'I.2.7', 'Machine Learning', 'cs', 'cs.CL, 92-02', 'cs.AI cs.LG', 'CS.cv'] }),
+      input({ categories: ['cs.CL', '68T50', 'I.2.7', 'Machine Learning', 'cs.XX', 'cs.CL, 92-02', 'cs.AI cs.LG', 'CS.cv'] }),
     );
     assert.deepEqual(paper.categories, ['cs.CL', 'cs.AI', 'cs.LG', 'cs.CV']);
-    assert.deepEqual(warnings, ['categories: dropped unknown "Machine Learning"', 'categories: dropped unknown "cs"']);
+    assert.deepEqual(warnings, ['categories: dropped unknown "Machine Learning"', 'categories: dropped unknown "cs.XX"']);
+  });
+
+  it('keeps a bare archive, the category of old records', () => {
+    const { paper, warnings } = normalizePaper(input({ id: 'physics/9707012', categories: 'physics math-ph math.MP quant-ph', primaryCategory: 'physics' }));
+    assert.deepEqual(paper.categories, ['physics', 'math-ph', 'math.MP', 'quant-ph']);
+    assert.equal(paper.primaryCategory, 'physics');
+    assert.deepEqual(warnings, []);
+  });
+
+  it('takes the archive of an old-style id when the record names no category', () => {
+    for (const categories of [null, undefined, '', []]) {
+      const { paper } = normalizePaper(input({ id: 'arXiv:cs/0011004v1', categories }));
+      assert.deepEqual(paper.categories, ['cs'], JSON.stringify(categories));
+      assert.equal(paper.primaryCategory, 'cs');
+    }
+    assert.deepEqual(normalizePaper(input({ id: 'math.GT/0309136', categories: null })).paper.categories, ['math']);
+    rejects({ categories: null }, 'categories', /no known arXiv category/);
+    rejects({ id: 'cs/0011004', categories: ['Machine Learning'] }, 'categories', /no known arXiv category/);
   });
 
   it('picks the version: stated, else from the id, else the highest listed, else 1', () => {
@@ -288,7 +306,7 @@ describe('normalizePaper: rejected records', () => {
     rejects({ categories: null }, 'categories');
     rejects({ categories: [] }, 'categories');
     rejects({ categories: ['68T05', 'I.2.6', 'Machine Learning'] }, 'categories');
-    rejects({ categories: 'cs math' }, 'categories');
+    rejects({ categories: 'cs.XX stat' }, 'categories');
   });
 
   it('rejects malformed dates, naming the field', () => {

@@ -9,6 +9,7 @@ import {
   classifyCategoryToken,
   isKnownCategory,
 } from '../../src/papers/taxonomy.js';
+import { parseArxivId } from '../../src/papers/arxiv-id.js';
 
 describe('taxonomy lookups', () => {
   it('names current categories', () => {
@@ -34,7 +35,7 @@ describe('taxonomy lookups', () => {
     for (const legacy of [
       'chao-dyn', 'solv-int', 'patt-sol', 'adap-org', 'comp-gas', 'alg-geom', 'dg-ga', 'funct-an', 'q-alg',
       'cmp-lg', 'mtrl-th', 'supr-con', 'atom-ph', 'chem-ph', 'plasm-ph', 'acc-phys', 'ao-sci', 'bayes-an',
-      'astro-ph', 'cond-mat',
+      'astro-ph', 'cond-mat', 'cs', 'math', 'nlin', 'physics',
     ]) {
       assert.equal(isKnownCategory(legacy), true, legacy);
       assert.equal(categoryInfo(legacy)?.legacy, true, legacy);
@@ -43,6 +44,19 @@ describe('taxonomy lookups', () => {
     assert.equal(categoryInfo('cmp-lg')?.subsumedBy, 'cs.CL');
     assert.equal(categoryInfo('chao-dyn')?.subsumedBy, 'nlin.CD');
     assert.equal(categoryInfo('astro-ph')?.subsumedBy, null);
+    assert.equal(categoryName('physics'), 'Physics');
+    assert.equal(categoryGroup('nlin'), 'physics');
+  });
+
+  it('knows every archive of old-style ids as a category, since records without one are filed under it', () => {
+    for (const archive of [
+      'acc-phys', 'adap-org', 'alg-geom', 'ao-sci', 'astro-ph', 'atom-ph', 'bayes-an', 'chao-dyn', 'chem-ph', 'cmp-lg', 'comp-gas',
+      'cond-mat', 'cs', 'dg-ga', 'funct-an', 'gr-qc', 'hep-ex', 'hep-lat', 'hep-ph', 'hep-th', 'math', 'math-ph', 'mtrl-th', 'nlin',
+      'nucl-ex', 'nucl-th', 'patt-sol', 'physics', 'plasm-ph', 'q-alg', 'q-bio', 'quant-ph', 'solv-int', 'supr-con',
+    ]) {
+      assert.equal(parseArxivId(`${archive}/9901001`)?.id, `${archive}/9901001`, archive);
+      assert.equal(isKnownCategory(archive), true, archive);
+    }
   });
 
   it('groups categories', () => {
@@ -62,7 +76,7 @@ describe('taxonomy lookups', () => {
   });
 
   it('is exact: unknown ids, bare archives and other spellings are not categories', () => {
-    for (const c of ['cs', 'math', 'physics', 'cs.XX', 'CS.CL', 'cs.cl', ' cs.CL', 'test.soft', '']) {
+    for (const c of ['stat', 'eess', 'cs.XX', 'CS.CL', 'cs.cl', ' cs.CL', 'test.soft', '']) {
       assert.equal(isKnownCategory(c), false, c);
       assert.equal(categoryName(c), null, c);
     }
@@ -72,13 +86,14 @@ describe('taxonomy lookups', () => {
     assert.equal(canonicalCategory('cs.cv'), 'cs.CV');
     assert.equal(canonicalCategory(' CS.CL '), 'cs.CL');
     assert.equal(canonicalCategory('HEP-TH'), 'hep-th');
-    assert.equal(canonicalCategory('cs'), null);
+    assert.equal(canonicalCategory('CS'), 'cs');
+    assert.equal(canonicalCategory('stat'), null);
   });
 
   it('lists every category once', () => {
     const all = allCategories();
-    assert.equal(all.length, 176);
-    assert.equal(all.filter((c) => c.legacy).length, 21);
+    assert.equal(all.length, 180);
+    assert.equal(all.filter((c) => c.legacy).length, 25);
     assert.equal(new Set(all.map((c) => c.id)).size, all.length);
   });
 });
@@ -115,7 +130,7 @@ describe('classifyCategoryToken', () => {
 
   it('leaves free text and typos unknown', () => {
     for (const token of [
-      'cs',
+      'stat',
       'Machine Learning',
       'N/A',
       '+',

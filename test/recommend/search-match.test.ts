@@ -68,6 +68,8 @@ describe('saved searches matched in memory', () => {
     assert.ok(matches('graph cat:q-bio.BM'));
     assert.ok(matches('graph cat:cs.CV cat:cs.LG'), 'several categories mean any of them');
     assert.ok(!matches('graph cat:cs.CV'));
+    assert.ok(matches('graph cat:cs', paper({ categories: ['cs'] })), 'an old paper filed under the bare archive is in it');
+    assert.ok(!matches('graph cat:cs', paper({ categories: ['cs-xx.AI'] })), 'an archive is a whole name');
     assert.ok(matches('cat:cs'), 'a whole archive; filters alone match what passes them');
     assert.ok(!matches('cat:math'));
     assert.ok(matches('author:lecun'));

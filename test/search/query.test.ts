@@ -22,6 +22,8 @@ describe('parsing what people type', () => {
   it('takes a whole archive as a category and says what it could not use', () => {
     const q = parseQuery('cat:cs cat:nonsense after:2025-13-01 before: words');
     assert.deepEqual(q.filters.categories, ['cs.*']);
+    // Old records use bare archives as categories, but cat: with an archive still means all of it.
+    assert.deepEqual(parseQuery('cat:physics cat:ASTRO-PH cat:hep-th').filters.categories, ['physics.*', 'astro-ph.*', 'hep-th']);
     assert.equal(q.filters.after, null);
     assert.equal(q.notes.length, 3);
     assert.match(q.notes.join('\n'), /"nonsense" is not an arXiv category/);

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { RecordError, type PaperInput, type SourceItem } from '../../src/papers/paper.js';
+import { normalizePaper } from '../../src/papers/normalize.js';
 import { parseAbs } from '../../src/sources/abs.js';
 import { parseAtomFeed } from '../../src/sources/atom.js';
 import { FeedError } from '../../src/sources/feed-error.js';
@@ -364,7 +365,7 @@ describe('parseAbs', () => {
       assert.ok(p.title, f);
       assert.ok(typeof p.authors === 'string' && p.authors.length > 0, f);
       assert.ok(p.abstract && p.abstract.length > 20, f);
-      assert.ok(p.categories, f);
+      assert.ok(normalizePaper(p).paper.categories.length > 0, f);
       assert.ok(p.versions && p.versions.length >= 1, f);
       assert.equal(p.version, p.versions.length, f);
       assert.equal(p.published, p.versions[0]?.date, f);
@@ -426,11 +427,12 @@ describe('parseAbs', () => {
     assert.ok(p.abstract?.includes('\n  Our results rely on the notion'));
   });
 
-  it('derives the category of an old-style id when Categories is missing (hep-th/9709111)', async () => {
+  it('gives no category when Categories is missing (hep-th/9709111); normalizing takes the archive from the id', async () => {
     const p = record(parseAbs(await readText(path.join(absDir, '9709111v1.abs')), 'x'));
     assert.equal(p.id, 'hep-th/9709111');
-    assert.equal(p.categories, 'hep-th');
-    assert.equal(p.primaryCategory, 'hep-th');
+    assert.equal(p.categories, null);
+    assert.equal(p.primaryCategory, null);
+    assert.deepEqual(normalizePaper(p).paper.categories, ['hep-th']);
     assert.equal(p.authors, 'Andrea Brignole (CERN-TH), Ferruccio Feruglio (Padua Univ.), Fabio Zwirner (INFN-Padua)');
   });
 

@@ -10,6 +10,7 @@ import { statsOf } from '../../community/paper-stats.js';
 import { submissionOf } from '../../community/submissions.js';
 import { getUser } from '../../community/users.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
+import { submittedWhen } from '../../papers/dates.js';
 import type { Paper } from '../../papers/paper.js';
 import { getPaper } from '../../store/papers.js';
 import type { Db } from '../../store/schema.js';
@@ -46,10 +47,17 @@ export async function sendPaperMarkdown(db: Db, baseUrl: string, rawId: string, 
 export function paperMarkdown(view: MarkdownView): string {
   const { paper, baseUrl } = view;
   const abs = `https://arxiv.org/abs/${paper.id}v${paper.version}`;
+  const submitted = submittedWhen(paper);
   const facts = [
     `**arXiv:** ${link(`${paper.id}v${paper.version}`, abs)} · ${link('PDF', `https://arxiv.org/pdf/${paper.id}v${paper.version}`)}`,
     `**Categories:** ${escapeInline(paper.categories.join(', '))}`,
-    `**Published:** ${escapeInline(day(paper.published))} · **Updated:** ${escapeInline(day(paper.updated))} · **Listed on:** ${link(paper.day, `${baseUrl}/day/${paper.day}`)}`,
+    [
+      submitted ? `**Published:** ${escapeInline(submitted)}` : null,
+      paper.updated ? `**Updated:** ${escapeInline(paper.updated.slice(0, 10))}` : null,
+      `**Listed on:** ${link(paper.day, `${baseUrl}/day/${paper.day}`)}`,
+    ]
+      .filter((part) => part !== null)
+      .join(' · '),
     view.submission ? `**Submitted by:** ${link(view.submission.displayName, `${baseUrl}/u/${encodeURIComponent(view.submission.username)}`)} on ${escapeInline(view.submission.at.slice(0, 10))}` : null,
     `**Upvotes:** ${view.upvotes} · **Comments:** ${countComments(view.comments)}`,
     paper.comment ? `**Author comments:** ${escapeInline(paper.comment)}` : null,
@@ -92,10 +100,6 @@ function comment(node: CommentNode, baseUrl: string): string[] {
 
 function countComments(nodes: CommentNode[]): number {
   return nodes.reduce((n, c) => n + (c.state === 'visible' ? 1 : 0) + countComments(c.children), 0);
-}
-
-function day(iso: string | null): string {
-  return iso ? iso.slice(0, 10) : 'unknown';
 }
 
 /** `[text](<url>)` for http(s) URLs; anything else is shown as text, never a link. */

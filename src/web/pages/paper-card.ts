@@ -61,12 +61,13 @@ export function excerpt(text: string, chars = EXCERPT_CHARS): string {
   return `${text.slice(0, cut > chars / 2 ? cut : chars)}…`;
 }
 
+/** A paper in a list without counters (authors, categories, collections, for you); the card is a row, so its text goes in one body. */
 export function paperCard(paper: Paper): Html {
-  return html`<article class="paper-card">
+  return html`<article class="paper-card"><div class="paper-card-body">
 <h2><a href="${paperPath(paper.id)}">${paper.title}</a></h2>
 <p class="authors">${authorList(paper.authors)}</p>
 <p class="meta">${paper.categories.map((c) => html`${categoryTag(c)} `)}<span class="id">arXiv:${paper.id}</span></p>
 <p class="abstract">${excerpt(paper.abstract)}</p>
 ${paperLinks(paper)}
-</article>`;
+</div></article>`;
 }

@@ -1,6 +1,7 @@
 import type { Collection } from '../../community/collections.js';
 import type { CommentNode } from '../../community/comments.js';
 import type { PublicUser } from '../../community/users.js';
+import { submittedWhen } from '../../papers/dates.js';
 import type { Paper } from '../../papers/paper.js';
 import { categoryName } from '../../papers/taxonomy.js';
 import { csrfField, type Viewer } from '../forms.js';
@@ -25,10 +26,6 @@ export interface PaperView {
   hidden: boolean;
 }
 
-function date(iso: string | null): string {
-  return iso ? iso.slice(0, 10) : 'unknown';
-}
-
 /** KaTeX typesets `$…$` in the abstract and comments in the browser; without JavaScript the TeX shows as written. */
 const MATH_HEAD = html`<link rel="stylesheet" href="/assets/katex/katex.min.css">
 <script src="/assets/katex/katex.min.js" defer></script>
@@ -37,6 +34,7 @@ const MATH_HEAD = html`<link rel="stylesheet" href="/assets/katex/katex.min.css"
 
 export function paperPage(view: PaperView, viewer: Viewer | undefined) {
   const { paper } = view;
+  const submitted = submittedWhen(paper);
   const body = html`<article class="paper">
 <p class="breadcrumb"><a href="${periodPath({ kind: 'day', key: paper.day })}">Papers of ${paper.day}</a></p>
 ${view.hidden ? html`<p class="notice notice-error" role="status">A moderator has hidden this paper from lists.</p>` : ''}
@@ -51,8 +49,9 @@ ${paperLinks(paper)}
 <dl class="facts">
 <dt>arXiv id</dt><dd>${paper.id}v${paper.version}</dd>
 <dt>Categories</dt><dd>${paper.categories.map((c, i) => html`${i > 0 ? ', ' : ''}<a href="${categoryPath(c)}">${c}</a> <span class="muted">(${categoryName(c) ?? 'unknown'})</span>`)}</dd>
-<dt>Submitted</dt><dd>${date(paper.published)}</dd>
-<dt>Updated</dt><dd>${date(paper.updated)}</dd>
+${submitted ? html`<dt>Submitted</dt><dd>${submitted}</dd>` : ''}
+${paper.updated ? html`<dt>Updated</dt><dd>${paper.updated.slice(0, 10)}</dd>` : ''}
+<dt>Listed</dt><dd><a href="${periodPath({ kind: 'day', key: paper.day })}">${paper.day}</a></dd>
 ${paper.comment ? html`<dt>Comments</dt><dd>${paper.comment}</dd>` : ''}
 ${paper.journalRef ? html`<dt>Journal reference</dt><dd>${paper.journalRef}</dd>` : ''}
 ${paper.doi ? html`<dt>DOI</dt><dd>${paper.doi.split(/[\s,;]+/).filter(Boolean).map((doi, i) => html`${i > 0 ? ', ' : ''}<a href="https://doi.org/${doi}">${doi}</a>`)}</dd>` : ''}
