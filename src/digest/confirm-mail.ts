@@ -1,7 +1,7 @@
 import type { Logger } from '../log.js';
 import type { MailMessage, Mailer } from '../mail/mailer.js';
 import type { Db } from '../store/schema.js';
-import { html, type Html } from '../web/html.js';
+import { html, type Html } from '../html.js';
 import { LINK_LIFETIME_SECONDS, subscriptionLink } from './links.js';
 import { MAIL_KINDS, recordMailFailed, recordMailSent, type Subscription, type SubscriptionMail } from './subscriptions.js';
 

@@ -3,7 +3,7 @@ import type { MailMessage } from '../mail/mailer.js';
 import type { Paper } from '../papers/paper.js';
 import { getPaper } from '../store/papers.js';
 import type { Db, SubscriptionsTable } from '../store/schema.js';
-import { html, type Html } from '../web/html.js';
+import { html, type Html } from '../html.js';
 import { arxivAbsUrl, arxivPdfUrl, excerpt, paperPath } from '../web/pages/paper-card.js';
 import { SECTION_TITLES, type DigestContent, type DigestItem, type DigestSection } from './content.js';
 import { subscriptionLink } from './links.js';

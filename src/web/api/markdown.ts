@@ -13,7 +13,7 @@ import { parseArxivId } from '../../papers/arxiv-id.js';
 import type { Paper } from '../../papers/paper.js';
 import { getPaper } from '../../store/papers.js';
 import type { Db } from '../../store/schema.js';
-import { safeUrl } from '../html.js';
+import { safeUrl } from '../../html.js';
 
 export interface MarkdownView {
   paper: Paper;

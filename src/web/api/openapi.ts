@@ -4,7 +4,7 @@
  * every response of every route against the schemas here (test/api/openapi.test.ts).
  */
 import { SEARCH_MODES } from '../../search/service.js';
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../html.js';
 import { page } from '../layout.js';
 
 type Json = Record<string, unknown>;

@@ -6,7 +6,7 @@
 import { Feed } from 'feed';
 import type { Paper } from '../../papers/paper.js';
 import { isKnownCategory } from '../../papers/taxonomy.js';
-import { html } from '../html.js';
+import { html } from '../../html.js';
 
 export type FeedFormat = 'rss' | 'atom';
 

@@ -1,6 +1,6 @@
 import type { CommentNode } from '../../community/comments.js';
 import { csrfField, type Viewer } from '../forms.js';
-import { html, trusted, type Html } from '../html.js';
+import { html, trusted, type Html } from '../../html.js';
 import { paperPath } from './paper-card.js';
 
 const MAX_DEPTH_INDENT = 6;

@@ -1,7 +1,7 @@
 import type { Paper } from '../../papers/paper.js';
 import type { Reason } from '../../recommend/for-you.js';
 import type { Viewer } from '../forms.js';
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../html.js';
 import { page } from '../layout.js';
 import { authorPath, paperCard, paperPath } from './paper-card.js';
 

@@ -4,7 +4,7 @@ import type { Paper } from '../../papers/paper.js';
 import { categoryName } from '../../papers/taxonomy.js';
 import { alternateLinks, feedPaths, type FeedLink } from '../feeds/links.js';
 import { csrfField, field, type Viewer } from '../forms.js';
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../html.js';
 import { page } from '../layout.js';
 import { authorPath, paperCard } from './paper-card.js';
 

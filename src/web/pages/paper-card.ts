@@ -1,6 +1,6 @@
 import type { Paper } from '../../papers/paper.js';
 import { categoryName } from '../../papers/taxonomy.js';
-import { html, safeUrl, type Html } from '../html.js';
+import { html, safeUrl, type Html } from '../../html.js';
 
 export function paperPath(id: string): string {
   return `/papers/${id}`;

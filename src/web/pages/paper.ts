@@ -4,7 +4,7 @@ import type { PublicUser } from '../../community/users.js';
 import type { Paper } from '../../papers/paper.js';
 import { categoryName } from '../../papers/taxonomy.js';
 import { csrfField, type Viewer } from '../forms.js';
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../html.js';
 import { page } from '../layout.js';
 import { commentThread } from './comments.js';
 import { authorList, authorPath, categoryPath, excerpt, paperLinks, paperPath } from './paper-card.js';

@@ -1,6 +1,6 @@
 import type { SearchHit, SearchMode } from '../../search/service.js';
 import { alternateLinks, feedPaths } from '../feeds/links.js';
-import { html } from '../html.js';
+import { html } from '../../html.js';
 import { page } from '../layout.js';
 import { paperCard } from './paper-card.js';
 

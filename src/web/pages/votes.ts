@@ -1,4 +1,4 @@
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../html.js';
 import type { Viewer } from '../forms.js';
 import { paperPath } from './paper-card.js';
 

@@ -5,7 +5,7 @@ import { createSession, endSession, SESSION_LIFETIME_MS } from '../../community/
 import { passwordResetMail, verificationMail } from '../../mail/templates.js';
 import { secureCookies, safeNext, viewerOf, type WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
-import type { Html } from '../html.js';
+import type { Html } from '../../html.js';
 import { forgotPasswordPage, messagePage, resetPasswordPage, signInPage, signUpPage, verifyEmailPage } from '../pages/account.js';
 import { clearSessionCookie, LIMITS, sessionToken, setSessionCookie } from '../security.js';
 

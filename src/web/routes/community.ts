@@ -13,7 +13,7 @@ import type { Paper } from '../../papers/paper.js';
 import { fromRow } from '../../store/papers.js';
 import type { WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
-import { html } from '../html.js';
+import { html } from '../../html.js';
 import { page } from '../layout.js';
 import type { PageCache } from '../page-cache.js';
 import { collectionPage, profilePage } from '../pages/lists.js';

@@ -16,7 +16,7 @@ import {
 } from '../../digest/subscriptions.js';
 import { viewerOf, type WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
-import type { Html } from '../html.js';
+import type { Html } from '../../html.js';
 import {
   checkInboxPage,
   confirmedPage,
