@@ -1,10 +1,11 @@
 import type { Period } from '../catalog/periods.js';
+import { html, type Html } from '../html.js';
 import type { MailMessage } from '../mail/mailer.js';
 import type { Paper } from '../papers/paper.js';
+import { excerpt } from '../papers/text.js';
+import { arxivAbsUrl, arxivPdfUrl, paperPath } from '../papers/urls.js';
 import { getPaper } from '../store/papers.js';
 import type { Db, SubscriptionsTable } from '../store/schema.js';
-import { html, type Html } from '../html.js';
-import { arxivAbsUrl, arxivPdfUrl, excerpt, paperPath } from '../web/pages/paper-card.js';
 import { SECTION_TITLES, type DigestContent, type DigestItem, type DigestSection } from './content.js';
 import { subscriptionLink } from './links.js';
 

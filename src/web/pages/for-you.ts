@@ -1,9 +1,10 @@
+import { html, type Html } from '../../html.js';
 import type { Paper } from '../../papers/paper.js';
+import { authorPath, paperPath } from '../../papers/urls.js';
 import type { Reason } from '../../recommend/for-you.js';
 import type { Viewer } from '../forms.js';
-import { html, type Html } from '../../html.js';
 import { page } from '../layout.js';
-import { authorPath, paperCard, paperPath } from './paper-card.js';
+import { paperCard } from './paper-card.js';
 
 export interface ForYouData {
   items: Array<{ paper: Paper; reason: Reason }>;

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { CommunityError, HTTP_STATUS } from '../../community/errors.js';
 import { followAuthor, followedAuthors, unfollowAuthor } from '../../community/follows.js';
 import { hiddenPaperIds } from '../../community/moderation.js';
+import { authorPath } from '../../papers/urls.js';
 import { Recommender } from '../../recommend/for-you.js';
 import { fromRow } from '../../store/papers.js';
 import type { Db } from '../../store/schema.js';
@@ -9,7 +10,6 @@ import { activeModel, searchDb } from '../../store/search-docs.js';
 import type { WebDeps } from '../deps.js';
 import type { PageCache } from '../page-cache.js';
 import { forYouPage, forYouSignInPage } from '../pages/for-you.js';
-import { authorPath } from '../pages/paper-card.js';
 import { LIMITS } from '../security.js';
 import { errorPage, sendHtml, viewerFor } from './catalog.js';
 
