@@ -4,8 +4,8 @@ import type { Logger } from '../log.js';
 import { embedWithOnnx, trainCatalogModel, type TrainProgress } from '../search/maintain.js';
 import { OnnxEmbedder } from '../search/onnx-embedder.js';
 import { loadSearchSettings } from '../search/settings.js';
+import { optimizeKeywordIndex } from '../search/sqlite-search.js';
 import { countDocs, searchDb } from '../store/search-docs.js';
-import { optimizeKeywordIndex } from '../store/sqlite-search.js';
 import { fail, openContext, withCommonOptions } from './context.js';
 
 export function registerEmbed(program: Command): void {

@@ -24,9 +24,9 @@
 import { sql } from 'kysely';
 import { foldName } from '../papers/authors.js';
 import { emptyFilters } from '../search/query.js';
+import { docsPassing } from '../search/sqlite-search.js';
 import type { Db } from '../store/schema.js';
 import { activeModel, decodeVector, searchDb, type SearchDb } from '../store/search-docs.js';
-import { docsPassing } from '../store/sqlite-search.js';
 import { crossProducts, fitLogisticGram, primalOf, scoreRows, sigmoid } from './logistic.js';
 import { compileSavedSearch, prepare, type MatchablePaper } from './search-match.js';
 

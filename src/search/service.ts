@@ -5,6 +5,11 @@
 import type { Paper } from '../papers/paper.js';
 import type { Db } from '../store/schema.js';
 import { docOfPaper, docsByVectorState, hiddenAmong, papersForDocs, readVectors, searchDb, vectorOfPaper, type SearchDb } from '../store/search-docs.js';
+import type { Embedder } from './embedder.js';
+import { HYBRID, reciprocalRankFusion } from './fusion.js';
+import { DEFAULT_KEYWORD_BUDGET, planKeywordTiers, type KeywordBudget, type KeywordTier } from './keyword-plan.js';
+import { embedMissing } from './maintain.js';
+import { emptyFilters, hasFilters, matchesAuthors, mergeFilters, parseQuery, type Filters, type ParsedQuery } from './query.js';
 import {
   authorExpression,
   buildExpression,
@@ -20,12 +25,7 @@ import {
   type ExpressionParts,
   type FieldWeights,
   type KeywordHit,
-} from '../store/sqlite-search.js';
-import type { Embedder } from './embedder.js';
-import { HYBRID, reciprocalRankFusion } from './fusion.js';
-import { DEFAULT_KEYWORD_BUDGET, planKeywordTiers, type KeywordBudget, type KeywordTier } from './keyword-plan.js';
-import { embedMissing } from './maintain.js';
-import { emptyFilters, hasFilters, matchesAuthors, mergeFilters, parseQuery, type Filters, type ParsedQuery } from './query.js';
+} from './sqlite-search.js';
 import { TermStats } from './term-stats.js';
 import { exactNeighbours, VectorIndex, type Neighbour } from './vector-index.js';
 
