@@ -4,11 +4,11 @@ import type { Period } from '../catalog/periods.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
-import { drainOutbox, type DeliveryReport } from '../mail/outbox.js';
 import { latestDay } from '../store/papers.js';
 import type { Db, DigestFrequency } from '../store/schema.js';
 import { composeDigests, type Reader } from './compose.js';
 import { parseContent } from './content.js';
+import { drainOutbox, type DeliveryReport } from './outbox.js';
 import { digestPeriod, wallClock } from './period.js';
 import { DigestRenderer, type Recipient } from './render.js';
 import { subscriptionsDue } from './subscriptions.js';
@@ -61,7 +61,7 @@ export interface DigestRunReport {
  * One digest run: chooses the period, composes every active reader's digest into the outbox, then
  * delivers what is due (this run's digests and any earlier ones waiting for a retry), and records
  * the run in `digest_runs` so the schedule in `serve` knows the period is done.
- * Running it twice, or again after a crash, sends nothing twice: see compose.ts and mail/outbox.ts.
+ * Running it twice, or again after a crash, sends nothing twice: see compose.ts and outbox.ts.
  */
 export async function runDigests(deps: DigestRunDeps, opts: DigestRunOptions): Promise<DigestRunReport> {
   const { db, log } = deps;

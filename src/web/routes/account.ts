@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { requestPasswordReset, resetPassword, signIn, signUp, verifyEmail } from '../../community/accounts.js';
 import { CommunityError } from '../../community/errors.js';
 import { createSession, endSession, SESSION_LIFETIME_MS } from '../../community/sessions.js';
-import { passwordResetMail, verificationMail } from '../../mail/templates.js';
+import { passwordResetMail, verificationMail } from '../../community/account-mails.js';
 import { secureCookies, safeNext, viewerOf, type WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
 import type { Html } from '../../html.js';

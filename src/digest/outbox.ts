@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Logger } from '../log.js';
+import { classifySendError, type MailMessage, type Mailer } from '../mail/mailer.js';
 import type { Db, MailOutboxTable } from '../store/schema.js';
-import { classifySendError, type MailMessage, type Mailer } from './mailer.js';
 
 /**
  * Delivery of what is waiting in `mail_outbox`: the rows composed elsewhere (digests) with status
