@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Logger } from '../log.js';
 import { classifySendError, type MailMessage, type Mailer } from '../mail/mailer.js';
 import type { Db, MailOutboxTable } from '../store/schema.js';
+import { markBouncing } from './subscriptions.js';
 
 /**
  * Delivery of what is waiting in `mail_outbox`: the rows composed elsewhere (digests) with status
@@ -281,13 +282,7 @@ async function deliverPass(db: Db, mailer: Mailer, render: RenderRow, opts: Deli
     const at = new Date().toISOString();
     const cancelled = await db.transaction().execute(async (trx) => {
       await trx.updateTable('mail_outbox').set({ status: 'bounced', last_error: reason.slice(0, MAX_ERROR_LENGTH) }).where('id', '=', row.id).execute();
-      // An unsubscribed reader stays unsubscribed; a second bounce keeps the first one's date.
-      await trx
-        .updateTable('subscriptions')
-        .set({ status: 'bouncing', bounced_at: at, bounce_reason: reason.slice(0, MAX_ERROR_LENGTH) })
-        .where('id', '=', row.subscription_id)
-        .where('status', 'in', ['active', 'pending'])
-        .execute();
+      await markBouncing(trx, row.subscription_id, reason.slice(0, MAX_ERROR_LENGTH), at);
       return trx
         .updateTable('mail_outbox')
         .set({ status: 'cancelled' })

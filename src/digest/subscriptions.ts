@@ -327,6 +327,20 @@ export async function unsubscribe(db: Db, id: number, linkVersion: number, now: 
 }
 
 /**
+ * The relay refused the address for good (see outbox.ts): nothing more is sent to it until it
+ * subscribes again and confirms. An unsubscribed reader stays unsubscribed; a second bounce keeps
+ * the first one's date. The outbox calls it in the transaction that marks the mail bounced.
+ */
+export async function markBouncing(db: Db, id: number, reason: string, at: string): Promise<void> {
+  await db
+    .updateTable('subscriptions')
+    .set({ status: 'bouncing', bounced_at: at, bounce_reason: reason })
+    .where('id', '=', id)
+    .where('status', 'in', ['active', 'pending'])
+    .execute();
+}
+
+/**
  * Undoes an unsubscription from the manage page (its link was mailed to the address, which is
  * proof enough) for a subscription that was confirmed before. A bouncing address must subscribe
  * again and confirm.
