@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Logger } from '../log.js';
 import { classifySendError, type MailMessage, type Mailer } from '../mail/mailer.js';
+import { perStatement } from '../store/chunks.js';
 import type { Db, MailOutboxTable } from '../store/schema.js';
 import { markBouncing } from './subscriptions.js';
 
@@ -371,8 +372,8 @@ async function deliverPass(db: Db, mailer: Mailer, render: RenderRow, opts: Deli
 }
 
 async function releasePapers(db: Db, outboxIds: number[]): Promise<void> {
-  for (let i = 0; i < outboxIds.length; i += 500) {
-    await db.deleteFrom('digest_papers').where('outbox_id', 'in', outboxIds.slice(i, i + 500)).execute();
+  for (const ids of perStatement(outboxIds)) {
+    await db.deleteFrom('digest_papers').where('outbox_id', 'in', ids).execute();
   }
 }
 
