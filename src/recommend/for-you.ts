@@ -23,6 +23,7 @@
  */
 import { sql } from 'kysely';
 import { foldName } from '../papers/authors.js';
+import { seededRandom } from '../random.js';
 import { emptyFilters } from '../search/query.js';
 import { docsPassing } from '../search/sqlite-search.js';
 import { perStatement } from '../store/chunks.js';
@@ -478,16 +479,4 @@ async function sampleCatalog(db: SearchDb, model: { id: string; dimensions: numb
     }
   }
   return { ids, vectors };
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same sample, run after run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
