@@ -10,18 +10,7 @@ import { perStatement } from '../store/chunks.js';
 import type { Db, DigestFrequency } from '../store/schema.js';
 import type { DigestContent, DigestItem } from './content.js';
 import { outboxKey } from './period.js';
-
-/** An active subscription, as the digest sees it. */
-export interface Reader {
-  id: number;
-  email: string;
-  /** Signed links in the mail carry it (see links.ts). */
-  linkVersion: number;
-  userId: number | null;
-  categories: string[];
-  authors: string[];
-  searches: string[];
-}
+import type { Reader } from './subscriptions.js';
 
 export interface ComposeOptions {
   frequency: DigestFrequency;

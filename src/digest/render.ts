@@ -5,17 +5,16 @@ import type { Paper } from '../papers/paper.js';
 import { excerpt } from '../papers/text.js';
 import { arxivAbsUrl, arxivPdfUrl, paperPath } from '../papers/urls.js';
 import { getPaper } from '../store/papers.js';
-import type { Db, SubscriptionsTable } from '../store/schema.js';
+import type { Db } from '../store/schema.js';
 import { SECTION_TITLES, type DigestContent, type DigestItem, type DigestSection } from './content.js';
 import { subscriptionLink } from './links.js';
+import type { MailRecipient } from './subscriptions.js';
 
 export interface RenderSettings {
   baseUrl: string;
   /** Signs the manage and unsubscribe links. */
   secret: string;
 }
-
-export type Recipient = Pick<SubscriptionsTable, 'email' | 'frequency'> & { id: number; link_version: number };
 
 interface Entry {
   item: DigestItem;
@@ -51,7 +50,7 @@ export class DigestRenderer {
     private readonly settings: RenderSettings,
   ) {}
 
-  async render(content: DigestContent, recipient: Recipient): Promise<MailMessage> {
+  async render(content: DigestContent, recipient: MailRecipient): Promise<MailMessage> {
     const entries: Entry[] = [];
     for (const item of content.items) {
       const paper = await this.paper(item.paperId);
@@ -123,7 +122,7 @@ function authorsOf(paper: Paper): string {
   return paper.authors.length > MAX_AUTHORS ? `${shown} and ${paper.authors.length - MAX_AUTHORS} more` : shown;
 }
 
-function renderText(baseUrl: string, heading: string, when: string, entries: Entry[], recipient: Recipient, links: { manage: string; unsubscribe: string }): string {
+function renderText(baseUrl: string, heading: string, when: string, entries: Entry[], recipient: MailRecipient, links: { manage: string; unsubscribe: string }): string {
   const lines = [`${heading} for ${when}`, ''];
   let n = 0;
   for (const { section, entries: list } of sectionsOf(entries)) {
@@ -150,7 +149,7 @@ function renderHtml(
   heading: string,
   when: string,
   entries: Entry[],
-  recipient: Recipient,
+  recipient: MailRecipient,
   links: { manage: string; unsubscribe: string },
 ): Html {
   const first = entries[0]?.paper.title ?? '';
