@@ -15,7 +15,7 @@ import { loadConfig } from '../src/config.js';
 import { runDigests } from '../src/digest/run.js';
 import { createLogger } from '../src/log.js';
 import { configuredMailer } from '../src/mail/mailer.js';
-import { seededRandom } from '../src/recommend/for-you.js';
+import { seededRandom } from '../src/random.js';
 import { trainCatalogModel } from '../src/search/maintain.js';
 import { readSourceFile } from '../src/sources/files.js';
 import { openDatabase, type Db } from '../src/store/db.js';

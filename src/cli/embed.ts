@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import type { Logger } from '../log.js';
 import { embedWithOnnx, trainCatalogModel, type TrainProgress } from '../search/maintain.js';
 import { OnnxEmbedder } from '../search/onnx-embedder.js';
+import { optimizeKeywordIndex } from '../search/sqlite-search.js';
 import { countDocs, searchDb } from '../store/search-docs.js';
-import { optimizeKeywordIndex } from '../store/sqlite-search.js';
 import { fail, openContext, withCommonOptions } from './context.js';
 
 export function registerEmbed(program: Command): void {

@@ -22,7 +22,7 @@ export interface SignUpInput {
 
 /**
  * Creates an unverified member and a token for the confirmation link. The caller mails the link
- * (`verificationMail` in src/mail/templates.ts). An address already registered is refused with
+ * (`verificationMail` in account-mails.ts). An address already registered is refused with
  * `email_taken`: sign-up pages tell that anyway, by offering to sign in instead.
  */
 export async function signUp(db: Db, input: SignUpInput, now = new Date()): Promise<{ user: User; verificationToken: string }> {

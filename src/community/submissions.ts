@@ -1,3 +1,4 @@
+import type { FetchPaper } from '../catalog/fetch-paper.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import type { Paper } from '../papers/paper.js';
 import type { Db } from '../store/schema.js';
@@ -7,12 +8,6 @@ import { requireMember } from './users.js';
 
 /** Submissions one member may make in 24 hours: enough for a reading group's day, too few to flood a page. */
 export const MAX_SUBMISSIONS_PER_DAY = 10;
-
-/**
- * Looks a paper up at arXiv and returns it normalized, or null when arXiv has no such paper.
- * It may also store the paper; `submitPaper` stores it either way (an equal version changes nothing).
- */
-export type FetchPaper = (id: string) => Promise<Paper | null>;
 
 export interface Submission {
   paperId: string;

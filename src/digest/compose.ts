@@ -1,27 +1,17 @@
 import { sql } from 'kysely';
 import type { Period } from '../catalog/periods.js';
-import type { Paper } from '../papers/paper.js';
 import { foldName } from '../papers/authors.js';
+import type { Paper } from '../papers/paper.js';
 import { categoryName } from '../papers/taxonomy.js';
 import { Recommender, reasonText } from '../recommend/for-you.js';
 import { compileSavedSearch, prepare, type PreparedPaper } from '../recommend/search-match.js';
 import { papersOfPeriod } from '../ranking/period-papers.js';
 import { categoryPasses } from '../search/query.js';
+import { perStatement } from '../store/chunks.js';
 import type { Db, DigestFrequency } from '../store/schema.js';
 import type { DigestContent, DigestItem } from './content.js';
 import { outboxKey } from './period.js';
-
-/** An active subscription, as the digest sees it. */
-export interface Reader {
-  id: number;
-  email: string;
-  /** Signed links in the mail carry it (see links.ts). */
-  linkVersion: number;
-  userId: number | null;
-  categories: string[];
-  authors: string[];
-  searches: string[];
-}
+import type { Reader } from './subscriptions.js';
 
 export interface ComposeOptions {
   frequency: DigestFrequency;
@@ -203,31 +193,26 @@ async function sentBefore(db: Db, readers: number[], papers: string[]): Promise<
   return new Set(rows.map((r) => `${r.subscription_id} ${r.paper_id}`));
 }
 
-/** Outbox rows per INSERT (9 values each) and carried papers per INSERT (3 each): under SQLite's 2,000 parameters. */
-const OUTBOX_ROWS_PER_INSERT = 200;
-const PAPER_ROWS_PER_INSERT = 600;
-
 async function writeDigests(db: Db, digests: ComposedDigest[], now: Date): Promise<void> {
   if (digests.length === 0) return;
   const at = now.toISOString();
   await db.transaction().execute(async (trx) => {
     const ids = new Map<string, number>();
-    for (let i = 0; i < digests.length; i += OUTBOX_ROWS_PER_INSERT) {
+    const outboxRows = digests.map((d) => ({
+      key: d.key,
+      subscription_id: d.reader.id,
+      kind: `digest-${d.content.frequency}`,
+      period: d.content.period.key,
+      content: JSON.stringify(d.content),
+      status: 'queued' as const,
+      attempts: 0,
+      next_attempt_at: at,
+      created_at: at,
+    }));
+    for (const part of perStatement(outboxRows)) {
       const rows = await trx
         .insertInto('mail_outbox')
-        .values(
-          digests.slice(i, i + OUTBOX_ROWS_PER_INSERT).map((d) => ({
-            key: d.key,
-            subscription_id: d.reader.id,
-            kind: `digest-${d.content.frequency}`,
-            period: d.content.period.key,
-            content: JSON.stringify(d.content),
-            status: 'queued' as const,
-            attempts: 0,
-            next_attempt_at: at,
-            created_at: at,
-          })),
-        )
+        .values(part)
         // Another run got there first: its row (and its papers) stand.
         .onConflict((oc) => oc.column('key').doNothing())
         .returning(['id', 'key'])
@@ -238,8 +223,8 @@ async function writeDigests(db: Db, digests: ComposedDigest[], now: Date): Promi
       const outboxId = ids.get(d.key);
       return outboxId === undefined ? [] : d.content.items.map((item) => ({ subscription_id: d.reader.id, paper_id: item.paperId, outbox_id: outboxId }));
     });
-    for (let i = 0; i < carried.length; i += PAPER_ROWS_PER_INSERT) {
-      await trx.insertInto('digest_papers').values(carried.slice(i, i + PAPER_ROWS_PER_INSERT)).onConflict((oc) => oc.doNothing()).execute();
+    for (const part of perStatement(carried)) {
+      await trx.insertInto('digest_papers').values(part).onConflict((oc) => oc.doNothing()).execute();
     }
   });
 }

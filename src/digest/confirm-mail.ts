@@ -1,9 +1,9 @@
+import { html, type Html } from '../html.js';
 import type { Logger } from '../log.js';
 import type { MailMessage, Mailer } from '../mail/mailer.js';
 import type { Db } from '../store/schema.js';
-import { html, type Html } from '../web/html.js';
 import { LINK_LIFETIME_SECONDS, subscriptionLink } from './links.js';
-import { MAIL_KINDS, recordMailFailed, recordMailSent, type Subscription, type SubscriptionMail } from './subscriptions.js';
+import { MAIL_KINDS, recordMailFailed, recordMailSent, type MailRecipient, type SubscriptionMail } from './subscriptions.js';
 
 /**
  * The two mails the subscription form sends at once (not through a digest run): the confirmation
@@ -18,16 +18,14 @@ export interface SubscriptionMailSettings {
   secret: string;
 }
 
-type Recipient = Pick<Subscription, 'id' | 'email' | 'frequency' | 'linkVersion'>;
-
 interface Paragraph {
   text: string;
   link?: string;
   small?: boolean;
 }
 
-export function confirmationMail(settings: SubscriptionMailSettings, s: Recipient, now: Date = new Date()): MailMessage {
-  const link = subscriptionLink(settings.baseUrl, settings.secret, 'confirm', { id: s.id, link_version: s.linkVersion }, now);
+export function confirmationMail(settings: SubscriptionMailSettings, s: MailRecipient, now: Date = new Date()): MailMessage {
+  const link = subscriptionLink(settings.baseUrl, settings.secret, 'confirm', s, now);
   const days = LINK_LIFETIME_SECONDS.confirm / 86_400;
   return mail(s.email, 'Confirm your Paperboy subscription', [
     { text: 'Hello,' },
@@ -36,10 +34,9 @@ export function confirmationMail(settings: SubscriptionMailSettings, s: Recipien
   ], settings.baseUrl);
 }
 
-export function manageLinkMail(settings: SubscriptionMailSettings, s: Recipient, now: Date = new Date()): MailMessage {
-  const ref = { id: s.id, link_version: s.linkVersion };
-  const manage = subscriptionLink(settings.baseUrl, settings.secret, 'manage', ref, now);
-  const unsubscribe = subscriptionLink(settings.baseUrl, settings.secret, 'unsubscribe', ref, now);
+export function manageLinkMail(settings: SubscriptionMailSettings, s: MailRecipient, now: Date = new Date()): MailMessage {
+  const manage = subscriptionLink(settings.baseUrl, settings.secret, 'manage', s, now);
+  const unsubscribe = subscriptionLink(settings.baseUrl, settings.secret, 'unsubscribe', s, now);
   return mail(s.email, 'Your Paperboy subscription', [
     { text: 'Hello,' },
     { text: 'someone (we hope you) asked to subscribe this address to Paperboy. It is subscribed already, so nothing has changed.' },
@@ -56,7 +53,7 @@ export function manageLinkMail(settings: SubscriptionMailSettings, s: Recipient,
 export async function sendSubscriptionMail(
   deps: { db: Db; mailer: Mailer; log: Logger },
   settings: SubscriptionMailSettings,
-  subscription: Recipient,
+  subscription: MailRecipient,
   mail: SubscriptionMail,
   now: Date = new Date(),
 ): Promise<void> {

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { MailRecipient } from './subscriptions.js';
 
 /**
  * Signed links for subscriptions: confirm, manage and unsubscribe, without a table of tokens.
@@ -36,8 +37,8 @@ export const TOKEN_PROBLEMS = {
 const TOKEN = /^([1-9]\d{0,14})\.([1-9]\d{0,8})\.([1-9]\d{0,11})\.([A-Za-z0-9_-]{43})$/;
 const MAX_TOKEN_LENGTH = 100;
 
-export function subscriptionLink(baseUrl: string, secret: string, purpose: LinkPurpose, subscription: { id: number; link_version: number }, now: Date = new Date()): string {
-  const { id, link_version: version } = subscription;
+export function subscriptionLink(baseUrl: string, secret: string, purpose: LinkPurpose, subscription: Pick<MailRecipient, 'id' | 'linkVersion'>, now: Date = new Date()): string {
+  const { id, linkVersion: version } = subscription;
   if (!Number.isSafeInteger(id) || id < 1) throw new Error(`subscription id must be a positive integer, not ${id}`);
   if (!Number.isSafeInteger(version) || version < 1 || version > 999_999_999) throw new Error(`link version must be a positive integer, not ${version}`);
   const expires = Math.floor(now.getTime() / 1000) + LINK_LIFETIME_SECONDS[purpose];

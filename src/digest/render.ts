@@ -1,20 +1,20 @@
 import type { Period } from '../catalog/periods.js';
+import { html, type Html } from '../html.js';
 import type { MailMessage } from '../mail/mailer.js';
 import type { Paper } from '../papers/paper.js';
+import { excerpt } from '../papers/text.js';
+import { arxivAbsUrl, arxivPdfUrl, paperPath } from '../papers/urls.js';
 import { getPaper } from '../store/papers.js';
-import type { Db, SubscriptionsTable } from '../store/schema.js';
-import { html, type Html } from '../web/html.js';
-import { arxivAbsUrl, arxivPdfUrl, excerpt, paperPath } from '../web/pages/paper-card.js';
+import type { Db } from '../store/schema.js';
 import { SECTION_TITLES, type DigestContent, type DigestItem, type DigestSection } from './content.js';
 import { subscriptionLink } from './links.js';
+import type { MailRecipient } from './subscriptions.js';
 
 export interface RenderSettings {
   baseUrl: string;
   /** Signs the manage and unsubscribe links. */
   secret: string;
 }
-
-export type Recipient = Pick<SubscriptionsTable, 'email' | 'frequency'> & { id: number; link_version: number };
 
 interface Entry {
   item: DigestItem;
@@ -50,7 +50,7 @@ export class DigestRenderer {
     private readonly settings: RenderSettings,
   ) {}
 
-  async render(content: DigestContent, recipient: Recipient): Promise<MailMessage> {
+  async render(content: DigestContent, recipient: MailRecipient): Promise<MailMessage> {
     const entries: Entry[] = [];
     for (const item of content.items) {
       const paper = await this.paper(item.paperId);
@@ -122,7 +122,7 @@ function authorsOf(paper: Paper): string {
   return paper.authors.length > MAX_AUTHORS ? `${shown} and ${paper.authors.length - MAX_AUTHORS} more` : shown;
 }
 
-function renderText(baseUrl: string, heading: string, when: string, entries: Entry[], recipient: Recipient, links: { manage: string; unsubscribe: string }): string {
+function renderText(baseUrl: string, heading: string, when: string, entries: Entry[], recipient: MailRecipient, links: { manage: string; unsubscribe: string }): string {
   const lines = [`${heading} for ${when}`, ''];
   let n = 0;
   for (const { section, entries: list } of sectionsOf(entries)) {
@@ -149,7 +149,7 @@ function renderHtml(
   heading: string,
   when: string,
   entries: Entry[],
-  recipient: Recipient,
+  recipient: MailRecipient,
   links: { manage: string; unsubscribe: string },
 ): Html {
   const first = entries[0]?.paper.title ?? '';

@@ -4,14 +4,14 @@ import type { Period } from '../catalog/periods.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { createMailer, type Mailer } from '../mail/mailer.js';
-import { drainOutbox, type DeliveryReport } from '../mail/outbox.js';
 import { latestDay } from '../store/papers.js';
 import type { Db, DigestFrequency } from '../store/schema.js';
-import { composeDigests, type Reader } from './compose.js';
+import { composeDigests } from './compose.js';
 import { parseContent } from './content.js';
+import { drainOutbox, type DeliveryReport } from './outbox.js';
 import { digestPeriod, wallClock } from './period.js';
-import { DigestRenderer, type Recipient } from './render.js';
-import { subscriptionsDue } from './subscriptions.js';
+import { DigestRenderer } from './render.js';
+import { recipientById, recipientsOfQueuedMail, subscriptionsDue, type MailRecipient } from './subscriptions.js';
 
 export interface DigestRunDeps {
   db: Db;
@@ -61,7 +61,7 @@ export interface DigestRunReport {
  * One digest run: chooses the period, composes every active reader's digest into the outbox, then
  * delivers what is due (this run's digests and any earlier ones waiting for a retry), and records
  * the run in `digest_runs` so the schedule in `serve` knows the period is done.
- * Running it twice, or again after a crash, sends nothing twice: see compose.ts and mail/outbox.ts.
+ * Running it twice, or again after a crash, sends nothing twice: see compose.ts and outbox.ts.
  */
 export async function runDigests(deps: DigestRunDeps, opts: DigestRunOptions): Promise<DigestRunReport> {
   const { db, log } = deps;
@@ -87,15 +87,7 @@ export async function runDigests(deps: DigestRunDeps, opts: DigestRunOptions): P
     return report;
   }
   if (period.kind !== (opts.frequency === 'daily' ? 'day' : 'week')) throw new Error(`a ${opts.frequency} digest cannot cover ${period.key}`);
-  const readers: Reader[] = (await subscriptionsDue(db, opts.frequency)).map((s) => ({
-    id: s.id,
-    email: s.email,
-    linkVersion: s.link_version,
-    userId: s.user_id,
-    categories: s.categories,
-    authors: s.authors,
-    searches: s.searches,
-  }));
+  const readers = await subscriptionsDue(db, opts.frequency);
   report.period = period;
   report.readers = readers.length;
   times.select = performance.now() - started;
@@ -135,7 +127,7 @@ export async function runDigests(deps: DigestRunDeps, opts: DigestRunOptions): P
     const folder = path.join(deps.config.dataDir, 'dry-run', now.toISOString().replace(/[-:]/g, '').replace('.', ''));
     const files = createMailer({ smtpUrl: null, mailFrom: deps.config.mailFrom, dataDir: folder });
     for (const d of composed.composed) {
-      const message = await timed(() => renderer.render(d.content, { id: d.reader.id, email: d.reader.email, frequency: opts.frequency, link_version: d.reader.linkVersion }));
+      const message = await timed(() => renderer.render(d.content, d.reader));
       const sent = await files.send(message);
       if (sent.file) report.files.push(sent.file);
     }
@@ -178,17 +170,9 @@ export async function deliverQueued(
   const renderer = opts.renderer ?? new DigestRenderer(db, { baseUrl: deps.config.baseUrl, secret: deps.secret });
   const measure = opts.measure ?? (<T>(work: () => Promise<T>) => work());
   // Every reader with mail waiting, read at once; one found later (composed meanwhile) is read alone.
-  const waiting = await db
-    .selectFrom('subscriptions')
-    .select(['id', 'email', 'frequency', 'link_version'])
-    .where('id', 'in', db.selectFrom('mail_outbox').select('subscription_id').where('status', '=', 'queued'))
-    .execute();
-  const recipients = new Map<number, Recipient | null>(waiting.map((r) => [r.id, r]));
-  const recipientOf = async (id: number): Promise<Recipient | null> => {
-    if (!recipients.has(id)) {
-      const row = await db.selectFrom('subscriptions').select(['id', 'email', 'frequency', 'link_version']).where('id', '=', id).executeTakeFirst();
-      recipients.set(id, row ?? null);
-    }
+  const recipients = new Map<number, MailRecipient | null>((await recipientsOfQueuedMail(db)).map((r) => [r.id, r]));
+  const recipientOf = async (id: number): Promise<MailRecipient | null> => {
+    if (!recipients.has(id)) recipients.set(id, await recipientById(db, id));
     return recipients.get(id) ?? null;
   };
   return drainOutbox(db, deps.mailer, {

@@ -75,17 +75,14 @@ export interface Subscription extends Preferences {
   unsubscribedAt: string | null;
 }
 
-/** What the digest run needs of each reader. */
-export interface DueSubscription {
-  id: number;
-  email: string;
-  user_id: number | null;
-  frequency: DigestFrequency;
-  link_version: number;
-  categories: string[];
-  authors: string[];
-  searches: string[];
-}
+/**
+ * An active subscription as a digest run sees it, from composing (what they asked for) to sending
+ * (the address and the link version the signed links carry): the one shape of a reader there.
+ */
+export type Reader = Pick<Subscription, 'id' | 'email' | 'userId' | 'frequency' | 'linkVersion' | 'categories' | 'authors' | 'searches'>;
+
+/** Who a subscription mail (a digest, a confirmation) goes to, and what its signed links carry. */
+export type MailRecipient = Pick<Reader, 'id' | 'email' | 'frequency' | 'linkVersion'>;
 
 /** The preferences as a form sends them: categories separated by spaces or commas, authors and searches one per line. */
 export interface PreferencesForm {
@@ -330,6 +327,20 @@ export async function unsubscribe(db: Db, id: number, linkVersion: number, now: 
 }
 
 /**
+ * The relay refused the address for good (see outbox.ts): nothing more is sent to it until it
+ * subscribes again and confirms. An unsubscribed reader stays unsubscribed; a second bounce keeps
+ * the first one's date. The outbox calls it in the transaction that marks the mail bounced.
+ */
+export async function markBouncing(db: Db, id: number, reason: string, at: string): Promise<void> {
+  await db
+    .updateTable('subscriptions')
+    .set({ status: 'bouncing', bounced_at: at, bounce_reason: reason })
+    .where('id', '=', id)
+    .where('status', 'in', ['active', 'pending'])
+    .execute();
+}
+
+/**
  * Undoes an unsubscription from the manage page (its link was mailed to the address, which is
  * proof enough) for a subscription that was confirmed before. A bouncing address must subscribe
  * again and confirm.
@@ -347,15 +358,25 @@ export async function resumeSubscription(db: Db, id: number, linkVersion: number
 }
 
 /** Every active subscription of this frequency, lists parsed, in id order: the digest run's readers. */
-export async function subscriptionsDue(db: Db, frequency: DigestFrequency): Promise<DueSubscription[]> {
+export async function subscriptionsDue(db: Db, frequency: DigestFrequency): Promise<Reader[]> {
+  const rows = await db.selectFrom('subscriptions').select(READER_COLUMNS).where('status', '=', 'active').where('frequency', '=', frequency).orderBy('id').execute();
+  return rows.map(toReader);
+}
+
+/** The recipients of the mail waiting in the outbox, all read at once for a delivery pass. */
+export async function recipientsOfQueuedMail(db: Db): Promise<MailRecipient[]> {
   const rows = await db
     .selectFrom('subscriptions')
-    .select(['id', 'email', 'user_id', 'frequency', 'link_version', 'categories', 'authors', 'searches'])
-    .where('status', '=', 'active')
-    .where('frequency', '=', frequency)
-    .orderBy('id')
+    .select(READER_COLUMNS)
+    .where('id', 'in', db.selectFrom('mail_outbox').select('subscription_id').where('status', '=', 'queued'))
     .execute();
-  return rows.map((r) => ({ ...r, categories: parseList(r.categories), authors: parseList(r.authors), searches: parseList(r.searches) }));
+  return rows.map(toReader);
+}
+
+/** One subscription as a mail recipient, whatever its status; null when it is gone. */
+export async function recipientById(db: Db, id: number): Promise<MailRecipient | null> {
+  const row = await db.selectFrom('subscriptions').select(READER_COLUMNS).where('id', '=', id).executeTakeFirst();
+  return row ? toReader(row) : null;
 }
 
 async function linked(db: Db, id: number, linkVersion: number): Promise<Selectable<SubscriptionsTable>> {
@@ -379,17 +400,25 @@ function parseList(json: string): string[] {
   }
 }
 
-function toSubscription(row: Selectable<SubscriptionsTable>): Subscription {
+const READER_COLUMNS = ['id', 'email', 'user_id', 'frequency', 'link_version', 'categories', 'authors', 'searches'] as const;
+
+function toReader(row: Pick<Selectable<SubscriptionsTable>, (typeof READER_COLUMNS)[number]>): Reader {
   return {
     id: row.id,
     email: row.email,
     userId: row.user_id,
-    status: row.status,
     frequency: row.frequency,
+    linkVersion: row.link_version,
     categories: parseList(row.categories),
     authors: parseList(row.authors),
     searches: parseList(row.searches),
-    linkVersion: row.link_version,
+  };
+}
+
+function toSubscription(row: Selectable<SubscriptionsTable>): Subscription {
+  return {
+    ...toReader(row),
+    status: row.status,
     createdAt: row.created_at,
     confirmedAt: row.confirmed_at,
     unsubscribedAt: row.unsubscribed_at,

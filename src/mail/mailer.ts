@@ -10,12 +10,13 @@ import { emailProblem } from './address.js';
  * The one way Paperboy sends mail. Through an SMTP relay when one is configured; otherwise each
  * message is written, complete (RFC 5322, CRLF line ends, MIME parts), to
  * `<dataDir>/outbox/<timestamp>-<id>.eml`, where an operator can open it in any mail program.
- * Rendering (templates.ts) and choosing whom to send what (digests, later) live elsewhere.
+ * Writing the mails (community/account-mails.ts, digest/) and choosing whom to send what
+ * (digest/outbox.ts) live above it: mail/ is transport only.
  *
  * Over SMTP the mailer keeps a small pool of connections to the relay and paces itself with
  * nodemailer's own rate limit (`rate` messages a second, counted for the whole pool), so one
  * mailer is one relay's budget. `classifySendError` tells a failure worth retrying from one that
- * is final; the outbox (outbox.ts) decides what to do with each.
+ * is final; the digest outbox (digest/outbox.ts) decides what to do with each.
  */
 
 export interface MailMessage {

@@ -1,4 +1,4 @@
-/** Small text helpers shared by the normalizers. */
+/** Small text helpers: the normalizers' whitespace rules, and the excerpt pages and mails show. */
 
 /** Folds every run of whitespace (newlines included) into one space and trims. */
 export function foldWhitespace(s: string): string {
@@ -19,4 +19,13 @@ export function optionalText(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const folded = foldWhitespace(value);
   return folded === '' ? null : folded;
+}
+
+const EXCERPT_CHARS = 300;
+
+/** The start of a text, cut at a word boundary when one is near, with an ellipsis when cut. */
+export function excerpt(text: string, chars = EXCERPT_CHARS): string {
+  if (text.length <= chars) return text;
+  const cut = text.lastIndexOf(' ', chars);
+  return `${text.slice(0, cut > chars / 2 ? cut : chars)}…`;
 }

@@ -23,10 +23,12 @@
  */
 import { sql } from 'kysely';
 import { foldName } from '../papers/authors.js';
+import { seededRandom } from '../random.js';
 import { emptyFilters } from '../search/query.js';
+import { docsPassing } from '../search/sqlite-search.js';
+import { perStatement } from '../store/chunks.js';
 import type { Db } from '../store/schema.js';
 import { activeModel, decodeVector, searchDb, type SearchDb } from '../store/search-docs.js';
-import { docsPassing } from '../store/sqlite-search.js';
 import { crossProducts, fitLogisticGram, primalOf, scoreRows, sigmoid } from './logistic.js';
 import { compileSavedSearch, prepare, type MatchablePaper } from './search-match.js';
 
@@ -80,7 +82,6 @@ export const FOR_YOU = {
 
 const AUTHOR_BONUS = 2;
 const SEARCH_BONUS = 1;
-const IN_CLAUSE = 500;
 /** Papers remembered across members of a run (each about 2 kB: its vector and its products with the negatives): a bound on the memory a long run takes. */
 const CACHE_LIMIT = 25_000;
 
@@ -139,8 +140,7 @@ export class Recommender {
     const ids = [...new Set(options.candidatePaperIds)];
     const candidates: Candidate[] = [];
     const vectors: Float32Array[] = [];
-    for (let i = 0; i < ids.length; i += IN_CLAUSE) {
-      const chunk = ids.slice(i, i + IN_CLAUSE);
+    for (const chunk of perStatement(ids)) {
       const rows = await sdb
         .selectFrom('papers as p')
         .leftJoin('search_docs as d', (join) => join.onRef('d.paper_id', '=', 'p.id').on('d.model', '=', model?.id ?? ''))
@@ -283,8 +283,8 @@ export class Recommender {
   /** Upvoted papers (newest first), collected papers (newest first) and followed authors of each member, in three queries. */
   private async readSignals(userIds: number[]): Promise<Map<number, Signals>> {
     const out = new Map<number, Signals>(userIds.map((id) => [id, { upvoted: [], collected: [], follows: [] }]));
-    for (let i = 0; i < userIds.length; i += IN_CLAUSE) {
-      const ids = sql.join(userIds.slice(i, i + IN_CLAUSE));
+    for (const chunk of perStatement(userIds)) {
+      const ids = sql.join(chunk);
       const [upvoted, collected, follows] = await Promise.all([
         sql<{ user_id: number; paper_id: string }>`
           SELECT user_id, paper_id FROM (
@@ -310,8 +310,7 @@ export class Recommender {
     if (this.ownCache.size + ids.length > CACHE_LIMIT) this.ownCache.clear();
     // After the clear, so that papers cached before it are read again rather than left out.
     const missing = ids.filter((id) => !this.ownCache.has(id));
-    for (let i = 0; i < missing.length; i += IN_CLAUSE) {
-      const chunk = missing.slice(i, i + IN_CLAUSE);
+    for (const chunk of perStatement(missing)) {
       const rows = await searchDb(this.db)
         .selectFrom('papers as p')
         .leftJoin('search_docs as d', (join) => join.onRef('d.paper_id', '=', 'p.id').on('d.model', '=', this.model?.id ?? ''))
@@ -351,12 +350,12 @@ export class Recommender {
     const sdb = searchDb(this.db);
     const docs = [...(await docsPassing(sdb, { ...emptyFilters(), authors: [name] }))];
     const found: Array<{ day: string; vector: Float32Array }> = [];
-    for (let i = 0; i < docs.length; i += IN_CLAUSE) {
+    for (const chunk of perStatement(docs)) {
       const rows = await sdb
         .selectFrom('search_docs as d')
         .innerJoin('papers as p', 'p.id', 'd.paper_id')
         .select(['p.authors', 'p.day', 'd.vector'])
-        .where('d.doc', 'in', docs.slice(i, i + IN_CLAUSE))
+        .where('d.doc', 'in', chunk)
         .where('d.model', '=', this.model.id)
         .execute();
       for (const r of rows) {
@@ -465,12 +464,12 @@ async function sampleCatalog(db: SearchDb, model: { id: string; dimensions: numb
   const chosen = docs.slice(0, take);
   const ids: string[] = [];
   const vectors: Float32Array[] = [];
-  for (let i = 0; i < chosen.length; i += IN_CLAUSE) {
+  for (const chunk of perStatement(chosen)) {
     const { rows } = await sql<{ doc: number; paper_id: string; vector: Uint8Array | null }>`
       SELECT doc, paper_id, vector FROM search_docs WHERE model = ${model.id}
-      AND doc IN (${sql.join(chosen.slice(i, i + IN_CLAUSE))})`.execute(db);
+      AND doc IN (${sql.join(chunk)})`.execute(db);
     const byDoc = new Map(rows.map((r) => [r.doc, r]));
-    for (const doc of chosen.slice(i, i + IN_CLAUSE)) {
+    for (const doc of chunk) {
       const r = byDoc.get(doc);
       if (!r?.vector) continue;
       const v = decodeVector(r.vector);
@@ -480,16 +479,4 @@ async function sampleCatalog(db: SearchDb, model: { id: string; dimensions: numb
     }
   }
   return { ids, vectors };
-}
-
-/** A small seeded generator (mulberry32): the same seed gives the same sample, run after run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

@@ -8,9 +8,9 @@ import type { SearchSettings } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/schema.js';
 import { activeModel, countDocs, searchDb } from '../store/search-docs.js';
-import { databaseFile } from '../store/sqlite-search.js';
 import { loadEmbedder, needsRetraining } from './maintain.js';
 import type { SearchService } from './service.js';
+import { databaseFile } from './sqlite-search.js';
 
 /** Fewer papers than this teach a model little; keyword search serves them well. */
 const MIN_PAPERS_TO_TRAIN = 1000;

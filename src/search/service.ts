@@ -3,8 +3,14 @@
  * similar papers. It owns the in-memory vector index and keeps it in step with the stored vectors.
  */
 import type { Paper } from '../papers/paper.js';
+import { perStatement } from '../store/chunks.js';
 import type { Db } from '../store/schema.js';
 import { docOfPaper, docsByVectorState, hiddenAmong, papersForDocs, readVectors, searchDb, vectorOfPaper, type SearchDb } from '../store/search-docs.js';
+import type { Embedder } from './embedder.js';
+import { HYBRID, reciprocalRankFusion } from './fusion.js';
+import { DEFAULT_KEYWORD_BUDGET, planKeywordTiers, type KeywordBudget, type KeywordTier } from './keyword-plan.js';
+import { embedMissing } from './maintain.js';
+import { emptyFilters, hasFilters, matchesAuthors, mergeFilters, parseQuery, type Filters, type ParsedQuery } from './query.js';
 import {
   authorExpression,
   buildExpression,
@@ -20,12 +26,7 @@ import {
   type ExpressionParts,
   type FieldWeights,
   type KeywordHit,
-} from '../store/sqlite-search.js';
-import type { Embedder } from './embedder.js';
-import { HYBRID, reciprocalRankFusion } from './fusion.js';
-import { DEFAULT_KEYWORD_BUDGET, planKeywordTiers, type KeywordBudget, type KeywordTier } from './keyword-plan.js';
-import { embedMissing } from './maintain.js';
-import { emptyFilters, hasFilters, matchesAuthors, mergeFilters, parseQuery, type Filters, type ParsedQuery } from './query.js';
+} from './sqlite-search.js';
 import { TermStats } from './term-stats.js';
 import { exactNeighbours, VectorIndex, type Neighbour } from './vector-index.js';
 
@@ -134,8 +135,8 @@ export class SearchService {
     const { current, missing } = await docsByVectorState(this.db, this.embedder.id);
     for (const doc of missing) index.remove(doc);
     const absent = current.filter((doc) => !index.has(doc));
-    for (let i = 0; i < absent.length; i += 5000) {
-      await index.add(await readVectors(this.db, this.embedder.id, { afterDoc: 0, limit: 5000, docs: absent.slice(i, i + 5000) }));
+    for (const docs of perStatement(absent)) {
+      await index.add(await readVectors(this.db, this.embedder.id, { afterDoc: 0, limit: docs.length, docs }));
     }
   }
 
@@ -257,8 +258,8 @@ export class SearchService {
     const all = [...(await docsPassing(this.db, filters))];
     if (all.length > EXACT_SCAN_LIMIT) return kept;
     const candidates: { doc: number; vector: Float32Array }[] = [];
-    for (let i = 0; i < all.length; i += 5000) {
-      candidates.push(...(await readVectors(this.db, this.embedder!.id, { afterDoc: 0, limit: 5000, docs: all.slice(i, i + 5000) })));
+    for (const docs of perStatement(all)) {
+      candidates.push(...(await readVectors(this.db, this.embedder!.id, { afterDoc: 0, limit: docs.length, docs })));
     }
     return exactNeighbours(vector, candidates, depth);
   }

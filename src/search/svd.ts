@@ -6,6 +6,7 @@
  *
  * Dense matrices are row-major Float64Arrays; loops run along rows so they stay in cache.
  */
+import { seededRandom } from '../random.js';
 
 /** Compressed sparse rows. */
 export interface Csr {
@@ -320,13 +321,6 @@ function diagonalize(columns: Float64Array[], d: Float64Array, e: Float64Array, 
 
 /** Standard normal numbers from a seeded generator, so training twice gives the same model. */
 function gaussian(seed: number): () => number {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const uniform = seededRandom(seed);
   return () => Math.sqrt(-2 * Math.log(uniform() + 1e-12)) * Math.cos(2 * Math.PI * uniform());
 }

@@ -5,8 +5,8 @@
  * which papers can match, so a count a little out of date costs some speed at worst; they are
  * dropped after a while so that a growing catalog is seen.
  */
-import { matchCounts } from '../store/sqlite-search.js';
 import type { SearchDb } from '../store/search-docs.js';
+import { matchCounts } from './sqlite-search.js';
 
 const MAX_AGE_MS = 10 * 60_000;
 /** Enough for every word of a busy day's queries; a pasted book would only fill memory. */

@@ -1,6 +1,6 @@
 import type { Paper, PaperVersion } from '../papers/paper.js';
+import { perStatement } from './chunks.js';
 import type { Db, NewPaperRow, PaperRow } from './schema.js';
-import { SQLITE_MAX_PARAMS } from './sqlite.js';
 
 export interface UpsertResult {
   inserted: string[];
@@ -16,7 +16,7 @@ export interface UpsertResult {
 export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toISOString()): Promise<UpsertResult> {
   const papers = newestPerId(batch);
   const stored = new Map<string, number>();
-  for (const ids of chunks(papers.map((p) => p.id), 10_000)) {
+  for (const ids of perStatement(papers.map((p) => p.id))) {
     const rows = await db.selectFrom('papers').select(['id', 'version']).where('id', 'in', ids).execute();
     for (const row of rows) stored.set(row.id, row.version);
   }
@@ -36,7 +36,7 @@ export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toIS
   if (changed.length === 0) return result;
 
   const paperRows = changed.map((p) => toRow(p, now));
-  for (const rows of chunks(paperRows, rowsPerStatement(paperRows[0]!))) {
+  for (const rows of perStatement(paperRows)) {
     await db
       .insertInto('papers')
       .values(rows)
@@ -63,16 +63,16 @@ export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toIS
   }
 
   if (result.updated.length > 0) {
-    for (const ids of chunks(result.updated, 10_000)) {
+    for (const ids of perStatement(result.updated)) {
       await db.deleteFrom('paper_categories').where('paper_id', 'in', ids).execute();
     }
   }
   const categoryRows = changed.flatMap((p) => p.categories.map((category) => ({ paper_id: p.id, category })));
-  for (const rows of chunks(categoryRows, Math.floor(SQLITE_MAX_PARAMS / 2))) {
+  for (const rows of perStatement(categoryRows)) {
     await db.insertInto('paper_categories').values(rows).execute();
   }
   const versionRows = changed.flatMap((p) => versionHistory(p).map((v) => ({ paper_id: p.id, ...v })));
-  for (const rows of chunks(versionRows, Math.floor(SQLITE_MAX_PARAMS / 4))) {
+  for (const rows of perStatement(versionRows)) {
     await db
       .insertInto('paper_versions')
       .values(rows)
@@ -216,14 +216,6 @@ function newestPerId(papers: Paper[]): Paper[] {
     if (!seen || p.version > seen.version) byId.set(p.id, p);
   }
   return [...byId.values()];
-}
-
-function rowsPerStatement(row: object): number {
-  return Math.max(1, Math.floor(SQLITE_MAX_PARAMS / Object.keys(row).length));
-}
-
-function* chunks<T>(items: T[], size: number): Generator<T[]> {
-  for (let i = 0; i < items.length; i += size) yield items.slice(i, i + size);
 }
 
 /** Papers cross-listed in a category, newest day first. */

@@ -1,6 +1,6 @@
 /**
  * Portable queries over the search tables: the doc number of every paper, its vector (a BLOB of
- * little-endian float32), and the embedding models. SQLite-only search SQL is in sqlite-search.ts.
+ * little-endian float32), and the embedding models. SQLite-only search SQL is in search/sqlite-search.ts.
  */
 import type { Kysely } from 'kysely';
 import type { Paper } from '../papers/paper.js';

@@ -42,6 +42,3 @@ class ImmediateSqliteDriver extends SqliteDriver {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 }
-
-/** The most bound parameters one statement may carry (SQLite's default limit is 32766). */
-export const SQLITE_MAX_PARAMS = 2000;

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { FetchPaper } from '../community/submissions.js';
+import type { FetchPaper } from '../catalog/fetch-paper.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mail/mailer.js';

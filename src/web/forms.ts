@@ -1,4 +1,4 @@
-import { html, type Html } from './html.js';
+import { html, type Html } from '../html.js';
 
 /** What every page needs to know about who is looking: the member (if any) and the form token. */
 export interface Viewer {

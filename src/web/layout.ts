@@ -1,5 +1,5 @@
 import type { Viewer } from './forms.js';
-import { html, type Html } from './html.js';
+import { html, type Html } from '../html.js';
 
 export interface PageOptions {
   title: string;

@@ -95,6 +95,8 @@ describe('GET /api/papers/{id}, search and Markdown', () => {
     assert.match(md, /^# /);
     assert.match(md, /## Abstract/);
     assert.match(md, /\[This paper on Paperboy\]\(<https:\/\/papers\.example\.org\/papers\/2601\.00003>\)/);
+    // The abstract page of the newest version, the PDF of the version held (see papers/urls.ts).
+    assert.match(md, /\(<https:\/\/arxiv\.org\/abs\/2601\.00003>\) · \[PDF\]\(<https:\/\/arxiv\.org\/pdf\/2601\.00003v\d+>\)/);
 
     const rendered = new MarkdownIt({ html: true, linkify: false }).render(md);
     // Nothing from the paper or the comment becomes markup, even with raw HTML allowed.

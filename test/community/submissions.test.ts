@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { submissionOf, submissionsOnDay, submitPaper, MAX_SUBMISSIONS_PER_DAY, type FetchPaper } from '../../src/community/submissions.js';
+import type { FetchPaper } from '../../src/catalog/fetch-paper.js';
+import { submissionOf, submissionsOnDay, submitPaper, MAX_SUBMISSIONS_PER_DAY } from '../../src/community/submissions.js';
 import type { User } from '../../src/community/users.js';
 import { getPaper, upsertPapers } from '../../src/store/papers.js';
 import { tempDb, type TempDb } from '../support/db.js';

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { dayPeriod } from '../../src/catalog/periods.js';
-import { composeDigests, type Reader } from '../../src/digest/compose.js';
+import { composeDigests } from '../../src/digest/compose.js';
 import { digestPeriod } from '../../src/digest/period.js';
+import type { Reader } from '../../src/digest/subscriptions.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import type { Db } from '../../src/store/schema.js';
 import { tempDb, type TempDb } from '../support/db.js';
@@ -20,7 +21,7 @@ function paper(day: string, overrides: Parameters<typeof makePaper>[0] = {}) {
   return makePaper({ id, day, title: `Paper ${id}`, abstract: 'Nothing in particular.', authors: ['Someone Else'], categories: ['cs.LG'], primaryCategory: 'cs.LG', ...overrides });
 }
 
-async function reader(email: string, interests: Partial<Omit<Reader, 'id' | 'email'>> = {}): Promise<Reader> {
+async function reader(email: string, interests: Partial<Omit<Reader, 'id' | 'email' | 'frequency'>> = {}): Promise<Reader> {
   const r = { userId: null, linkVersion: 1, categories: [], authors: [], searches: [], ...interests };
   const row = await db
     .insertInto('subscriptions')
@@ -36,7 +37,7 @@ async function reader(email: string, interests: Partial<Omit<Reader, 'id' | 'ema
     })
     .returning('id')
     .executeTakeFirstOrThrow();
-  return { id: row.id, email, ...r };
+  return { id: row.id, email, frequency: 'daily', ...r };
 }
 
 describe('composing digests', () => {

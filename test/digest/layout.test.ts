@@ -35,7 +35,7 @@ describe('the HTML digest in Chromium', () => {
         period: dayPeriod('2026-11-24')!,
         items: papers.map((p, i) => ({ paperId: p.id, section: i < 2 ? 'alerts' : i < 4 ? 'for-you' : 'trending', reason: i < 2 ? 'New in Computation and Language (cs.CL)' : 'Trending on Paperboy' })),
       },
-      { id: 1, email: 'reader@example.org', frequency: 'daily', link_version: 1 },
+      { id: 1, email: 'reader@example.org', frequency: 'daily', linkVersion: 1 },
     );
     markup = message.html!;
   });

@@ -6,7 +6,7 @@ import { readSubscriptionToken, subscriptionLink, TOKEN_PROBLEMS, type LinkPurpo
 const SECRET = 'a-test-secret-that-is-at-least-32-characters';
 const NOW = new Date('2026-11-29T08:00:00Z');
 const DAY = 24 * 3600_000;
-const sub = { id: 42, link_version: 3 };
+const sub = { id: 42, linkVersion: 3 };
 
 function tokenOf(url: string): string {
   return new URL(url).searchParams.get('token')!;
@@ -75,8 +75,8 @@ describe('signed subscription links', () => {
   });
 
   it('refuses to sign nonsense ids or versions', () => {
-    assert.throws(() => subscriptionLink('https://x.org', SECRET, 'manage', { id: 0, link_version: 1 }));
-    assert.throws(() => subscriptionLink('https://x.org', SECRET, 'manage', { id: 1.5, link_version: 1 }));
-    assert.throws(() => subscriptionLink('https://x.org', SECRET, 'manage', { id: 1, link_version: 0 }));
+    assert.throws(() => subscriptionLink('https://x.org', SECRET, 'manage', { id: 0, linkVersion: 1 }));
+    assert.throws(() => subscriptionLink('https://x.org', SECRET, 'manage', { id: 1.5, linkVersion: 1 }));
+    assert.throws(() => subscriptionLink('https://x.org', SECRET, 'manage', { id: 1, linkVersion: 0 }));
   });
 });

@@ -159,7 +159,7 @@ describe('a daily digest run, end to end', () => {
           { paperId: '2611.00302', section: 'trending', reason: 'Trending on Paperboy' },
         ],
       },
-      { id: 1, email: 'linguist@example.org', frequency: 'daily', link_version: 1 },
+      { id: 1, email: 'linguist@example.org', frequency: 'daily', linkVersion: 1 },
     );
     assert.match(message.subject, /1 paper for/);
     assert.ok(!message.text.includes('Seeing far') && !message.html!.includes('Seeing far'));

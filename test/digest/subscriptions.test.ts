@@ -57,7 +57,7 @@ describe('subscriptions over the web, with mail to a real SMTP server', () => {
       await t.db.updateTable('mail_outbox').set({ created_at: at }).where('id', '=', r.id).execute();
     }
   };
-  const link = (purpose: LinkPurpose, s: { id: number; link_version: number }, now?: Date) => local(subscriptionLink(BASE, SECRET, purpose, s, now));
+  const link = (purpose: LinkPurpose, s: { id: number; link_version: number }, now?: Date) => local(subscriptionLink(BASE, SECRET, purpose, { id: s.id, linkVersion: s.link_version }, now));
   /** What a mail provider sends for RFC 8058 one-click: no cookies, no form token. */
   const oneClick = (url: string, contentType = 'application/x-www-form-urlencoded') =>
     app.inject({
@@ -149,7 +149,7 @@ describe('subscriptions over the web, with mail to a real SMTP server', () => {
     const weekly = await subscriptionsDue(t.db, 'weekly');
     assert.deepEqual(
       weekly.filter((s) => s.email === 'reader@example.org'),
-      [{ id: active!.id, email: 'reader@example.org', user_id: null, frequency: 'weekly', link_version: 1, categories: ['cs.LG', 'stat.ML'], authors: ['Yann LeCun', 'Geoffrey Hinton'], searches: ['diffusion models'] }],
+      [{ id: active!.id, email: 'reader@example.org', userId: null, frequency: 'weekly', linkVersion: 1, categories: ['cs.LG', 'stat.ML'], authors: ['Yann LeCun', 'Geoffrey Hinton'], searches: ['diffusion models'] }],
     );
     assert.equal((await subscriptionsDue(t.db, 'daily')).some((s) => s.email === 'reader@example.org'), false);
     assert.deepEqual(await newMails(), []);

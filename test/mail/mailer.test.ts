@@ -9,7 +9,7 @@ import { simpleParser, type AddressObject, type ParsedMail } from 'mailparser';
 import { pino } from 'pino';
 import { SMTPServer, type SMTPServerEnvelope } from 'smtp-server';
 import { createMailer, MailError, type MailMessage } from '../../src/mail/mailer.js';
-import { passwordResetMail, verificationMail } from '../../src/mail/templates.js';
+import { passwordResetMail, verificationMail } from '../../src/community/account-mails.js';
 
 interface Received {
   envelope: SMTPServerEnvelope;

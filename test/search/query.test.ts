@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { reciprocalRankFusion } from '../../src/search/fusion.js';
 import { MAX_QUERY_CHARS, mergeFilters, parseDay, parseQuery } from '../../src/search/query.js';
 import { symmetricEigen, truncatedSvd, type Csr } from '../../src/search/svd.js';
-import { ftsExpression } from '../../src/store/sqlite-search.js';
+import { ftsExpression } from '../../src/search/sqlite-search.js';
 
 describe('parsing what people type', () => {
   it('reads words, phrases, prefixes, exclusions and filters', () => {

@@ -9,12 +9,13 @@ import { hiddenPaperIds } from '../../community/moderation.js';
 import { statsOf } from '../../community/paper-stats.js';
 import { submissionOf } from '../../community/submissions.js';
 import { getUser } from '../../community/users.js';
-import { parseArxivId } from '../../papers/arxiv-id.js';
+import { formatArxivId, parseArxivId } from '../../papers/arxiv-id.js';
 import { submittedWhen } from '../../papers/dates.js';
 import type { Paper } from '../../papers/paper.js';
+import { arxivAbsUrl, arxivPdfUrl, paperPath } from '../../papers/urls.js';
 import { getPaper } from '../../store/papers.js';
 import type { Db } from '../../store/schema.js';
-import { safeUrl } from '../html.js';
+import { safeUrl } from '../../html.js';
 
 export interface MarkdownView {
   paper: Paper;
@@ -46,10 +47,9 @@ export async function sendPaperMarkdown(db: Db, baseUrl: string, rawId: string, 
 
 export function paperMarkdown(view: MarkdownView): string {
   const { paper, baseUrl } = view;
-  const abs = `https://arxiv.org/abs/${paper.id}v${paper.version}`;
   const submitted = submittedWhen(paper);
   const facts = [
-    `**arXiv:** ${link(`${paper.id}v${paper.version}`, abs)} · ${link('PDF', `https://arxiv.org/pdf/${paper.id}v${paper.version}`)}`,
+    `**arXiv:** ${link(formatArxivId(paper.id, paper.version), arxivAbsUrl(paper))} · ${link('PDF', arxivPdfUrl(paper))}`,
     `**Categories:** ${escapeInline(paper.categories.join(', '))}`,
     [
       submitted ? `**Published:** ${escapeInline(submitted)}` : null,
@@ -83,7 +83,7 @@ export function paperMarkdown(view: MarkdownView): string {
     ...(view.comments.length === 0 ? ['No comments yet.', ''] : view.comments.flatMap((c) => comment(c, baseUrl))),
     '---',
     '',
-    link('This paper on Paperboy', `${baseUrl}/papers/${paper.id}`),
+    link('This paper on Paperboy', `${baseUrl}${paperPath(paper.id)}`),
     '',
   ];
   return out.join('\n');

@@ -8,7 +8,7 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { feedSearchParameters } from '../feeds/routes.js';
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../html.js';
 import { page } from '../layout.js';
 import { searchApiParameters } from '../search-routes.js';
 import { LIMITS } from '../security.js';

@@ -1,5 +1,5 @@
 /** Where each list's feed lives, and the `<link rel="alternate">` tags that let readers find it from the page. */
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../html.js';
 
 export const feedPaths = {
   daily: '/feeds/daily',

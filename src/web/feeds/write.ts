@@ -6,7 +6,8 @@
 import { Feed } from 'feed';
 import type { Paper } from '../../papers/paper.js';
 import { isKnownCategory } from '../../papers/taxonomy.js';
-import { html } from '../html.js';
+import { arxivAbsUrl, paperPath } from '../../papers/urls.js';
+import { html } from '../../html.js';
 
 export type FeedFormat = 'rss' | 'atom';
 
@@ -61,8 +62,8 @@ export function writeFeed(meta: FeedMeta, entries: FeedEntry[], format: FeedForm
     const authors = paper.authors.map(xmlText).filter((name) => name !== '');
     feed.addItem({
       title: escapedText(paper.title),
-      id: `https://arxiv.org/abs/${paper.id}`,
-      link: `${baseUrl}/papers/${paper.id}`,
+      id: arxivAbsUrl(paper),
+      link: `${baseUrl}${paperPath(paper.id)}`,
       date: new Date(date),
       description: summary(paper, authors),
       author: authors.slice(0, MAX_ITEM_AUTHORS).map((name) => ({ name })),

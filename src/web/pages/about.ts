@@ -1,7 +1,7 @@
 import { AGE_OFFSET_HOURS, BASE_POINTS, COMMENT_WEIGHT, GRAVITY } from '../../ranking/trending.js';
 import { alternateLinks, feedPaths } from '../feeds/links.js';
 import type { Viewer } from '../forms.js';
-import { html } from '../html.js';
+import { html } from '../../html.js';
 import { page } from '../layout.js';
 
 export function trendingAboutPage(viewer: Viewer | undefined) {

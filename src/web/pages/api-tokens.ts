@@ -1,7 +1,7 @@
 import { MAX_TOKEN_NAME_LENGTH, type ApiToken, type NewApiToken } from '../../community/api-tokens.js';
 // Not forms.field(): the profile's collection form already has an input named `name` (ids must be unique).
 import { csrfField, type Viewer } from '../forms.js';
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../html.js';
 import { page } from '../layout.js';
 
 function when(iso: string | null): Html | string {

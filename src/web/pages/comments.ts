@@ -1,7 +1,7 @@
 import type { CommentNode } from '../../community/comments.js';
+import { html, trusted, type Html } from '../../html.js';
+import { paperPath } from '../../papers/urls.js';
 import { csrfField, type Viewer } from '../forms.js';
-import { html, trusted, type Html } from '../html.js';
-import { paperPath } from './paper-card.js';
 
 const MAX_DEPTH_INDENT = 6;
 

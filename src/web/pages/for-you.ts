@@ -1,19 +1,10 @@
-import type { Paper } from '../../papers/paper.js';
+import { html, type Html } from '../../html.js';
+import { authorPath, paperPath } from '../../papers/urls.js';
 import type { Reason } from '../../recommend/for-you.js';
+import type { ForYouView } from '../../recommend/recent-picks.js';
 import type { Viewer } from '../forms.js';
-import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
-import { authorPath, paperCard, paperPath } from './paper-card.js';
-
-export interface ForYouData {
-  items: Array<{ paper: Paper; reason: Reason }>;
-  /** Authors the member follows, by name. */
-  followed: string[];
-  /** Whether the member has upvoted, collected, followed or saved a search: without any, there is nothing to learn from. */
-  hasSignals: boolean;
-  /** The first listing day of the recent papers looked at, or null for an empty catalog. */
-  since: string | null;
-}
+import { paperCard } from './paper-card.js';
 
 /** The reason, with its paper or author linked. */
 export function reasonHtml(reason: Reason): Html {
@@ -34,7 +25,7 @@ const HOW_TO: Html = html`<ul>
 <li><strong>save searches</strong> in your <a href="/subscribe">email subscription</a>.</li>
 </ul>`;
 
-export function forYouPage(data: ForYouData, viewer: Viewer): Html {
+export function forYouPage(data: ForYouView, viewer: Viewer): Html {
   const intro = data.since
     ? html`<p class="muted">Papers listed since ${data.since}, picked for you from what you upvote, collect and follow.</p>`
     : html`<p class="muted">The catalog has no papers yet.</p>`;

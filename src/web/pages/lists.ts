@@ -1,12 +1,13 @@
 import type { Collection, CollectionItem } from '../../community/collections.js';
 import type { PublicUser } from '../../community/users.js';
+import { html, type Html } from '../../html.js';
 import type { Paper } from '../../papers/paper.js';
 import { categoryName } from '../../papers/taxonomy.js';
+import { authorPath } from '../../papers/urls.js';
 import { alternateLinks, feedPaths, type FeedLink } from '../feeds/links.js';
 import { csrfField, field, type Viewer } from '../forms.js';
-import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
-import { authorPath, paperCard } from './paper-card.js';
+import { paperCard } from './paper-card.js';
 
 /** A titled list of papers: the shape of author, category and collection pages. */
 function listPage(title: string, intro: Html | string, papers: Paper[], viewer: Viewer | undefined, extra: Html | '' = '', feed?: FeedLink) {

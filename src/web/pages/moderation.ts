@@ -1,7 +1,7 @@
 import type { ModerationEntry } from '../../community/moderation.js';
 import type { Report } from '../../community/reports.js';
 import { csrfField, type Viewer } from '../forms.js';
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../html.js';
 import { page } from '../layout.js';
 
 function targetLink(target: { type: string; id: string }): Html {

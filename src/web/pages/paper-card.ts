@@ -1,26 +1,8 @@
+import { html, safeUrl, type Html } from '../../html.js';
 import type { Paper } from '../../papers/paper.js';
 import { categoryName } from '../../papers/taxonomy.js';
-import { html, safeUrl, type Html } from '../html.js';
-
-export function paperPath(id: string): string {
-  return `/papers/${id}`;
-}
-
-export function authorPath(name: string): string {
-  return `/authors/${encodeURIComponent(name)}`;
-}
-
-export function categoryPath(category: string): string {
-  return `/categories/${category}`;
-}
-
-export function arxivAbsUrl(paper: Pick<Paper, 'id' | 'version'>): string {
-  return `https://arxiv.org/abs/${paper.id}`;
-}
-
-export function arxivPdfUrl(paper: Pick<Paper, 'id' | 'version'>): string {
-  return `https://arxiv.org/pdf/${paper.id}v${paper.version}`;
-}
+import { excerpt } from '../../papers/text.js';
+import { arxivAbsUrl, arxivPdfUrl, paperPath } from '../../papers/urls.js';
 
 const MAX_LISTED_AUTHORS = 8;
 
@@ -52,14 +34,6 @@ const LINK_LABELS: Record<Paper['links'][number]['kind'], string> = {
   model: 'Model',
   dataset: 'Dataset',
 };
-
-const EXCERPT_CHARS = 300;
-
-export function excerpt(text: string, chars = EXCERPT_CHARS): string {
-  if (text.length <= chars) return text;
-  const cut = text.lastIndexOf(' ', chars);
-  return `${text.slice(0, cut > chars / 2 ? cut : chars)}…`;
-}
 
 /** A paper in a list without counters (authors, categories, collections, for you); the card is a row, so its text goes in one body. */
 export function paperCard(paper: Paper): Html {

@@ -2,13 +2,15 @@ import type { Collection } from '../../community/collections.js';
 import type { CommentNode } from '../../community/comments.js';
 import type { PublicUser } from '../../community/users.js';
 import { submittedWhen } from '../../papers/dates.js';
+import { html, type Html } from '../../html.js';
 import type { Paper } from '../../papers/paper.js';
 import { categoryName } from '../../papers/taxonomy.js';
+import { excerpt } from '../../papers/text.js';
+import { authorPath, categoryPath, paperPath } from '../../papers/urls.js';
 import { csrfField, type Viewer } from '../forms.js';
-import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
 import { commentThread } from './comments.js';
-import { authorList, authorPath, categoryPath, excerpt, paperLinks, paperPath } from './paper-card.js';
+import { authorList, paperLinks } from './paper-card.js';
 import { periodPath } from './period.js';
 import { voteButton } from './votes.js';
 

@@ -1,10 +1,12 @@
 import { periodOf, type Period, type PeriodKind } from '../../catalog/periods.js';
+import { html, type Html } from '../../html.js';
+import { excerpt } from '../../papers/text.js';
+import { paperPath } from '../../papers/urls.js';
 import type { ListedPaper } from '../../ranking/period-papers.js';
 import { alternateLinks, feedPaths } from '../feeds/links.js';
 import type { Viewer } from '../forms.js';
-import { html, type Html } from '../html.js';
 import { page } from '../layout.js';
-import { authorList, categoryTag, excerpt, paperLinks, paperPath } from './paper-card.js';
+import { authorList, categoryTag, paperLinks } from './paper-card.js';
 import { voteButton } from './votes.js';
 
 export interface PeriodView {

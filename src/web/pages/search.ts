@@ -2,7 +2,7 @@ import type { ListedPaper } from '../../ranking/period-papers.js';
 import type { SearchMode } from '../../search/service.js';
 import { alternateLinks, feedPaths } from '../feeds/links.js';
 import type { Viewer } from '../forms.js';
-import { html } from '../html.js';
+import { html } from '../../html.js';
 import { page } from '../layout.js';
 import { listedPaperCard } from './period.js';
 

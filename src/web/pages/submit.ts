@@ -1,5 +1,5 @@
 import { csrfField, field, notice, type Viewer } from '../forms.js';
-import { html } from '../html.js';
+import { html } from '../../html.js';
 import { page } from '../layout.js';
 
 export function submitPage(viewer: Viewer, state: { value?: string; message?: string; existing?: string | undefined } = {}) {

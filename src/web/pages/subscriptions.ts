@@ -1,7 +1,7 @@
 import type { Preferences, Subscription } from '../../digest/subscriptions.js';
 import { MAX_AUTHOR_LENGTH, MAX_AUTHORS, MAX_SEARCH_LENGTH, MAX_SEARCHES } from '../../digest/subscriptions.js';
 import { csrfField, field, notice, textarea, type Viewer } from '../forms.js';
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../html.js';
 import { page } from '../layout.js';
 
 /** What the subscribe and manage forms show again after a refusal: the words as typed, and the problem. */

@@ -1,6 +1,6 @@
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../html.js';
+import { paperPath } from '../../papers/urls.js';
 import type { Viewer } from '../forms.js';
-import { paperPath } from './paper-card.js';
 
 /**
  * The upvote control: a real form (works without JavaScript) that the page script turns into an

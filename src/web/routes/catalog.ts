@@ -16,7 +16,7 @@ import { sendPaperMarkdown } from '../api/markdown.js';
 import type { SearchRoutes } from '../search-routes.js';
 import type { WebDeps } from '../deps.js';
 import type { Viewer } from '../forms.js';
-import { html, type Html } from '../html.js';
+import { html, type Html } from '../../html.js';
 import { page } from '../layout.js';
 import type { PageCache } from '../page-cache.js';
 import { authorPage, categoryPage } from '../pages/lists.js';

@@ -16,7 +16,7 @@ import {
 } from '../../digest/subscriptions.js';
 import { viewerOf, type WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
-import type { Html } from '../html.js';
+import type { Html } from '../../html.js';
 import {
   checkInboxPage,
   confirmedPage,
@@ -69,7 +69,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
   const { db, config } = deps;
   const settings: SubscriptionMailSettings = { baseUrl: config.baseUrl.replace(/\/+$/, ''), secret: serverSecret(config.dataDir, config.secret) };
   /** Same-site path of a fresh signed link, for links and forms on our own pages. */
-  const pathFor = (purpose: LinkPurpose, s: Subscription) => subscriptionLink('', settings.secret, purpose, { id: s.id, link_version: s.linkVersion });
+  const pathFor = (purpose: LinkPurpose, s: Subscription) => subscriptionLink('', settings.secret, purpose, s);
 
   /** The subscription a link points to, or a page saying why the link does not work. */
   const fromLink = async (request: FastifyRequest<TokenQuery>, reply: FastifyReply, purpose: LinkPurpose): Promise<{ token: string; subscription: Subscription } | null> => {

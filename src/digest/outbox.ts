@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Selectable } from 'kysely';
 import type { Logger } from '../log.js';
+import { classifySendError, type MailMessage, type Mailer } from '../mail/mailer.js';
+import { perStatement } from '../store/chunks.js';
 import type { Db, MailOutboxTable } from '../store/schema.js';
-import { classifySendError, type MailMessage, type Mailer } from './mailer.js';
+import { markBouncing } from './subscriptions.js';
 
 /**
  * Delivery of what is waiting in `mail_outbox`: the rows composed elsewhere (digests) with status
@@ -281,13 +283,7 @@ async function deliverPass(db: Db, mailer: Mailer, render: RenderRow, opts: Deli
     const at = new Date().toISOString();
     const cancelled = await db.transaction().execute(async (trx) => {
       await trx.updateTable('mail_outbox').set({ status: 'bounced', last_error: reason.slice(0, MAX_ERROR_LENGTH) }).where('id', '=', row.id).execute();
-      // An unsubscribed reader stays unsubscribed; a second bounce keeps the first one's date.
-      await trx
-        .updateTable('subscriptions')
-        .set({ status: 'bouncing', bounced_at: at, bounce_reason: reason.slice(0, MAX_ERROR_LENGTH) })
-        .where('id', '=', row.subscription_id)
-        .where('status', 'in', ['active', 'pending'])
-        .execute();
+      await markBouncing(trx, row.subscription_id, reason.slice(0, MAX_ERROR_LENGTH), at);
       return trx
         .updateTable('mail_outbox')
         .set({ status: 'cancelled' })
@@ -376,8 +372,8 @@ async function deliverPass(db: Db, mailer: Mailer, render: RenderRow, opts: Deli
 }
 
 async function releasePapers(db: Db, outboxIds: number[]): Promise<void> {
-  for (let i = 0; i < outboxIds.length; i += 500) {
-    await db.deleteFrom('digest_papers').where('outbox_id', 'in', outboxIds.slice(i, i + 500)).execute();
+  for (const ids of perStatement(outboxIds)) {
+    await db.deleteFrom('digest_papers').where('outbox_id', 'in', ids).execute();
   }
 }
 

@@ -1,5 +1,5 @@
-import type { MailMessage } from './mailer.js';
-import { RESET_TOKEN_LIFETIME_MS, VERIFY_TOKEN_LIFETIME_MS } from '../community/accounts.js';
+import type { MailMessage } from '../mail/mailer.js';
+import { RESET_TOKEN_LIFETIME_MS, VERIFY_TOKEN_LIFETIME_MS } from './accounts.js';
 
 /**
  * Account mails: plain text first (what many readers of a research list prefer), with a simple

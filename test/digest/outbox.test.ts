@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import type { AddressObject, ParsedMail } from 'mailparser';
 import { pino } from 'pino';
 import { createMailer, type MailMessage, type Mailer, type MailerConfig } from '../../src/mail/mailer.js';
-import { deliverDue, drainOutbox, MAX_ATTEMPTS, outboxMessageId, type OutboxRow } from '../../src/mail/outbox.js';
+import { deliverDue, drainOutbox, MAX_ATTEMPTS, outboxMessageId, type OutboxRow } from '../../src/digest/outbox.js';
 import type { Db, SubscriptionStatus } from '../../src/store/schema.js';
 import { tempDb, type TempDb } from '../support/db.js';
 import { startSmtpRelay, unusedPort, type ReceivedMail, type SmtpRelay } from '../support/smtp.js';

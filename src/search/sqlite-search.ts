@@ -4,9 +4,9 @@
  * portable. No text a person typed reaches FTS5 as syntax: every word is sent as a quoted string.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
-import type { Filters, Term } from '../search/query.js';
-import { STOPWORDS } from '../search/stopwords.js';
-import type { SearchDatabase } from './search-docs.js';
+import type { SearchDatabase } from '../store/search-docs.js';
+import type { Filters, Term } from './query.js';
+import { STOPWORDS } from './stopwords.js';
 
 /** BM25 weights of the FTS5 columns, in their order: title above authors above abstract. */
 export interface FieldWeights {
