@@ -78,18 +78,31 @@ function readableText(text: string): string {
 
 /** Drops sentence punctuation after a URL and closing brackets that it did not open. */
 function trimTrailing(url: string): string {
-  let s = url;
+  let s = cutAtUnopenedBracket(url);
   for (;;) {
     const last = s.slice(-1);
     if (/[.,;:!?'"*~]/.test(last)) s = s.slice(0, -1);
-    else if (last === ')' && count(s, '(') < count(s, ')')) s = s.slice(0, -1);
-    else if (last === ']' && count(s, '[') < count(s, ']')) s = s.slice(0, -1);
     else return s;
   }
 }
 
-function count(s: string, ch: string): number {
-  return s.split(ch).length - 1;
+/**
+ * A URL written inside parentheses often runs straight into the next word with no space
+ * ("(code: https://github.com/a/b)differentiates", 2402.05547); a bracket that nothing in the URL
+ * opened ends it, while balanced ones (Wikipedia-style `Foo_(bar)`) stay.
+ */
+function cutAtUnopenedBracket(url: string): string {
+  const open = { ')': 0, ']': 0 };
+  for (let i = 0; i < url.length; i++) {
+    const ch = url[i]!;
+    if (ch === '(') open[')']++;
+    else if (ch === '[') open[']']++;
+    else if (ch === ')' || ch === ']') {
+      if (open[ch] === 0) return url.slice(0, i);
+      open[ch]--;
+    }
+  }
+  return url;
 }
 
 function classifyUrl(raw: string): PaperLink | null {

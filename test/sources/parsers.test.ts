@@ -354,9 +354,9 @@ describe('parseOaiPage', () => {
 });
 
 describe('parseAbs', () => {
-  it('parses all 119 .abs fixtures', async () => {
+  it('parses all 121 .abs fixtures', async () => {
     const files = (await readdir(absDir)).filter((f) => f.endsWith('.abs')).sort();
-    assert.equal(files.length, 119);
+    assert.equal(files.length, 121);
     for (const f of files) {
       const item = (await collect(readSourceFile(path.join(absDir, f))))[0];
       const p = record(item);

@@ -1,4 +1,5 @@
-import { PostgresAdapter, sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { autoId, isPostgres } from './dialect.js';
 
 /**
  * Community: accounts, sessions, one-use email tokens, votes and their counters, submissions,
@@ -158,19 +159,6 @@ export async function down(db: Kysely<any>): Promise<void> {
     'submissions', 'paper_stats', 'votes', 'sessions', 'auth_tokens', 'users',
   ];
   for (const table of tables) await db.schema.dropTable(table).execute();
-}
-
-// ---- Dialect differences.
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function isPostgres(db: Kysely<any>): boolean {
-  return db.getExecutor().adapter instanceof PostgresAdapter;
-}
-
-/** SQLite's INTEGER PRIMARY KEY is the rowid and numbers itself; PostgreSQL needs an identity column. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function autoId(db: Kysely<any>): (c: ColumnDefinitionBuilder) => ColumnDefinitionBuilder {
-  return isPostgres(db) ? (c) => c.primaryKey().generatedByDefaultAsIdentity() : (c) => c.primaryKey();
 }
 
 /** SQLite only: the log is public and is the record of what moderators did, so nobody rewrites it. */
