@@ -41,7 +41,7 @@ async function buildCatalog(file: string): Promise<void> {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const building = `${file}.building`;
   fs.rmSync(building, { force: true });
-  const db = await openDatabase(building);
+  const db = await openDatabase({ kind: 'sqlite', file: building });
   console.error(`building the catalog once into ${file} (import and vectors, a few minutes)`);
   await new Ingest(db).run(readSourceFile(args.file));
   await trainCatalogModel(searchDb(db), {});
@@ -131,7 +131,7 @@ if (!fs.existsSync(catalog)) {
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-digest-'));
 const file = path.join(dir, 'paperboy.sqlite');
 fs.copyFileSync(catalog, file);
-const db = await openDatabase(file);
+const db = await openDatabase({ kind: 'sqlite', file });
 await makeReaders(db);
 
 const relay = await startRelay();

@@ -23,7 +23,7 @@ import { ARXIV_143K, requireData } from './support/data.js';
 const { values: args } = parseArgs({ options: { file: { type: 'string', default: ARXIV_143K } } });
 const file = requireData(args.file, '--file', 'arxiv');
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-http-'));
-const db = await openDatabase(path.join(dir, 'paperboy.sqlite'));
+const db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'paperboy.sqlite') });
 console.log(`loading ${file} ...`);
 await new Ingest(db).run(readSourceFile(file));
 const service = new SearchService(db, await trainCatalogModel(searchDb(db)));

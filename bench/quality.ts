@@ -99,7 +99,7 @@ function recallAt(ranked: string[], relevant: Map<string, number>, k: number): n
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-quality-'));
 try {
-  const db = await openDatabase(path.join(dir, 'paperboy.sqlite'));
+  const db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'paperboy.sqlite') });
   let batch: Paper[] = [];
   let docs = 0;
   const flush = async () => {

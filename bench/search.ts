@@ -88,7 +88,7 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-search-'));
 const baseline = args.baseline ? await baselineSearchService(args.baseline) : null;
 try {
   const file = args.db ? path.resolve(args.db) : path.join(dir, 'paperboy.sqlite');
-  const db = await openDatabase(file);
+  const db = await openDatabase({ kind: 'sqlite', file });
   const { papers, importSeconds, embedSeconds, embedder, peakAfterImport, rssBeforeEmbed } = await prepare(db, reuse);
   const peakAfterEmbed = peakMb();
 

@@ -8,6 +8,11 @@ import { z } from 'zod';
  */
 const schema = z.object({
   PAPERBOY_DATA_DIR: z.string().min(1).default('./data'),
+  // Unset: the catalog and everything else live in <data dir>/paperboy.sqlite. Set: a PostgreSQL 15+ database.
+  PAPERBOY_DATABASE_URL: z
+    .string()
+    .refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL such as postgres://paperboy:secret@127.0.0.1:5432/paperboy')
+    .optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   PAPERBOY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -74,6 +79,15 @@ function isAddressOrRange(entry: string): boolean {
   return /^\d{1,3}$/.test(bits) && prefix >= least && prefix <= (family === 4 ? 32 : 128);
 }
 
+function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.pathname.length > 1;
+  } catch {
+    return false;
+  }
+}
+
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -83,9 +97,22 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
+/** Where the database is: a SQLite file (the default) or a PostgreSQL database. */
+export type DatabaseLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/** The location for messages and logs: the file, or the URL with its password (if any) masked. */
+export function describeLocation(location: DatabaseLocation): string {
+  return location.kind === 'sqlite' ? location.file : maskPassword(location.url);
+}
+
+/** `scheme://user:***@host/...`, and `password=***` in a query string: URLs in messages never show a password. */
+export function maskPassword(url: string): string {
+  return url.replace(/\/\/([^@/]*?):[^@/]*@/, '//$1:***@').replace(/([?&]password=)[^&]*/i, '$1***');
+}
+
 export interface Config {
   dataDir: string;
-  databaseFile: string;
+  database: DatabaseLocation;
   port: number;
   host: string;
   logLevel: z.infer<typeof schema>['PAPERBOY_LOG_LEVEL'];
@@ -154,9 +181,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     const lines = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0]);
       const value = merged[variable] ?? '';
-      // The SMTP URL may carry a password and the secret is one: never print them.
+      // The SMTP and database URLs may carry a password and the secret is one: never print them.
       const shown =
-        variable === 'PAPERBOY_SECRET' ? '***' : variable === 'PAPERBOY_SMTP_URL' ? value.replace(/\/\/[^@/]*@/, '//***@') : value;
+        variable === 'PAPERBOY_SECRET'
+          ? '***'
+          : variable === 'PAPERBOY_SMTP_URL'
+            ? value.replace(/\/\/[^@/]*@/, '//***@')
+            : variable === 'PAPERBOY_DATABASE_URL'
+              ? maskPassword(value)
+              : value;
       return `  ${variable}=${JSON.stringify(shown)}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
@@ -165,7 +198,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   const dataDir = path.resolve(v.PAPERBOY_DATA_DIR);
   return {
     dataDir,
-    databaseFile: path.join(dataDir, 'paperboy.sqlite'),
+    database: v.PAPERBOY_DATABASE_URL
+      ? { kind: 'postgres', url: v.PAPERBOY_DATABASE_URL }
+      : { kind: 'sqlite', file: path.join(dataDir, 'paperboy.sqlite') },
     port: v.PORT,
     host: v.HOST,
     logLevel: v.PAPERBOY_LOG_LEVEL,

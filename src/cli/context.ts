@@ -1,5 +1,5 @@
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig, type Config, type ConfigFlags } from '../config.js';
+import { ConfigError, describeLocation, loadConfig, type Config, type ConfigFlags } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { openDatabase, type Db } from '../store/db.js';
 
@@ -27,7 +27,14 @@ export async function openContext(flags: ConfigFlags): Promise<CommandContext> {
     throw error;
   }
   const log = createLogger(config.logLevel);
-  const db = await openDatabase(config.databaseFile);
+  let db: Db;
+  try {
+    db = await openDatabase(config.database, { log });
+  } catch (error) {
+    // A server that is down, a refused login, a database made with the wrong settings: say which
+    // database (its password masked) and what it answered, not a stack trace.
+    fail(`cannot use the database ${describeLocation(config.database)}: ${error instanceof Error ? error.message : String(error)}`);
+  }
   return { config, log, db, close: () => db.destroy() };
 }
 

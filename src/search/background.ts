@@ -4,13 +4,13 @@
  * trained, once there are enough papers to learn from).
  */
 import { Worker } from 'node:worker_threads';
-import type { SearchSettings } from '../config.js';
+import type { DatabaseLocation, SearchSettings } from '../config.js';
 import type { Logger } from '../log.js';
+import { locationOf } from '../store/db.js';
 import type { Db } from '../store/schema.js';
 import { activeModel, countDocs, searchDb } from '../store/search-docs.js';
 import { loadEmbedder, needsRetraining } from './maintain.js';
 import type { SearchService } from './service.js';
-import { databaseFile } from './sqlite-search.js';
 
 /** Fewer papers than this teach a model little; keyword search serves them well. */
 const MIN_PAPERS_TO_TRAIN = 1000;
@@ -32,7 +32,7 @@ export function startMaintenance(service: SearchService, db: Db, log: Logger, se
       const due = model ? needsRetraining(papers, model.trainedOn) : papers >= MIN_PAPERS_TO_TRAIN;
       if (!due || Date.now() - trainingFailedAt < RETRY_TRAINING_AFTER_MS) return;
       log.info({ papers, trainedOn: model?.trainedOn ?? 0 }, 'training the catalog embedding model in the background');
-      const trained = await retrainInWorker(await databaseFile(sdb)).catch((err: unknown) => {
+      const trained = await retrainInWorker(locationOf(db)).catch((err: unknown) => {
         trainingFailedAt = Date.now();
         throw err;
       });
@@ -50,7 +50,7 @@ export function startMaintenance(service: SearchService, db: Db, log: Logger, se
   return () => clearInterval(timer);
 }
 
-function retrainInWorker(file: string): Promise<string> {
+function retrainInWorker(location: DatabaseLocation): Promise<string> {
   // Built, the worker is a .js file beside this one. Run from the sources it is .ts, and the worker
   // must first register tsx's loader, which is not handed on to worker threads.
   const fromSources = import.meta.url.endsWith('.ts');
@@ -61,7 +61,7 @@ function retrainInWorker(file: string): Promise<string> {
   if (workerData.loader) (await import(workerData.loader)).register();
   await import(workerData.entry);
 })().catch((err) => { console.error(err); process.exit(1); });`;
-  const worker = new Worker(bootstrap, { eval: true, workerData: { databaseFile: file, entry, loader } });
+  const worker = new Worker(bootstrap, { eval: true, workerData: { location, entry, loader } });
   return new Promise((resolve, reject) => {
     let model: string | null = null;
     worker.on('message', (m: { model: string }) => (model = m.model));

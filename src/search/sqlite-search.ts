@@ -263,9 +263,3 @@ export async function docsMatching(db: Kysely<SearchDatabase>, expression: strin
     WHERE papers_fts MATCH ${expression} AND rowid IN (SELECT value FROM json_each(${JSON.stringify(among)}))`.execute(db);
   return new Set(rows.map((r) => r.doc));
 }
-
-/** The file behind the connection, for a worker thread that opens its own. */
-export async function databaseFile(db: Kysely<SearchDatabase>): Promise<string> {
-  const { rows } = await sql<{ file: string }>`SELECT file FROM pragma_database_list WHERE name = 'main'`.execute(db);
-  return rows[0]!.file;
-}

@@ -3,12 +3,13 @@
  * runs: it opens its own connection, trains, embeds every paper and activates the new model.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { DatabaseLocation } from '../config.js';
 import { openDatabase } from '../store/db.js';
 import { searchDb } from '../store/search-docs.js';
 import { trainCatalogModel } from './maintain.js';
 
-const { databaseFile } = workerData as { databaseFile: string };
-const db = await openDatabase(databaseFile);
+const { location } = workerData as { location: DatabaseLocation };
+const db = await openDatabase(location);
 try {
   const embedder = await trainCatalogModel(searchDb(db));
   parentPort?.postMessage({ model: embedder.id });

@@ -1,26 +1,59 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type { DatabaseLocation } from '../../src/config.js';
 import { openDatabase, type Db } from '../../src/store/db.js';
+import { adminQuery, CLONE_PREFIX, databaseUrl, quoteIdent, testPostgres } from './postgres.js';
+
+/** The store the suite runs on: `PAPERBOY_TEST_STORE=postgres` (npm run test:postgres), else SQLite. */
+export const testStore: 'sqlite' | 'postgres' = process.env.PAPERBOY_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
 
 export interface TempDb {
   db: Db;
+  /** A fresh temporary folder: the data directory (outbox, secret key; the SQLite file too on SQLite). */
   dir: string;
-  file: string;
+  location: DatabaseLocation;
+  /** The settings a `paperboy` process or a loaded configuration needs to use this database. */
+  env: Record<string, string>;
   cleanup(): Promise<void>;
 }
 
-/** A real SQLite file in a fresh temporary folder, migrated to the latest schema. */
+let clones = 0;
+
+/**
+ * A fresh database migrated to the latest schema, in a fresh temporary folder: a real SQLite file
+ * in it, or (PAPERBOY_TEST_STORE=postgres) a copy of the migrated template database.
+ */
 export async function tempDb(): Promise<TempDb> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-test-'));
-  const file = path.join(dir, 'paperboy.sqlite');
-  const db = await openDatabase(file);
+  if (testStore === 'sqlite') {
+    const location: DatabaseLocation = { kind: 'sqlite', file: path.join(dir, 'paperboy.sqlite') };
+    const db = await openDatabase(location);
+    return {
+      db,
+      dir,
+      location,
+      env: { PAPERBOY_DATA_DIR: dir },
+      async cleanup() {
+        await db.destroy();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const { adminUrl, template } = await testPostgres();
+  const name = `${CLONE_PREFIX}${process.pid}_${++clones}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
+  const location: DatabaseLocation = { kind: 'postgres', url: databaseUrl(adminUrl, name) };
+  const db = await openDatabase(location);
   return {
     db,
     dir,
-    file,
+    location,
+    env: { PAPERBOY_DATA_DIR: dir, PAPERBOY_DATABASE_URL: location.url },
     async cleanup() {
       await db.destroy();
+      // FORCE: a server process a test started may still hold a connection.
+      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
