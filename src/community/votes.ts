@@ -1,3 +1,4 @@
+import { lockRows } from '../store/dialect.js';
 import type { Db } from '../store/schema.js';
 import { CommunityError } from './errors.js';
 import { bumpCounter } from './paper-stats.js';
@@ -10,6 +11,9 @@ import { requireMember } from './users.js';
 export async function toggleVote(db: Db, userId: number, paperId: string, now = new Date()): Promise<{ voted: boolean; upvotes: number }> {
   await requireMember(db, userId);
   return db.transaction().execute(async (trx) => {
+    // One toggle of a member's at a time: a double click adds the vote and takes it back, as on
+    // SQLite, instead of both clicks finding no vote and both adding it.
+    await lockRows(trx, trx.selectFrom('users').select('id').where('id', '=', userId)).execute();
     const paper = await trx.selectFrom('papers').select('id').where('id', '=', paperId).executeTakeFirst();
     if (!paper) throw new CommunityError('not_found', `No paper ${paperId} in the catalog.`);
     const removed = await trx.deleteFrom('votes').where('user_id', '=', userId).where('paper_id', '=', paperId).executeTakeFirst();
@@ -24,7 +28,7 @@ export async function toggleVote(db: Db, userId: number, paperId: string, now = 
     if (Number(added.numInsertedOrUpdatedRows ?? 0n) > 0) {
       return { voted: true, upvotes: await bumpCounter(trx, paperId, 'upvotes', 1) };
     }
-    // A concurrent toggle by the same member inserted it first (PostgreSQL; SQLite serializes): it is counted already.
+    // Inserted meanwhile (the member's lock makes this unreachable, but never count twice): it is counted already.
     const stats = await trx.selectFrom('paper_stats').select('upvotes').where('paper_id', '=', paperId).executeTakeFirst();
     return { voted: true, upvotes: Number(stats?.upvotes ?? 0) };
   });
