@@ -25,7 +25,7 @@ import { sql } from 'kysely';
 import { foldName } from '../papers/authors.js';
 import { seededRandom } from '../random.js';
 import { emptyFilters } from '../search/query.js';
-import { docsPassing } from '../search/sqlite-search.js';
+import { keywordIndexFor } from '../search/keyword-index.js';
 import { perStatement } from '../store/chunks.js';
 import type { Db } from '../store/schema.js';
 import { activeModel, decodeVector, searchDb, type SearchDb } from '../store/search-docs.js';
@@ -348,7 +348,7 @@ export class Recommender {
   private async papersOfAuthor(name: string, key: string): Promise<Example[]> {
     if (!this.model || key === '') return [];
     const sdb = searchDb(this.db);
-    const docs = [...(await docsPassing(sdb, { ...emptyFilters(), authors: [name] }))];
+    const docs = [...(await keywordIndexFor(sdb).docsPassing({ ...emptyFilters(), authors: [name] }))];
     const found: Array<{ day: string; vector: Float32Array }> = [];
     for (const chunk of perStatement(docs)) {
       const rows = await sdb

@@ -10,23 +10,18 @@ import type { Embedder } from './embedder.js';
 import { HYBRID, reciprocalRankFusion } from './fusion.js';
 import { DEFAULT_KEYWORD_BUDGET, planKeywordTiers, type KeywordBudget, type KeywordTier } from './keyword-plan.js';
 import { embedMissing } from './maintain.js';
-import { emptyFilters, hasFilters, matchesAuthors, mergeFilters, parseQuery, type Filters, type ParsedQuery } from './query.js';
+import { DEFAULT_FIELD_WEIGHTS, keywordIndexFor, type Countable, type FieldWeights, type KeywordHit, type KeywordIndex } from './keyword-index.js';
 import {
-  authorExpression,
-  buildExpression,
-  DEFAULT_FIELD_WEIGHTS,
-  docsMatching,
-  docsPassing,
+  emptyFilters,
   expressionParts,
-  ftsExpression,
-  keywordSearch,
-  keywordSearchAlsoScoring,
-  newestPassing,
-  termExpression,
+  hasFilters,
+  matchesAuthors,
+  mergeFilters,
+  parseQuery,
   type ExpressionParts,
-  type FieldWeights,
-  type KeywordHit,
-} from './sqlite-search.js';
+  type Filters,
+  type ParsedQuery,
+} from './query.js';
 import { TermStats } from './term-stats.js';
 import { exactNeighbours, VectorIndex, type Neighbour } from './vector-index.js';
 
@@ -76,6 +71,7 @@ export class SearchService {
   private readonly db: SearchDb;
   private index: VectorIndex | null = null;
   private loading: Promise<void> | null = null;
+  private readonly keywords: KeywordIndex;
   private readonly termStats: TermStats;
 
   constructor(
@@ -84,7 +80,8 @@ export class SearchService {
     private readonly options: SearchOptions = {},
   ) {
     this.db = searchDb(db);
-    this.termStats = new TermStats(this.db);
+    this.keywords = keywordIndexFor(this.db);
+    this.termStats = new TermStats(this.keywords);
   }
 
   /** The embedder in use, or null when no vectors have been made yet (`paperboy embed`). */
@@ -155,7 +152,7 @@ export class SearchService {
       else if (!hasFilters(filters)) notes.push('Type some words to search for.');
       // Filters alone list the newest papers that pass them.
       if (parsed.terms.length > 0 || !hasFilters(filters)) return result([]);
-      const docs = await newestPassing(this.db, filters, limit);
+      const docs = await this.keywords.newestPassing(filters, limit);
       return result(await this.hydrate(docs.map((doc) => ({ doc, score: 0, keywordRank: null, semanticRank: null })), filters));
     }
 
@@ -218,7 +215,7 @@ export class SearchService {
     const found: KeywordHit[] = [];
     const seen = new Set<number>();
     for (const tier of await this.keywordTiers(parts)) {
-      for (const hit of await this.keywordTier(tier, parts, filters, depth, weights)) {
+      for (const hit of await this.keywords.search({ parts, tier, filters, limit: depth, weights, counts: (items) => this.termStats.countsOf(items) })) {
         if (!seen.has(hit.doc)) found.push(hit);
         seen.add(hit.doc);
       }
@@ -227,21 +224,10 @@ export class SearchService {
     return found.slice(0, depth);
   }
 
-  private async keywordTier(tier: KeywordTier, parts: ExpressionParts, filters: Filters, depth: number, weights: FieldWeights): Promise<KeywordHit[]> {
-    const expression = buildExpression({ ...parts, words: tier.words }, tier.join, { inTitle: tier.inTitle });
-    if (!expression) return [];
-    if (tier.alsoScored.length === 0) {
-      const requiring = tier.alsoRequired.length > 0 ? tier.alsoRequired.map(termExpression).join(' AND ') : null;
-      return keywordSearch(this.db, expression, filters, depth, weights, requiring);
-    }
-    const alsoScored = tier.alsoScored.map(termExpression).join(' OR ');
-    return keywordSearchAlsoScoring(this.db, expression, alsoScored, filters, depth, weights);
-  }
-
   /** The keyword tiers for a query, from the number of papers its words, phrases and authors match. */
   private async keywordTiers(parts: ExpressionParts): Promise<KeywordTier[]> {
-    const required = [...parts.phrases.map(termExpression), ...parts.authors.map(authorExpression)];
-    const counts = await this.termStats.countsOf([...parts.words.map(termExpression), ...required]);
+    const required: Countable[] = [...parts.phrases.map((term) => ({ kind: 'term' as const, term })), ...parts.authors.map((name) => ({ kind: 'author' as const, name }))];
+    const counts = await this.termStats.countsOf([...parts.words.map((term) => ({ kind: 'term' as const, term })), ...required]);
     const words = parts.words.map((term, i) => ({ term, count: counts[i]! }));
     const fewestRequired = Math.min(Infinity, ...counts.slice(parts.words.length));
     return planKeywordTiers(words, fewestRequired, this.options.keywordBudget ?? DEFAULT_KEYWORD_BUDGET);
@@ -251,11 +237,11 @@ export class SearchService {
     const index = this.index!;
     if (!hasFilters(filters)) return index.search(vector, depth);
     const wide = index.search(vector, depth * ANN_OVERSAMPLING);
-    const passing = await docsPassing(this.db, filters, wide.map((n) => n.doc));
+    const passing = await this.keywords.docsPassing(filters, wide.map((n) => n.doc));
     const kept = wide.filter((n) => passing.has(n.doc));
     if (kept.length >= depth || wide.length < depth * ANN_OVERSAMPLING) return kept.slice(0, depth);
     // A narrow filter: most near papers fail it, so compare with every paper that passes.
-    const all = [...(await docsPassing(this.db, filters))];
+    const all = [...(await this.keywords.docsPassing(filters))];
     if (all.length > EXACT_SCAN_LIMIT) return kept;
     const candidates: { doc: number; vector: Float32Array }[] = [];
     for (const docs of perStatement(all)) {
@@ -265,10 +251,8 @@ export class SearchService {
   }
 
   private async withoutExcluded(found: Neighbour[], parsed: ParsedQuery): Promise<Neighbour[]> {
-    const excluded = parsed.terms.filter((t) => t.kind === 'exclude').map((t) => ({ kind: 'word' as const, text: t.text }));
-    const expression = ftsExpression(excluded);
-    if (!expression) return found;
-    const out = await docsMatching(this.db, expression, found.map((n) => n.doc));
+    const excluded = parsed.terms.filter((t) => t.kind === 'exclude');
+    const out = await this.keywords.docsContaining(excluded, found.map((n) => n.doc));
     return found.filter((n) => !out.has(n.doc));
   }
 
