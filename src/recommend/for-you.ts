@@ -289,12 +289,12 @@ export class Recommender {
         sql<{ user_id: number; paper_id: string }>`
           SELECT user_id, paper_id FROM (
             SELECT user_id, paper_id, row_number() OVER (PARTITION BY user_id ORDER BY created_at DESC, paper_id DESC) AS n
-            FROM votes WHERE user_id IN (${ids}))
+            FROM votes WHERE user_id IN (${ids})) AS ranked
           WHERE n <= ${FOR_YOU.maxOwnPositives} ORDER BY user_id, n`.execute(this.db),
         sql<{ user_id: number; paper_id: string }>`
           SELECT user_id, paper_id FROM (
             SELECT c.owner_id AS user_id, cp.paper_id, row_number() OVER (PARTITION BY c.owner_id ORDER BY cp.added_at DESC, cp.paper_id DESC) AS n
-            FROM collection_papers cp JOIN collections c ON c.id = cp.collection_id WHERE c.owner_id IN (${ids}))
+            FROM collection_papers cp JOIN collections c ON c.id = cp.collection_id WHERE c.owner_id IN (${ids})) AS ranked
           WHERE n <= ${FOR_YOU.maxOwnPositives} ORDER BY user_id, n`.execute(this.db),
         sql<{ user_id: number; author: string }>`SELECT user_id, author FROM author_follows WHERE user_id IN (${ids}) ORDER BY user_id, author`.execute(this.db),
       ]);

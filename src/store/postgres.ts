@@ -1,5 +1,18 @@
 import pg from 'pg';
-import { Kysely, PostgresDialect, sql } from 'kysely';
+import {
+  Kysely,
+  OperationNodeTransformer,
+  PostgresDialect,
+  sql,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type PrimitiveValueListNode,
+  type QueryResult,
+  type RootOperationNode,
+  type UnknownRow,
+  type ValueNode,
+} from 'kysely';
 import { maskPassword } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Database } from './schema.js';
@@ -21,7 +34,42 @@ export function openPostgres(url: string, log: Logger): Kysely<Database> {
   // An idle connection the server closed (a restart, an administrator's pg_terminate_backend)
   // is reported here; without a listener the process would crash. The pool opens a new one.
   pool.on('error', (err) => log.error({ err }, `an idle PostgreSQL connection was closed: ${err.message}`));
-  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely<Database>({ dialect: new PostgresDialect({ pool }), plugins: [new WithoutNul()] });
+}
+
+/**
+ * PostgreSQL text cannot hold the character U+0000 (SQLite's can): a value with one would fail
+ * the whole statement ("invalid byte sequence"), so a NUL typed into a form or a query string
+ * would answer 500. It is dropped from every text parameter, as the comment and search code
+ * already drop it from what they keep.
+ */
+class WithoutNul implements KyselyPlugin {
+  private readonly transformer = new NulTransformer();
+
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    return this.transformer.transformNode(args.node);
+  }
+
+  async transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return args.result;
+  }
+}
+
+class NulTransformer extends OperationNodeTransformer {
+  protected override transformValue(node: ValueNode): ValueNode {
+    const value = withoutNul(node.value);
+    return value === node.value ? node : { ...node, value };
+  }
+
+  protected override transformPrimitiveValueList(node: PrimitiveValueListNode): PrimitiveValueListNode {
+    return { ...node, values: node.values.map(withoutNul) };
+  }
+}
+
+function withoutNul(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes('\0') ? value.replaceAll('\0', '') : value;
+  if (Array.isArray(value)) return value.map(withoutNul);
+  return value;
 }
 
 const POOL_SIZE = 10;

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { sql } from 'kysely';
 import { pino } from 'pino';
 import { dayPeriod } from '../../src/catalog/periods.js';
 import { loadConfig } from '../../src/config.js';
@@ -11,7 +10,7 @@ import { createLogger } from '../../src/log.js';
 import { configuredMailer } from '../../src/mail/mailer.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import type { Db, DigestFrequency } from '../../src/store/schema.js';
-import { tempDb, type TempDb } from '../support/db.js';
+import { failInserts, tempDb, type TempDb } from '../support/db.js';
 import { makePaper } from '../support/papers.js';
 import { startSmtpRelay, type SmtpRelay } from '../support/smtp.js';
 
@@ -42,7 +41,7 @@ describe('the digest schedule in serve', () => {
     });
 
     it('sends the day’s digests once the hour has come, and only once', async () => {
-      const config = loadConfig({ PAPERBOY_DATA_DIR: t.dir, PAPERBOY_SMTP_URL: relay.url, PAPERBOY_SMTP_RATE: '1000' });
+      const config = loadConfig({ ...t.env, PAPERBOY_SMTP_URL: relay.url, PAPERBOY_SMTP_RATE: '1000' });
       const mailer = configuredMailer(config);
       const log = createLogger('silent');
       // Hour 0: whatever the time now, the day's run is due.
@@ -197,7 +196,7 @@ describe('the digest schedule in serve', () => {
       await server.subscribe('weekly@example.org', 'weekly');
       await server.papers('2026-11-12', '2026-11-16');
       // The database refuses the digests (a full disk, say): the run fails.
-      await sql`CREATE TRIGGER outbox_full BEFORE INSERT ON mail_outbox BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`.execute(server.db);
+      const recovered = await failInserts(server.db, 'mail_outbox', 'database or disk is full');
 
       server.setTime('2026-11-16T08:00:00Z');
       server.start();
@@ -210,7 +209,7 @@ describe('the digest schedule in serve', () => {
       assert.equal(await server.db.selectFrom('digest_runs').select('period').where('frequency', '=', 'weekly').executeTakeFirst(), undefined);
 
       // Failing all Monday; on Tuesday the database takes the digests again.
-      await sql`DROP TRIGGER outbox_full`.execute(server.db);
+      await recovered();
       server.setTime('2026-11-17T08:00:00Z');
       await server.relay.waitFor(1, 10_000);
       await server.ticks(3);
@@ -250,7 +249,7 @@ describe('a digest run records itself', () => {
 async function testServer(t: TestContext, timeZone = 'UTC') {
   const temp = await tempDb();
   const relay = await startSmtpRelay();
-  const config = loadConfig({ PAPERBOY_DATA_DIR: temp.dir, PAPERBOY_SMTP_URL: relay.url, PAPERBOY_SMTP_RATE: '1000' });
+  const config = loadConfig({ ...temp.env, PAPERBOY_SMTP_URL: relay.url, PAPERBOY_SMTP_RATE: '1000' });
   const mailer = configuredMailer(config);
   const lines: Array<{ level: number; msg: string; frequency?: DigestFrequency; period?: { key: string } | string }> = [];
   const log = pino({ level: 'info', base: undefined }, { write: (line: string) => void lines.push(JSON.parse(line)) });

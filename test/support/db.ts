@@ -2,7 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { DatabaseLocation } from '../../src/config.js';
+import { sql } from 'kysely';
 import { openDatabase, type Db } from '../../src/store/db.js';
+import { storeKind } from '../../src/store/dialect.js';
 import { adminQuery, CLONE_PREFIX, databaseUrl, quoteIdent, testPostgres } from './postgres.js';
 
 /** The store the suite runs on: `PAPERBOY_TEST_STORE=postgres` (npm run test:postgres), else SQLite. */
@@ -56,5 +58,24 @@ export async function tempDb(): Promise<TempDb> {
       await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
       fs.rmSync(dir, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * Makes the database refuse every new row of `table` with `message` (a full disk, say), until the
+ * returned function is called: a SQLite trigger raising ABORT, or a PostgreSQL one raising an exception.
+ */
+export async function failInserts(db: Db, table: string, message: string): Promise<() => Promise<void>> {
+  const trigger = sql.ref(`${table}_fails`);
+  if (storeKind(db) === 'sqlite') {
+    await sql`CREATE TRIGGER ${trigger} BEFORE INSERT ON ${sql.table(table)} BEGIN SELECT RAISE(ABORT, ${sql.lit(message)}); END`.execute(db);
+    return async () => void (await sql`DROP TRIGGER ${trigger}`.execute(db));
+  }
+  const fn = sql.ref(`${table}_fails_fn`);
+  await sql`CREATE FUNCTION ${fn}() RETURNS trigger LANGUAGE plpgsql AS ${sql.lit(`BEGIN RAISE EXCEPTION '${message.replace(/'/g, "''")}'; END`)}`.execute(db);
+  await sql`CREATE TRIGGER ${trigger} BEFORE INSERT ON ${sql.table(table)} FOR EACH ROW EXECUTE FUNCTION ${fn}()`.execute(db);
+  return async () => {
+    await sql`DROP TRIGGER ${trigger} ON ${sql.table(table)}`.execute(db);
+    await sql`DROP FUNCTION ${fn}()`.execute(db);
   };
 }
