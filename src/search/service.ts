@@ -5,7 +5,18 @@
 import type { Paper } from '../papers/paper.js';
 import { perStatement } from '../store/chunks.js';
 import type { Db } from '../store/schema.js';
-import { docOfPaper, docsByVectorState, hiddenAmong, papersForDocs, readVectors, searchDb, vectorOfPaper, type SearchDb } from '../store/search-docs.js';
+import {
+  docOfPaper,
+  hiddenAmong,
+  papersForDocs,
+  readVectors,
+  searchDb,
+  vectorChangesSince,
+  vectorHorizon,
+  vectorOfPaper,
+  type SearchDb,
+  type VectorHorizon,
+} from '../store/search-docs.js';
 import type { Embedder } from './embedder.js';
 import { HYBRID, reciprocalRankFusion } from './fusion.js';
 import { DEFAULT_KEYWORD_BUDGET, planKeywordTiers, type KeywordBudget, type KeywordTier } from './keyword-plan.js';
@@ -70,6 +81,8 @@ const ANN_OVERSAMPLING = 10;
 export class SearchService {
   private readonly db: SearchDb;
   private index: VectorIndex | null = null;
+  /** Vectors written after this point are not in the index yet (see vectorChangesSince). */
+  private horizon: VectorHorizon = null;
   private loading: Promise<void> | null = null;
   private readonly keywords: KeywordIndex;
   private readonly termStats: TermStats;
@@ -129,12 +142,15 @@ export class SearchService {
   private async syncIndex(): Promise<void> {
     const index = this.index;
     if (!index || !this.embedder) return;
-    const { current, missing } = await docsByVectorState(this.db, this.embedder.id);
-    for (const doc of missing) index.remove(doc);
-    const absent = current.filter((doc) => !index.has(doc));
+    const changes = await vectorChangesSince(this.db, this.embedder.id, this.horizon);
+    for (const doc of changes.missing) index.remove(doc);
+    // Read again what changed since the horizon (another process may have embedded it anew); of a
+    // full reading, what the index lacks.
+    const absent = changes.everything ? changes.current.filter((doc) => !index.has(doc)) : changes.current;
     for (const docs of perStatement(absent)) {
       await index.add(await readVectors(this.db, this.embedder.id, { afterDoc: 0, limit: docs.length, docs }));
     }
+    if (this.index === index) this.horizon = changes.horizon;
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
@@ -275,6 +291,8 @@ export class SearchService {
     const embedder = this.embedder;
     if (!embedder) return;
     const index = new VectorIndex(embedder.id, embedder.dimensions);
+    // Taken first: what is written while the vectors are read is read again at the next sync.
+    const horizon = await vectorHorizon(this.db);
     let afterDoc = 0;
     for (;;) {
       const page = await readVectors(this.db, embedder.id, { afterDoc, limit: 5000 });
@@ -283,6 +301,9 @@ export class SearchService {
       afterDoc = page[page.length - 1]!.doc;
     }
     // Only publish the index if the model was not swapped meanwhile.
-    if (this.embedder === embedder) this.index = index;
+    if (this.embedder === embedder) {
+      this.index = index;
+      this.horizon = horizon;
+    }
   }
 }

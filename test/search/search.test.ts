@@ -8,7 +8,7 @@ import { matchesAuthors } from '../../src/search/query.js';
 import { SEARCH_MODES, SearchService } from '../../src/search/service.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { countDocs, searchDb } from '../../src/store/search-docs.js';
-import { tempDb, type TempDb } from '../support/db.js';
+import { tempDb, testStore, type TempDb } from '../support/db.js';
 import { makePaper } from '../support/papers.js';
 import { importSample } from './sample.js';
 
@@ -152,6 +152,17 @@ describe('search over real arXiv papers', () => {
       const { hits } = await service.search({ query: paper.abstract.slice(0, 600), mode: 'semantic', limit: 1 });
       assert.equal(hits[0]?.paper.id, paper.id);
     }
+  });
+
+  it('takes in the new vector another process made for a changed paper (PostgreSQL: SQLite keeps no history of vector writes, and re-reads only vectors its index lacks)', { skip: testStore !== 'postgres' }, async () => {
+    const [, paper] = await somePapers(2);
+    const updated = makePaper({ id: paper!.id, version: 98, title: 'Robot grasping with quantized diffusion policies', abstract: 'Quantization of diffusion policies for robot grasping.' });
+    await t.db.transaction().execute((trx) => upsertPapers(trx, [updated]));
+    // Another process (paperboy embed, a second server) embeds the changed paper before this service looks.
+    await embedImported(t.db, createLogger('silent'), loadConfig({}).search);
+    assert.equal(await service.indexNewPapers(), 0);
+    const { hits } = await service.search({ query: 'robot grasping quantized diffusion policies', mode: 'semantic', limit: 1 });
+    assert.equal(hits[0]?.paper.id, paper!.id);
   });
 
   it('follows a new version of a paper: new words found, old ones gone, vector redone', async () => {
