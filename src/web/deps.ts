@@ -28,8 +28,3 @@ export function wantsJson(request: FastifyRequest): boolean {
 export function secureCookies(config: Pick<Config, 'baseUrl'>): boolean {
   return config.baseUrl.startsWith('https:');
 }
-
-/** Only same-site paths may be a redirect target after sign-in (no open redirects). */
-export function safeNext(next: string): string {
-  return /^\/(?![/\\])[\w\-./?=&%#]*$/.test(next) ? next : '/';
-}

@@ -30,13 +30,13 @@ export class Client {
     return res;
   }
 
-  async post(url: string, form: Record<string, string>, opts: { withToken?: boolean; json?: boolean } = {}) {
+  async post(url: string, form: Record<string, string>, opts: { withToken?: boolean; json?: boolean; headers?: Record<string, string> } = {}) {
     const body = new URLSearchParams({ ...(opts.withToken === false ? {} : { _csrf: this.csrf }), ...form });
     const res = await this.app.inject({
       method: 'POST',
       url,
       remoteAddress: this.remoteAddress,
-      headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded', ...(opts.json ? { accept: 'application/json' } : {}) },
+      headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded', ...(opts.json ? { accept: 'application/json' } : {}), ...opts.headers },
       payload: body.toString(),
     });
     this.keep(res.headers['set-cookie']);

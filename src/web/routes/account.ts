@@ -3,10 +3,11 @@ import { requestPasswordReset, resetPassword, signIn, signUp, verifyEmail } from
 import { CommunityError } from '../../community/errors.js';
 import { createSession, endSession, SESSION_LIFETIME_MS } from '../../community/sessions.js';
 import { passwordResetMail, verificationMail } from '../../community/account-mails.js';
-import { secureCookies, safeNext, viewerOf, type WebDeps } from '../deps.js';
+import { secureCookies, viewerOf, type WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
 import type { Html } from '../../html.js';
 import { forgotPasswordPage, messagePage, resetPasswordPage, signInPage, signUpPage, verifyEmailPage } from '../pages/account.js';
+import { sitePath } from '../redirects.js';
 import { refusalStatus } from '../refusals.js';
 import { clearSessionCookie, LIMITS, sessionToken, setSessionCookie } from '../security.js';
 
@@ -40,11 +41,11 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
   });
 
   app.get<{ Querystring: { next?: string } }>('/signin', async (request, reply) =>
-    send(reply, signInPage(viewerOf(request, reply), {}, safeNext(request.query.next ?? '/'))),
+    send(reply, signInPage(viewerOf(request, reply), {}, sitePath(request.query.next))),
   );
   app.post('/signin', { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.signIn } }, async (request, reply) => {
     const email = formString(request.body, 'email', 400);
-    const next = safeNext(formString(request.body, 'next', 500) || '/');
+    const next = sitePath(formString(request.body, 'next', 500));
     try {
       const user = await signIn(db, email, formString(request.body, 'password', 1000));
       await startSession(reply, user.id);

@@ -18,6 +18,7 @@ import { collectionPage, profilePage } from '../pages/lists.js';
 import { followedAuthors } from '../../community/follows.js';
 import { apiTokensSection } from '../pages/api-tokens.js';
 import { submitPage } from '../pages/submit.js';
+import { backTo } from '../redirects.js';
 import { refusalStatus } from '../refusals.js';
 import { LIMITS } from '../security.js';
 import { errorPage, sendHtml, viewerFor } from './catalog.js';
@@ -33,7 +34,7 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
   const memberWrite = async (request: FastifyRequest, reply: FastifyReply, action: (userId: number) => Promise<{ json?: unknown; redirect: string }>) => {
     if (!request.user) {
       if (wantsJson(request)) return reply.code(401).send({ error: 'Sign in first.' });
-      return reply.redirect(`/signin?next=${encodeURIComponent(request.headers.referer ? new URL(request.headers.referer).pathname : '/')}`, 303);
+      return reply.redirect(`/signin?next=${encodeURIComponent(backTo(request.headers.referer))}`, 303);
     }
     const done = await action(request.user.id);
     cache.invalidate();
@@ -124,8 +125,8 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
         const updated = await updateCollection(db, userId, id, { name: formString(request.body, 'name', 200), isPublic: formString(request.body, 'isPublic') === '1' });
         return { redirect: `/u/${updated.owner.username}/c/${updated.slug}` };
       } else throw new CommunityError('not_found', 'Unknown action.');
-      // Back to the page the form was on (its path only, so never another site).
-      return { redirect: paperId && request.headers.referer?.includes('/papers/') ? `/papers/${paperId}` : new URL(request.headers.referer ?? '/', 'http://x').pathname };
+      const back = backTo(request.headers.referer);
+      return { redirect: paperId && back.startsWith('/papers/') ? `/papers/${paperId}` : back };
     }),
   );
 

@@ -6,6 +6,7 @@ import type { WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
 import type { PageCache } from '../page-cache.js';
 import { adminPage, publicLogPage } from '../pages/moderation.js';
+import { backTo } from '../redirects.js';
 import { LIMITS } from '../security.js';
 import { errorPage, sendHtml, viewerFor } from './catalog.js';
 
@@ -32,8 +33,7 @@ export function registerModerationRoutes(app: FastifyInstance, deps: WebDeps & {
     if (!match) return sendHtml(reply, errorPage(viewer, 'Not found', 'Unknown moderation action.'), 404);
     const [, target, action] = match as unknown as [string, string, string];
     const key = `${request.params.kind}/${action}`;
-    // Back to the page the moderator acted from (its path only, so never another site).
-    let back = request.headers.referer ? new URL(request.headers.referer, 'http://x').pathname : '/admin';
+    let back = backTo(request.headers.referer, '/admin');
     if (key === 'papers/hide' || key === 'papers/unhide') {
       const id = parseArxivId(target)?.id;
       if (!id) throw new CommunityError('not_found', 'Not an arXiv id.');
