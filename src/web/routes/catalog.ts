@@ -7,7 +7,7 @@ import { statsOf } from '../../community/paper-stats.js';
 import { submissionOf } from '../../community/submissions.js';
 import { getUser } from '../../community/users.js';
 import { votesOf } from '../../community/votes.js';
-import { nextPeriod, parsePeriod, periodOf, previousPeriod, type Period, type PeriodKind } from '../../catalog/periods.js';
+import { FIRST_DAY, nextPeriod, outsideCalendar, parsePeriod, periodOf, previousPeriod, type Period, type PeriodKind } from '../../catalog/periods.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { isKnownCategory } from '../../papers/taxonomy.js';
 import { papersOfPeriod } from '../../ranking/period-papers.js';
@@ -43,14 +43,18 @@ export function viewerFor(request: FastifyRequest, reply: FastifyReply): Viewer 
 export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { search: SearchRoutes; cache: PageCache }): void {
   const { db, cache } = deps;
 
-  // arXiv lists nothing at weekends: a day's neighbours are the nearest days with papers.
+  // arXiv lists nothing at weekends: a day's neighbours are the nearest days with papers. Nothing
+  // comes before arXiv's first year.
   const neighbours = async (period: Period) => {
-    if (period.kind !== 'day') return { previous: previousPeriod(period), next: nextPeriod(period) };
-    const days = await neighbouringDays(db, period.start);
-    return {
-      previous: days.previous ? periodOf('day', days.previous) : previousPeriod(period),
-      next: days.next ? periodOf('day', days.next) : nextPeriod(period),
-    };
+    const days = period.kind === 'day' ? await neighbouringDays(db, period.start) : { previous: null, next: null };
+    const previous = days.previous ? periodOf('day', days.previous) : previousPeriod(period);
+    return { previous: previous.end < FIRST_DAY ? null : previous, next: days.next ? periodOf('day', days.next) : nextPeriod(period) };
+  };
+
+  /** The page for a period outside the calendar, saying why there is none. */
+  const outside = (request: FastifyRequest, reply: FastifyReply, period: Period) => {
+    const why = outsideCalendar(period, new Date().toISOString().slice(0, 10));
+    return why ? sendHtml(reply, errorPage(viewerFor(request, reply), `No papers for ${period.key}`, why), 404) : null;
   };
 
   const renderPeriod = async (request: FastifyRequest, reply: FastifyReply, period: Period, pageNumber: number, alias?: string) => {
@@ -81,7 +85,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     app.get<{ Params: { key: string }; Querystring: { page?: string } }>(`/${kind}/:key`, async (request, reply) => {
       const period = parsePeriod(kind, request.params.key);
       if (!period) return sendHtml(reply, errorPage(viewerFor(request, reply), `No such ${kind}`, `"${request.params.key}" is not a ${kind} (${EXAMPLES[kind]}).`), 404);
-      return renderPeriod(request, reply, period, pageOf(request.query.page));
+      return outside(request, reply, period) ?? renderPeriod(request, reply, period, pageOf(request.query.page));
     });
   }
 
@@ -90,7 +94,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     const kind: PeriodKind = request.query.period === 'week' || request.query.period === 'month' ? request.query.period : 'day';
     const day = parsePeriod('day', request.query.date ?? '');
     if (!day) return sendHtml(reply, errorPage(viewerFor(request, reply), 'That is not a date', `Expected a date such as 2026-07-01, got "${request.query.date ?? ''}".`), 400);
-    return reply.redirect(periodPath(periodOf(kind, day.start)), 303);
+    return outside(request, reply, day) ?? reply.redirect(periodPath(periodOf(kind, day.start)), 303);
   });
 
   // Old-style ids contain a slash (hep-th/9901001), so the id is the rest of the path.
