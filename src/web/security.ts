@@ -2,7 +2,7 @@ import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteShorthandOptions } from 'fastify';
 import { sessionUser } from '../community/sessions.js';
 import type { User } from '../community/users.js';
 import type { Db } from '../store/schema.js';
@@ -43,6 +43,7 @@ export async function registerSecurity(app: FastifyInstance, { db, secret, secur
       return fromBody ?? (request.headers['x-csrf-token'] as string | undefined);
     },
   });
+  // Ordinary writes count per member (or per address for visitors); authentication counts apart, see authLimited.
   await app.register(rateLimit, { global: false, keyGenerator: (request) => (request.user ? `user:${request.user.id}` : `ip:${request.ip}`) });
 
   app.decorateRequest('user', null);
@@ -70,11 +71,48 @@ export function sessionToken(request: FastifyRequest): string | null {
   return unsigned.valid ? unsigned.value : null;
 }
 
+/** What an authentication form acts on, as one string ('' when the form names none). */
+export type LimitTarget = (request: FastifyRequest) => string;
+
+/** An address as typed into a form, written one way, so `Ada@X.org ` and `ada@x.org` count together. */
+export const emailTarget =
+  (field: string): LimitTarget =>
+  (request) => {
+    const body = request.body as Record<string, unknown> | undefined;
+    return typeof body?.[field] === 'string' ? body[field].trim().toLowerCase().slice(0, 400) : '';
+  };
+
+/**
+ * The options of an authentication route (sign-in, sign-up, forgotten password, a token spent,
+ * subscribing): its form token, then its limit counted twice, per client address (before the body
+ * is read) and per target account (the address signed into, the token spent). A session cookie
+ * changes neither count: a cookie anyone can get must not buy more guesses. The keys are plain
+ * strings (`signin:ip:…`, `signin:account:…`) in the store the plugin was registered with.
+ */
+export function authLimited(app: FastifyInstance, name: string, limit: { max: number; timeWindow: string }, target: LimitTarget): RouteShorthandOptions {
+  const perAccount = app.createRateLimit({ ...limit, keyGenerator: (request) => `${name}:account:${target(request)}` });
+  return {
+    config: { rateLimit: { ...limit, keyGenerator: (request: FastifyRequest) => `${name}:ip:${request.ip}` } },
+    preHandler: [
+      app.csrfProtection,
+      async (request, reply) => {
+        if (target(request) === '') return;
+        const counted = await perAccount(request);
+        if (counted.isAllowed || !counted.isExceeded) return;
+        reply.header('Retry-After', String(counted.ttlInSeconds));
+        throw Object.assign(new Error('Too many attempts for this account. Wait a while and try again.'), { statusCode: 429 });
+      },
+    ],
+  };
+}
+
 /** Limits for writes, per member (or per address for visitors), and for API reads. */
 export const LIMITS = {
   signIn: { max: 10, timeWindow: '15 minutes' },
   signUp: { max: 5, timeWindow: '1 hour' },
   passwordReset: { max: 5, timeWindow: '1 hour' },
+  /** Subscribing mails whatever address it is given; the store also limits mails per recipient. */
+  subscribe: { max: 10, timeWindow: '1 hour' },
   write: { max: 60, timeWindow: '1 minute' },
   /** Reads of the JSON API and feeds, per address and route: paging through a month is a few dozen requests. */
   api: { max: 300, timeWindow: '1 minute' },

@@ -1,4 +1,4 @@
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { requestPasswordReset, resetPassword, signIn, signUp, verifyEmail } from '../../community/accounts.js';
 import { CommunityError } from '../../community/errors.js';
 import { createSession, endSession, SESSION_LIFETIME_MS } from '../../community/sessions.js';
@@ -9,7 +9,13 @@ import type { Html } from '../../html.js';
 import { forgotPasswordPage, messagePage, resetPasswordPage, signInPage, signUpPage, verifyEmailPage } from '../pages/account.js';
 import { sitePath } from '../redirects.js';
 import { refusalStatus } from '../refusals.js';
-import { clearSessionCookie, LIMITS, sessionToken, setSessionCookie } from '../security.js';
+import { authLimited, clearSessionCookie, emailTarget, LIMITS, sessionToken, setSessionCookie } from '../security.js';
+
+/** The emailed token a confirmation link carries: what the form acts on. */
+const tokenInQuery = (request: FastifyRequest) => {
+  const token = (request.query as { token?: unknown }).token;
+  return typeof token === 'string' ? token.slice(0, 200) : '';
+};
 
 function send(reply: FastifyReply, body: Html, status = 200) {
   return reply.code(status).type('text/html; charset=utf-8').send(body.value);
@@ -26,7 +32,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
   };
 
   app.get('/signup', async (request, reply) => send(reply, signUpPage(viewerOf(request, reply))));
-  app.post('/signup', { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.signUp } }, async (request, reply) => {
+  app.post('/signup', authLimited(app, 'signup', LIMITS.signUp, emailTarget('email')), async (request, reply) => {
     const values = { displayName: formString(request.body, 'displayName', 200), email: formString(request.body, 'email', 400) };
     try {
       const { user, verificationToken } = await signUp(db, { ...values, password: formString(request.body, 'password', 1000) });
@@ -43,7 +49,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
   app.get<{ Querystring: { next?: string } }>('/signin', async (request, reply) =>
     send(reply, signInPage(viewerOf(request, reply), {}, sitePath(request.query.next))),
   );
-  app.post('/signin', { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.signIn } }, async (request, reply) => {
+  app.post('/signin', authLimited(app, 'signin', LIMITS.signIn, emailTarget('email')), async (request, reply) => {
     const email = formString(request.body, 'email', 400);
     const next = sitePath(formString(request.body, 'next', 500));
     try {
@@ -68,13 +74,13 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
   app.get<{ Querystring: { token?: string } }>('/verify-email', async (request, reply) =>
     send(reply.header('Cache-Control', 'no-store'), verifyEmailPage(viewerOf(request, reply), request.query.token ?? '')),
   );
-  app.post<{ Querystring: { token?: string } }>('/verify-email', { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.passwordReset } }, async (request, reply) => {
+  app.post<{ Querystring: { token?: string } }>('/verify-email', authLimited(app, 'verify-email', LIMITS.passwordReset, tokenInQuery), async (request, reply) => {
     const user = await verifyEmail(db, request.query.token ?? '');
     return send(reply, messagePage({ user, csrf: reply.generateCsrf() }, 'Address confirmed', `Thank you, ${user.displayName}: ${user.email} is confirmed.`, { href: '/', text: "Go to today's papers" }));
   });
 
   app.get('/forgot-password', async (request, reply) => send(reply, forgotPasswordPage(viewerOf(request, reply))));
-  app.post('/forgot-password', { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.passwordReset } }, async (request, reply) => {
+  app.post('/forgot-password', authLimited(app, 'forgot-password', LIMITS.passwordReset, emailTarget('email')), async (request, reply) => {
     const email = formString(request.body, 'email', 400);
     const issued = await requestPasswordReset(db, email);
     if (issued) {
@@ -88,7 +94,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
   app.get<{ Querystring: { token?: string } }>('/reset-password', async (request, reply) =>
     send(reply, resetPasswordPage(viewerOf(request, reply), request.query.token ?? '')),
   );
-  app.post('/reset-password', { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.passwordReset } }, async (request, reply) => {
+  app.post('/reset-password', authLimited(app, 'reset-password', LIMITS.passwordReset, (request) => formString(request.body, 'token', 200)), async (request, reply) => {
     const token = formString(request.body, 'token', 200);
     try {
       const user = await resetPassword(db, token, formString(request.body, 'password', 1000));
