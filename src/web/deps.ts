@@ -5,6 +5,7 @@ import type { Logger } from '../log.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Db } from '../store/schema.js';
 import type { Viewer } from './forms.js';
+import { formToken } from './security.js';
 
 /** Everything the web routes use, wired once in the composition root (src/cli/serve.ts). */
 export interface WebDeps {
@@ -17,7 +18,7 @@ export interface WebDeps {
 }
 
 export function viewerOf(request: FastifyRequest, reply: FastifyReply): Viewer {
-  return { user: request.user, csrf: reply.generateCsrf() };
+  return { user: request.user, csrf: formToken(reply) };
 }
 
 /** Scripts on our own pages (votes, comments) ask for JSON; forms and links want a page. */

@@ -1,3 +1,4 @@
+import { createHash, randomBytes } from 'node:crypto';
 import cookie from '@fastify/cookie';
 import csrf from '@fastify/csrf-protection';
 import formbody from '@fastify/formbody';
@@ -12,9 +13,15 @@ declare module 'fastify' {
     /** The signed-in member, or null for a visitor. */
     user: User | null;
   }
+  interface FastifyInstance {
+    /** Every route that can change state (any method but GET, HEAD and OPTIONS), as registered. */
+    writeRoutes: { method: string; url: string }[];
+  }
 }
 
 export const SESSION_COOKIE = 'pb_session';
+/** Holds the secret that form tokens are made from (signed). */
+const CSRF_COOKIE = 'pb_csrf';
 /** Forms are small; a bigger body is an attack or a mistake. */
 const FORM_BODY_LIMIT = 64 * 1024;
 
@@ -30,12 +37,22 @@ export interface SecurityOptions {
  * Every state-changing route adds `app.csrfProtection` as a preHandler (the token is in the parsed body) and a rate limit of its own.
  */
 export async function registerSecurity(app: FastifyInstance, { db, secret, secureCookies }: SecurityOptions): Promise<void> {
+  const writeRoutes: FastifyInstance['writeRoutes'] = [];
+  app.decorate('writeRoutes', writeRoutes);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (!['GET', 'HEAD', 'OPTIONS'].includes(method)) writeRoutes.push({ method, url: route.url });
+  });
+  csrfCookieOptions = { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies, signed: true };
   await app.register(cookie, { secret });
   await app.register(formbody, { bodyLimit: FORM_BODY_LIMIT });
   await app.register(csrf, {
     sessionPlugin: '@fastify/cookie',
-    cookieKey: 'pb_csrf',
-    cookieOpts: { path: '/', httpOnly: true, sameSite: 'lax', secure: secureCookies, signed: true },
+    cookieKey: CSRF_COOKIE,
+    cookieOpts: csrfCookieOptions,
+    // A token is made for one session (see formToken): with another session's cookie it is refused,
+    // so a form-token cookie tossed into a browser from elsewhere is no use with the victim's session.
+    getUserInfo: (request) => tokenBinding(sessionToken(request)),
+    csrfOpts: { hmacKey: createHash('sha256').update(`paperboy form tokens ${secret}`).digest('hex') },
     // Forms post `_csrf`; the page's script sends the same token in a header.
     getToken: (request) => {
       const body = request.body as Record<string, unknown> | undefined;
@@ -55,12 +72,42 @@ export async function registerSecurity(app: FastifyInstance, { db, secret, secur
   });
 }
 
+let csrfCookieOptions: { path: string; httpOnly: boolean; sameSite: 'lax'; secure: boolean; signed: boolean };
+/** The session a reply starts (or null for one that signs out), which its forms' tokens are made for. */
+const sessionSetBy = new WeakMap<FastifyRequest, string | null>();
+
+/**
+ * The form token for the pages of this reply: bound to the session the browser will send with the
+ * form, which is the one this reply sets, if it sets one.
+ */
+export function formToken(reply: FastifyReply): string {
+  const session = sessionSetBy.has(reply.request) ? sessionSetBy.get(reply.request)! : sessionToken(reply.request);
+  return reply.generateCsrf({ userInfo: tokenBinding(session) } as Parameters<FastifyReply['generateCsrf']>[0]);
+}
+
+/** What a form token is made for: one session, or a visitor without one (never empty, which the library refuses). */
+function tokenBinding(session: string | null | undefined): string {
+  return session ? `session:${session}` : 'visitor';
+}
+
+/** A new form-token secret from this reply on, so no token from before a sign-in or sign-out works after it. */
+function renewFormSecret(reply: FastifyReply): void {
+  const fresh = randomBytes(18).toString('base64url');
+  reply.setCookie(CSRF_COOKIE, fresh, csrfCookieOptions);
+  // Tokens made later in this reply read the secret from the request's cookies.
+  reply.request.cookies[CSRF_COOKIE] = reply.signCookie(fresh);
+}
+
 export function setSessionCookie(reply: FastifyReply, token: string, secure: boolean, maxAgeSeconds: number): void {
   reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, signed: true, maxAge: maxAgeSeconds });
+  sessionSetBy.set(reply.request, token);
+  renewFormSecret(reply);
 }
 
 export function clearSessionCookie(reply: FastifyReply): void {
   reply.clearCookie(SESSION_COOKIE, { path: '/' });
+  sessionSetBy.set(reply.request, null);
+  renewFormSecret(reply);
 }
 
 /** The raw session token of this request, for signing out. */

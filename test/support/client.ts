@@ -5,7 +5,7 @@ let addresses = 0;
 
 /** A browser stand-in for inject(): keeps cookies, reads the form token off the last page. */
 export class Client {
-  private cookies = new Map<string, string>();
+  readonly cookies = new Map<string, string>();
   csrf = '';
   /** Each client comes from its own address, as rate limits count per address; a test may move it. */
   remoteAddress = `127.0.${Math.floor(++addresses / 250)}.${(addresses % 250) + 1}`;
@@ -47,7 +47,8 @@ export class Client {
     await this.get('/signin');
     const res = await this.post('/signin', { email, password });
     assert.equal(res.statusCode, 303, `sign-in of ${email}`);
-    await this.get('/');
+    // A page with a form: the token changes at sign-in.
+    await this.get('/submit');
   }
 }
 

@@ -9,7 +9,7 @@ import type { Html } from '../../html.js';
 import { forgotPasswordPage, messagePage, resetPasswordPage, signInPage, signUpPage, verifyEmailPage } from '../pages/account.js';
 import { sitePath } from '../redirects.js';
 import { refusalStatus } from '../refusals.js';
-import { authLimited, clearSessionCookie, emailTarget, LIMITS, sessionToken, setSessionCookie } from '../security.js';
+import { authLimited, clearSessionCookie, emailTarget, formToken, LIMITS, sessionToken, setSessionCookie } from '../security.js';
 
 /** The emailed token a confirmation link carries: what the form acts on. */
 const tokenInQuery = (request: FastifyRequest) => {
@@ -38,7 +38,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
       const { user, verificationToken } = await signUp(db, { ...values, password: formString(request.body, 'password', 1000) });
       await mailer.send(verificationMail({ to: user.email, displayName: user.displayName, token: verificationToken, baseUrl }));
       await startSession(reply, user.id);
-      return send(reply, messagePage({ user, csrf: reply.generateCsrf() }, 'Check your inbox', `We have sent a link to ${user.email}. Follow it to confirm your address; then you can vote, comment and submit papers.`));
+      return send(reply, messagePage({ user, csrf: formToken(reply) }, 'Check your inbox', `We have sent a link to ${user.email}. Follow it to confirm your address; then you can vote, comment and submit papers.`));
     } catch (error) {
       if (!(error instanceof CommunityError)) throw error;
       const errors = error.field ? { [error.field]: error.message } : {};
@@ -76,7 +76,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
   );
   app.post<{ Querystring: { token?: string } }>('/verify-email', authLimited(app, 'verify-email', LIMITS.passwordReset, tokenInQuery), async (request, reply) => {
     const user = await verifyEmail(db, request.query.token ?? '');
-    return send(reply, messagePage({ user, csrf: reply.generateCsrf() }, 'Address confirmed', `Thank you, ${user.displayName}: ${user.email} is confirmed.`, { href: '/', text: "Go to today's papers" }));
+    return send(reply, messagePage({ user, csrf: formToken(reply) }, 'Address confirmed', `Thank you, ${user.displayName}: ${user.email} is confirmed.`, { href: '/', text: "Go to today's papers" }));
   });
 
   app.get('/forgot-password', async (request, reply) => send(reply, forgotPasswordPage(viewerOf(request, reply))));
@@ -99,7 +99,7 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
     try {
       const user = await resetPassword(db, token, formString(request.body, 'password', 1000));
       await startSession(reply, user.id);
-      return send(reply, messagePage({ user, csrf: reply.generateCsrf() }, 'Password changed', 'Your new password is saved, and every other session of yours was signed out.', { href: '/', text: "Go to today's papers" }));
+      return send(reply, messagePage({ user, csrf: formToken(reply) }, 'Password changed', 'Your new password is saved, and every other session of yours was signed out.', { href: '/', text: "Go to today's papers" }));
     } catch (error) {
       if (!(error instanceof CommunityError)) throw error;
       const errors = error.field ? { [error.field]: error.message } : {};

@@ -24,6 +24,7 @@ import { emptyCatalogPage } from '../pages/empty.js';
 import { paperPage } from '../pages/paper.js';
 import { periodPage, periodPath } from '../pages/period.js';
 import { trendingAboutPage } from '../pages/about.js';
+import { formToken } from '../security.js';
 
 const PAGE_SIZE = 30;
 
@@ -37,7 +38,7 @@ export function errorPage(viewer: Viewer | undefined, title: string, message: st
 
 /** Visitors share cacheable pages (no form tokens); members get theirs rendered with their votes and forms. */
 export function viewerFor(request: FastifyRequest, reply: FastifyReply): Viewer | undefined {
-  return request.user ? { user: request.user, csrf: reply.generateCsrf() } : undefined;
+  return request.user ? { user: request.user, csrf: formToken(reply) } : undefined;
 }
 
 export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { search: SearchRoutes; cache: PageCache }): void {

@@ -20,7 +20,7 @@ import { apiTokensSection } from '../pages/api-tokens.js';
 import { submitPage } from '../pages/submit.js';
 import { backTo } from '../redirects.js';
 import { refusalStatus } from '../refusals.js';
-import { LIMITS } from '../security.js';
+import { formToken, LIMITS } from '../security.js';
 import { errorPage, sendHtml, viewerFor } from './catalog.js';
 
 export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { cache: PageCache }): void {
@@ -102,7 +102,7 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
       // Shown beside the form, which keeps what was typed.
       if (!(error instanceof CommunityError)) throw error;
       const existing = error.code === 'duplicate' ? error.details.paperId : undefined;
-      return sendHtml(reply, submitPage({ user: request.user, csrf: reply.generateCsrf() }, { value: raw, message: error.message, existing }), refusalStatus(error));
+      return sendHtml(reply, submitPage({ user: request.user, csrf: formToken(reply) }, { value: raw, message: error.message, existing }), refusalStatus(error));
     }
   });
 
