@@ -4,6 +4,7 @@ import type { CollectionsTable, Db } from '../store/schema.js';
 import { fromRow } from '../store/papers.js';
 import { CommunityError, FORBIDDEN_IN_LINE, invalid } from './errors.js';
 import { requireMember, type PublicUser } from './users.js';
+import { listed } from '../store/visibility.js';
 
 export const MAX_COLLECTION_NAME_LENGTH = 100;
 export const MAX_COLLECTION_DESCRIPTION_LENGTH = 2000;
@@ -96,19 +97,19 @@ export async function removeFromCollection(db: Db, userId: number, collectionId:
 
 /**
  * A collection and its papers, newest addition first, as `viewerId` may see it: a private one is
- * `not_found` to everyone but its owner (not `forbidden`, which would say it exists). Visitors do
- * not see papers a moderator has hidden.
+ * `not_found` to everyone but its owner (not `forbidden`, which would say it exists). Papers a
+ * moderator has hidden are left out, for the owner too, as from every list.
  */
 export async function getCollection(db: Db, viewerId: number | null, collectionId: number): Promise<{ collection: Collection; items: CollectionItem[] }> {
   const collection = await collectionById(db, collectionId);
   if (!collection || !(collection.isPublic || collection.owner.id === viewerId)) throw notFound();
-  let query = db
+  const query = db
     .selectFrom('collection_papers')
     .innerJoin('papers', 'papers.id', 'collection_papers.paper_id')
     .selectAll('papers')
     .select('collection_papers.added_at')
-    .where('collection_papers.collection_id', '=', collectionId);
-  if (collection.owner.id !== viewerId) query = query.where('papers.id', 'not in', db.selectFrom('hidden_papers').select('paper_id'));
+    .where('collection_papers.collection_id', '=', collectionId)
+    .where(listed('papers.id'));
   const rows = await query.orderBy('collection_papers.added_at', 'desc').orderBy('papers.id').execute();
   return { collection, items: rows.map(({ added_at, ...paper }) => ({ paper: fromRow(paper), addedAt: added_at })) };
 }

@@ -177,12 +177,6 @@ export async function moderationLog(db: Db, opts: { limit?: number; before?: num
   }));
 }
 
-/** Which of these papers are hidden, for lists to leave out (and paper pages to show as removed). */
-export async function hiddenPaperIds(db: Db, paperIds: readonly string[]): Promise<Set<string>> {
-  if (paperIds.length === 0) return new Set();
-  const rows = await db.selectFrom('hidden_papers').select('paper_id').where('paper_id', 'in', [...new Set(paperIds)]).execute();
-  return new Set(rows.map((r) => r.paper_id));
-}
 
 async function setRole(db: Db, email: string, role: 'admin' | 'member', now: Date): Promise<User> {
   const normalized = normalizeEmail(email);

@@ -5,7 +5,8 @@
 import type { Paper } from '../papers/paper.js';
 import { perStatement } from '../store/chunks.js';
 import type { Db } from '../store/schema.js';
-import { docOfPaper, docsByVectorState, hiddenAmong, papersForDocs, readVectors, searchDb, vectorOfPaper, type SearchDb } from '../store/search-docs.js';
+import { hiddenAmong } from '../store/visibility.js';
+import { docOfPaper, docsByVectorState, papersForDocs, readVectors, searchDb, vectorOfPaper, type SearchDb } from '../store/search-docs.js';
 import type { Embedder } from './embedder.js';
 import { HYBRID, reciprocalRankFusion } from './fusion.js';
 import { DEFAULT_KEYWORD_BUDGET, planKeywordTiers, type KeywordBudget, type KeywordTier } from './keyword-plan.js';

@@ -1,6 +1,7 @@
 import type { Paper, PaperVersion } from '../papers/paper.js';
 import { perStatement } from './chunks.js';
 import type { Db, NewPaperRow, PaperRow } from './schema.js';
+import { listed } from './visibility.js';
 
 export interface UpsertResult {
   inserted: string[];
@@ -100,6 +101,7 @@ export async function papersOnDay(db: Db, day: string, limit = 1000, offset = 0)
     .selectFrom('papers')
     .selectAll()
     .where('day', '=', day)
+    .where(listed('papers.id'))
     .orderBy('id', 'desc')
     .limit(limit)
     .offset(offset)
@@ -112,6 +114,7 @@ export async function countOnDay(db: Db, day: string): Promise<number> {
     .selectFrom('papers')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('day', '=', day)
+    .where(listed('papers.id'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -218,13 +221,14 @@ function newestPerId(papers: Paper[]): Paper[] {
   return [...byId.values()];
 }
 
-/** Papers cross-listed in a category, newest day first. */
+/** Papers cross-listed in a category, newest day first, hidden ones left out. */
 export async function papersInCategory(db: Db, category: string, limit: number, offset: number): Promise<{ papers: Paper[]; total: number }> {
   const rows = await db
     .selectFrom('paper_categories')
     .innerJoin('papers', 'papers.id', 'paper_categories.paper_id')
     .selectAll('papers')
     .where('paper_categories.category', '=', category)
+    .where(listed('papers.id'))
     .orderBy('papers.day', 'desc')
     .orderBy('papers.id', 'desc')
     .limit(limit)
@@ -234,6 +238,7 @@ export async function papersInCategory(db: Db, category: string, limit: number, 
     .selectFrom('paper_categories')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('category', '=', category)
+    .where(listed('paper_categories.paper_id'))
     .executeTakeFirstOrThrow();
   return { papers: rows.map(fromRow), total: Number(total.n) };
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectionsWithPaper, listCollections } from '../../community/collections.js';
 import { listComments } from '../../community/comments.js';
 import { isFollowing } from '../../community/follows.js';
-import { hiddenPaperIds } from '../../community/moderation.js';
+import { hiddenAmong } from '../../store/visibility.js';
 import { statsOf } from '../../community/paper-stats.js';
 import { submissionOf } from '../../community/submissions.js';
 import { getUser } from '../../community/users.js';
@@ -117,7 +117,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
       listComments(db, paper.id, userId),
       deps.search.similar(paper.id),
       submissionOf(db, paper.id),
-      hiddenPaperIds(db, [paper.id]),
+      hiddenAmong(db, [paper.id]),
       userId === null ? Promise.resolve(new Set<string>()) : votesOf(db, userId, [paper.id]),
     ]);
     const submitter = submission ? await getUser(db, submission.submittedBy) : null;

@@ -4,13 +4,11 @@ import { addComment, deleteComment, editComment, getComment } from '../../commun
 import { listApiTokens } from '../../community/api-tokens.js';
 import { CommunityError } from '../../community/errors.js';
 import { report } from '../../community/reports.js';
-import { submitPaper } from '../../community/submissions.js';
+import { submitPaper, submittedPapers } from '../../community/submissions.js';
 import { getUser, userByUsername } from '../../community/users.js';
 import { setUpvotesPublic, upvotedPapers } from '../../community/profile.js';
 import { toggleVote } from '../../community/votes.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
-import type { Paper } from '../../papers/paper.js';
-import { fromRow } from '../../store/papers.js';
 import { wantsJson, type WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
 import type { PageCache } from '../page-cache.js';
@@ -135,15 +133,7 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
     const user = await userByUsername(db, request.params.username);
     if (!user) return sendHtml(reply, errorPage(viewer, 'No such member', `Nobody here is called @${request.params.username}.`), 404);
     const collections = await listCollections(db, user.id, viewer?.user?.id ?? null);
-    const rows = await db
-      .selectFrom('submissions')
-      .innerJoin('papers', 'papers.id', 'submissions.paper_id')
-      .selectAll('papers')
-      .where('submissions.submitted_by', '=', user.id)
-      .orderBy('submissions.submitted_at', 'desc')
-      .limit(50)
-      .execute();
-    const submissions: Paper[] = rows.map(fromRow);
+    const submissions = await submittedPapers(db, user.id);
     const full = await getUser(db, user.id);
     const upvoted = await upvotedPapers(db, user.id, viewer?.user?.id ?? null);
     const isSelf = viewer?.user?.id === user.id;
