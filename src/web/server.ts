@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerCors } from './api/cors.js';
+import { BackgroundWork } from './background-work.js';
 import { registerApiRoutes } from './api/routes.js';
 import { apiError } from './api/http.js';
 import { registerOpenApiRoutes } from './api/openapi.js';
@@ -53,9 +54,12 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ ok: true }));
 
   const cache = new PageCache();
+  const background = new BackgroundWork(log);
+  app.decorate('background', background);
+  app.addHook('onClose', () => background.settled());
   const search = registerSearchRoutes(app, { db, log, settings: config.search, ...deps.search });
   registerCatalogRoutes(app, { ...deps, search, cache });
-  registerAccountRoutes(app, deps);
+  registerAccountRoutes(app, { ...deps, background });
   registerCommunityRoutes(app, { ...deps, cache });
   registerModerationRoutes(app, { ...deps, cache });
   registerApiRoutes(app, { ...deps, cache });

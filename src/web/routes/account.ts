@@ -3,6 +3,7 @@ import { requestPasswordReset, resetPassword, signIn, signUp, verifyEmail } from
 import { CommunityError } from '../../community/errors.js';
 import { createSession, endSession, SESSION_LIFETIME_MS } from '../../community/sessions.js';
 import { passwordResetMail, verificationMail } from '../../community/account-mails.js';
+import type { BackgroundWork } from '../background-work.js';
 import { secureCookies, viewerOf, type WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
 import type { Html } from '../../html.js';
@@ -21,7 +22,7 @@ function send(reply: FastifyReply, body: Html, status = 200) {
   return reply.code(status).type('text/html; charset=utf-8').send(body.value);
 }
 
-export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void {
+export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps & { background: BackgroundWork }): void {
   const { db, mailer, config, log } = deps;
   const secure = secureCookies(config);
   const baseUrl = config.baseUrl.replace(/\/$/, '');
@@ -82,12 +83,14 @@ export function registerAccountRoutes(app: FastifyInstance, deps: WebDeps): void
   app.get('/forgot-password', async (request, reply) => send(reply, forgotPasswordPage(viewerOf(request, reply))));
   app.post('/forgot-password', authLimited(app, 'forgot-password', LIMITS.passwordReset, emailTarget('email')), async (request, reply) => {
     const email = formString(request.body, 'email', 400);
-    const issued = await requestPasswordReset(db, email);
-    if (issued) {
+    // The same answer either way, and in the same time: looking the address up, writing the token
+    // and sending the mail all happen after it, so neither the page nor its timing tells who has an account.
+    deps.background.start('password reset', async () => {
+      const issued = await requestPasswordReset(db, email);
+      if (!issued) return;
       await mailer.send(passwordResetMail({ to: issued.user.email, displayName: issued.user.displayName, token: issued.token, baseUrl }));
       log.info({ user: issued.user.id }, 'password reset link sent');
-    }
-    // The same answer either way, so the form does not tell who has an account.
+    });
     return send(reply, forgotPasswordPage(viewerOf(request, reply), { sent: true }));
   });
 
