@@ -14,7 +14,10 @@ import { registerUsers } from './users.js';
 const program = new Command()
   .name('paperboy')
   .description('A self-hosted daily-papers hub. Every command reads its settings from the environment; flags override them.')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // A wrong command line exits with 2, as a wrong setting does (commander would use 1, which here
+  // means the work itself failed); --help and --version still exit with 0.
+  .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
 
 registerServe(program);
 registerImport(program);
