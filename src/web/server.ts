@@ -60,9 +60,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const search = registerSearchRoutes(app, { db, log, settings: config.search, ...deps.search });
   registerCatalogRoutes(app, { ...deps, search, cache });
   registerAccountRoutes(app, { ...deps, background });
-  registerCommunityRoutes(app, { ...deps, cache });
+  registerCommunityRoutes(app, { ...deps, cache, background });
   registerModerationRoutes(app, { ...deps, cache });
-  registerApiRoutes(app, { ...deps, cache });
+  registerApiRoutes(app, { ...deps, cache, background });
   registerOpenApiRoutes(app, config.baseUrl);
   registerFeedRoutes(app, { ...deps, search: search.service });
   registerApiTokenRoutes(app, deps);

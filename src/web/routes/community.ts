@@ -4,7 +4,7 @@ import { addComment, deleteComment, editComment, getComment } from '../../commun
 import { listApiTokens } from '../../community/api-tokens.js';
 import { CommunityError } from '../../community/errors.js';
 import { report } from '../../community/reports.js';
-import { submitPaper, submittedPapers } from '../../community/submissions.js';
+import { submittedPapers } from '../../community/submissions.js';
 import { getUser, userByUsername } from '../../community/users.js';
 import { setUpvotesPublic, upvotedPapers } from '../../community/profile.js';
 import { toggleVote } from '../../community/votes.js';
@@ -19,9 +19,11 @@ import { submitPage } from '../pages/submit.js';
 import { backTo } from '../redirects.js';
 import { refusalStatus } from '../refusals.js';
 import { formToken, LIMITS } from '../security.js';
+import { submitWithin } from '../submit.js';
+import type { BackgroundWork } from '../background-work.js';
 import { errorPage, sendHtml, viewerFor } from './catalog.js';
 
-export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { cache: PageCache }): void {
+export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { cache: PageCache; background: BackgroundWork }): void {
   const { db, cache } = deps;
   const write = { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.write } };
 
@@ -93,9 +95,10 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
     const raw = formString(request.body, 'paper', 300);
     if (!request.user) return reply.redirect('/signin?next=/submit', 303);
     try {
-      const submission = await submitPaper(db, request.user.id, raw, deps.fetchPaper);
+      const outcome = await submitWithin(deps, request.user.id, raw);
+      if ('fetching' in outcome) return sendHtml(reply, submitPage({ user: request.user, csrf: formToken(reply) }, { fetching: outcome.fetching }), 202);
       cache.invalidate();
-      return reply.redirect(`/papers/${submission.paperId}`, 303);
+      return reply.redirect(`/papers/${outcome.recorded.paperId}`, 303);
     } catch (error) {
       // Shown beside the form, which keeps what was typed.
       if (!(error instanceof CommunityError)) throw error;
