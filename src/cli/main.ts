@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerBackup } from './backup.js';
 import { registerDigest } from './digest.js';
 import { registerFetch } from './fetch.js';
 import { registerHarvest } from './harvest.js';
@@ -29,5 +30,6 @@ registerUsers(program);
 registerSearch(program);
 registerEmbed(program);
 registerDigest(program);
+registerBackup(program);
 
 await program.parseAsync(process.argv);
