@@ -161,6 +161,8 @@ export const LIMITS = {
   /** Subscribing mails whatever address it is given; the store also limits mails per recipient. */
   subscribe: { max: 10, timeWindow: '1 hour' },
   write: { max: 60, timeWindow: '1 minute' },
+  /** Search and author pages, per member or address: each miss of the cache runs a search. */
+  search: { max: 120, timeWindow: '1 minute' },
   /** Reads of the JSON API and feeds, per address and route: paging through a month is a few dozen requests. */
   api: { max: 300, timeWindow: '1 minute' },
 } as const;

@@ -26,7 +26,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export interface ServerDeps extends WebDeps {
   /** Search service and background upkeep (see search-routes.ts). */
-  search?: Omit<SearchRouteDeps, 'db' | 'log' | 'settings'>;
+  search?: Omit<SearchRouteDeps, 'db' | 'log' | 'settings' | 'cache'>;
 }
 
 /** The web application: pages, forms and APIs over one database. */
@@ -57,7 +57,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const background = new BackgroundWork(log);
   app.decorate('background', background);
   app.addHook('onClose', () => background.settled());
-  const search = registerSearchRoutes(app, { db, log, settings: config.search, ...deps.search });
+  const search = registerSearchRoutes(app, { db, log, settings: config.search, cache, ...deps.search });
   registerCatalogRoutes(app, { ...deps, search, cache });
   registerAccountRoutes(app, { ...deps, background });
   registerCommunityRoutes(app, { ...deps, cache, background });

@@ -24,7 +24,7 @@ import { emptyCatalogPage } from '../pages/empty.js';
 import { paperPage } from '../pages/paper.js';
 import { periodPage, periodPath } from '../pages/period.js';
 import { trendingAboutPage } from '../pages/about.js';
-import { formToken } from '../security.js';
+import { formToken, LIMITS } from '../security.js';
 
 const PAGE_SIZE = 30;
 
@@ -159,11 +159,17 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     return sendHtml(reply, rendered);
   });
 
-  app.get<{ Params: { name: string } }>('/authors/:name', async (request, reply) => {
+  app.get<{ Params: { name: string } }>('/authors/:name', { config: { rateLimit: LIMITS.search } }, async (request, reply) => {
     const name = request.params.name.slice(0, 200);
+    const viewer = viewerFor(request, reply);
+    const cacheKey = viewer ? null : `author/${name}`;
+    const cached = cacheKey ? cache.get(cacheKey) : null;
+    if (cached) return reply.type('text/html; charset=utf-8').send(cached);
     const { hits, notes } = await (await deps.search.service).search({ query: '', filters: { authors: [name] }, limit: 100 });
     const following = request.user ? await isFollowing(db, request.user.id, name) : undefined;
-    return sendHtml(reply, authorPage(name, hits.map((h) => h.paper), viewerFor(request, reply), notes, following));
+    const rendered = authorPage(name, hits.map((h) => h.paper), viewer, notes, following);
+    if (cacheKey && notes.length === 0) cache.set(cacheKey, rendered.value);
+    return sendHtml(reply, rendered);
   });
 
   app.get<{ Params: { category: string }; Querystring: { page?: string } }>('/categories/:category', async (request, reply) => {
