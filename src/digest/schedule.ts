@@ -2,7 +2,8 @@ import { dayPeriod, type Period } from '../catalog/periods.js';
 import type { Logger } from '../log.js';
 import { latestDay } from '../store/papers.js';
 import type { Db, DigestFrequency } from '../store/schema.js';
-import { digestPeriod, wallClock } from './period.js';
+import { wallClock } from '../papers/dates.js';
+import { digestPeriod } from './period.js';
 import { deliverQueued, runDigests, type DigestRunDeps } from './run.js';
 
 const FAILED_RUN_RETRY_MS = 15 * 60_000;

@@ -4,7 +4,7 @@ import { sql } from 'kysely';
 import { pino } from 'pino';
 import { dayPeriod } from '../../src/catalog/periods.js';
 import { loadConfig } from '../../src/config.js';
-import { wallClock } from '../../src/digest/period.js';
+import { wallClock } from '../../src/papers/dates.js';
 import { runDigests } from '../../src/digest/run.js';
 import { startDigestSchedule } from '../../src/digest/schedule.js';
 import { createLogger } from '../../src/log.js';
@@ -20,9 +20,9 @@ const SECRET = 'schedule-secret-schedule-secret-01234';
 describe('the digest schedule in serve', () => {
   it('reads the date and hour in the configured time zone', () => {
     const at = new Date('2026-11-29T23:30:00Z'); // Sunday in UTC, already Monday in Tokyo
-    assert.deepEqual(wallClock(at, 'UTC'), { day: '2026-11-29', hour: 23 });
-    assert.deepEqual(wallClock(at, 'Asia/Tokyo'), { day: '2026-11-30', hour: 8 });
-    assert.deepEqual(wallClock(at, 'America/New_York'), { day: '2026-11-29', hour: 18 });
+    assert.deepEqual(wallClock(at, 'UTC'), { day: '2026-11-29', hour: 23, minute: 30 });
+    assert.deepEqual(wallClock(at, 'Asia/Tokyo'), { day: '2026-11-30', hour: 8, minute: 30 });
+    assert.deepEqual(wallClock(at, 'America/New_York'), { day: '2026-11-29', hour: 18, minute: 30 });
   });
 
   describe('running', () => {
