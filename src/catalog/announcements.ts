@@ -19,7 +19,7 @@
  */
 import { ConfigError, type Config } from '../config.js';
 import type { Logger } from '../log.js';
-import { ARXIV_TIME_ZONE, isListingWeekday, listingDayOfRecord } from '../papers/announcements.js';
+import { ARXIV_TIME_ZONE, isListingWeekday, listingDayOfRecord, listingDayOnOrAfter } from '../papers/announcements.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import { shiftDay, wallClock } from '../papers/dates.js';
 import type { Paper, PaperInput, SourceItem } from '../papers/paper.js';
@@ -30,7 +30,7 @@ import { HttpError, type HttpGetter } from '../sources/http.js';
 import { harvestOai, type OaiCheckpoint } from '../sources/oai-harvest.js';
 import { daysWithoutAnnouncement, latestRecordedDay, recordDay, recordedDays } from '../store/announcement-days.js';
 import { clearCheckpoint, loadCheckpoint, saveCheckpoint } from '../store/checkpoints.js';
-import { countsOnDays, storedListings } from '../store/papers.js';
+import { countsOnDays, moveListingDay, storedListings } from '../store/papers.js';
 import type { Db } from '../store/schema.js';
 import { Ingest } from './ingest.js';
 
@@ -168,60 +168,74 @@ function item(input: PaperInput): SourceItem {
   return { kind: 'record', input };
 }
 
+/** Where a catch-up of one OAI set stands: its harvest, and the missed days its records showed arXiv announced. */
+interface CatchUpState {
+  oai: OaiCheckpoint;
+  announced: string[];
+}
+
 /**
- * Catches up missed weekdays through OAI-PMH (`arXivRaw`, so every version has its time), one
- * set at a time, each page stored with its checkpoint; then records each missed day, listed or
- * without announcement, in one transaction.
+ * Catches up missed weekdays through OAI-PMH (`arXivRaw`, so every version has its time), one set
+ * at a time, each page stored with its state; then, in one transaction, records each missed day.
+ * A missed weekday no record of the selection is stamped with had no announcement: the papers the
+ * schedule put on it move on to the next announcement, and it is recorded as such.
  */
 async function catchUp(deps: AnnouncementDeps, categories: string[], missed: string[], now: Date, signal?: AbortSignal): Promise<RecordedDay[]> {
   const from = missed[0]!;
   const until = missed[missed.length - 1]!;
   const missedSet = new Set(missed);
-  const holidays = await daysWithoutAnnouncement(deps.db, shiftDay(from, -2 * MAX_CATCH_UP_DAYS));
-  const skip = (day: string) => holidays.has(day);
+  const known = await daysWithoutAnnouncement(deps.db, shiftDay(from, -2 * MAX_CATCH_UP_DAYS));
+  const skip = (day: string) => known.has(day);
   deps.log.info({ from, until, days: missed.length }, `catching up on ${missed.length} missed announcement days through OAI-PMH`);
-  let replaced = 0;
   const ingest = new Ingest(deps.db, { onRejection: (r) => deps.log.warn(r, `catching up: rejected ${r.where}: ${r.field}: ${r.reason}`) });
+  const announced = new Set<string>();
+  const keys: string[] = [];
 
   for (const set of [...new Set(categories.map(oaiSetOf))]) {
+    // The list runs up to now, not to the last missed day: a paper listed on a missed day and
+    // replaced or edited since carries a later datestamp. The key names the missed days, so a
+    // catch-up that resumes covers the same ones.
     const key = `announcements oai ${set} ${from}..${until}`;
-    const resumeFrom = await loadCheckpoint<OaiCheckpoint>(deps.db, key);
-    const pages = harvestOai({ client: deps.client, baseUrl: deps.config.oaiUrl, set, metadataPrefix: 'arXivRaw', from, until, resumeFrom, ...(signal ? { signal } : {}) });
+    keys.push(key);
+    const saved = await loadCheckpoint<CatchUpState>(deps.db, key);
+    for (const day of saved?.announced ?? []) announced.add(day);
+    const pages = harvestOai({ client: deps.client, baseUrl: deps.config.oaiUrl, set, metadataPrefix: 'arXivRaw', from, until: null, resumeFrom: saved?.oai ?? null, ...(signal ? { signal } : {}) });
     for await (const page of pages) {
+      const records = page.items.filter((i): i is { kind: 'record'; input: PaperInput } => i.kind === 'record');
+      const held = await storedListings(deps.db, records.map((i) => idOf(i.input.id)));
       const papers: Paper[] = [];
-      const inputs = page.items.filter((i): i is { kind: 'record'; input: PaperInput } => i.kind === 'record');
-      const held = await storedListings(deps.db, inputs.map((i) => idOf(i.input.id)));
-      for (const source of page.items) {
+      for (const source of records) {
         const [paper] = ingest.normalizeAll([source]);
-        if (paper === undefined || source.kind !== 'record' || !inSelection(paper.categories, categories)) continue;
+        if (paper === undefined || !inSelection(paper.categories, categories)) continue;
+        const stamp = source.input.datestamp ?? null;
+        if (stamp !== null && missedSet.has(stamp)) announced.add(stamp);
         if (held.has(paper.id)) {
-          replaced += paper.version > held.get(paper.id)!.version ? 1 : 0;
           papers.push(paper);
           continue;
         }
-        const datestamp = source.input.datestamp ?? until;
-        const day = listingDayOfRecord({ id: paper.id, datestamp, firstVersionAt: paper.published ?? paper.updated ?? `${datestamp}T00:00:00Z`, versions: Math.max(paper.versions.length, paper.version) }, skip);
+        // A datestamp after the missed days is a later change (or today's news, which the feed brings).
+        const datestamp = stamp !== null && stamp <= until ? stamp : null;
+        const firstVersionAt = paper.published ?? paper.updated ?? `${stamp ?? until}T00:00:00Z`;
+        const day = listingDayOfRecord({ id: paper.id, datestamp, firstVersionAt, versions: Math.max(paper.versions.length, paper.version) }, skip);
         // Not held and listed before the missed days: an old paper's replacement or edit, never news here.
         if (missedSet.has(day)) papers.push({ ...paper, day });
       }
-      await ingest.store(papers, (trx) => saveCheckpoint(trx, key, page.checkpoint));
+      const state: CatchUpState = { oai: page.checkpoint, announced: [...announced].sort() };
+      await ingest.store(papers, (trx) => saveCheckpoint(trx, key, state));
       if (signal?.aborted) throw signal.reason;
     }
-    await clearCheckpoint(deps.db, key);
   }
 
-  const counts = await countsOnDays(deps.db, missed);
-  const recorded = missed.map((day): RecordedDay => {
-    const listed = counts.get(day) ?? 0;
-    return { day, status: listed > 0 ? 'listed' : 'none', source: 'oai', listed, replaced: 0 };
+  const quiet = new Set(missed.filter((day) => !announced.has(day)));
+  return deps.db.transaction().execute(async (trx) => {
+    for (const day of quiet) await moveListingDay(trx, day, listingDayOnOrAfter(shiftDay(day, 1), (d) => known.has(d) || quiet.has(d)));
+    const counts = await countsOnDays(trx, missed);
+    const recorded = missed.map((day): RecordedDay => ({ day, status: quiet.has(day) ? 'none' : 'listed', source: 'oai', listed: counts.get(day) ?? 0, replaced: 0 }));
+    for (const day of recorded) {
+      await recordDay(trx, { ...day, read_at: now.toISOString() });
+      deps.log.info(day, day.status === 'listed' ? `caught up on ${day.day}: ${day.listed} papers listed` : `no announcement on ${day.day}`);
+    }
+    for (const key of keys) await clearCheckpoint(trx, key);
+    return recorded;
   });
-  const last = recorded[recorded.length - 1];
-  if (last) last.replaced = replaced;
-  await deps.db.transaction().execute(async (trx) => {
-    for (const day of recorded) await recordDay(trx, { ...day, read_at: now.toISOString() });
-  });
-  for (const day of recorded) {
-    deps.log.info(day, day.status === 'listed' ? `caught up on ${day.day}: ${day.listed} papers listed` : `no announcement on ${day.day}`);
-  }
-  return recorded;
 }

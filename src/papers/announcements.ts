@@ -72,8 +72,11 @@ export function scheduledListingDay(submittedAt: string, options: { id?: string;
 /** What an OAI-PMH record tells about when its paper was listed. */
 export interface HarvestedRecord {
   id: string;
-  /** `<datestamp>` of the record's header: the day (UTC) its metadata last changed. */
-  datestamp: string;
+  /**
+   * `<datestamp>` of the record's header: the day (UTC) its metadata last changed; null when it is
+   * known to speak of a later change (the caller read the record after a later announcement).
+   */
+  datestamp: string | null;
   /** The first version's submission, an ISO instant. */
   firstVersionAt: string;
   /** How many versions the record has. */
@@ -89,11 +92,12 @@ export interface HarvestedRecord {
  * first version's submission (papers held for moderation are listed later than that, never
  * earlier), nor later than the month its id names (a paper edited long after its listing keeps
  * its month: then the schedule decides). A record with several versions carries the datestamp of
- * its latest replacement, which says nothing of its first listing: the schedule decides alone.
+ * its latest replacement, which says nothing of its first listing: the schedule decides alone, as
+ * it does without a datestamp.
  */
 export function listingDayOfRecord(record: HarvestedRecord, skip: SkipDay = NO_SKIP): string {
   const earliest = scheduledListingDay(record.firstVersionAt, { id: record.id, skip });
-  if (record.versions > 1) return earliest;
+  if (record.versions > 1 || record.datestamp === null) return earliest;
   const stamped = listingDayOnOrBefore(record.datestamp, skip);
   const month = arxivIdMonth(record.id);
   // The first listing of a month goes out on the evening before, still in the previous month.

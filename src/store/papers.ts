@@ -104,6 +104,15 @@ export async function countsOnDays(db: Db, days: readonly string[]): Promise<Map
   return counts;
 }
 
+/**
+ * Moves the papers listed on `from` to `to`. Only for a day found to have had no announcement
+ * before anyone was shown it (catalog/announcements.ts, catching up): a listing day is otherwise
+ * never moved.
+ */
+export async function moveListingDay(db: Db, from: string, to: string): Promise<void> {
+  await db.updateTable('papers').set({ day: to }).where('day', '=', from).execute();
+}
+
 export async function getPaper(db: Db, id: string): Promise<Paper | null> {
   const row = await db.selectFrom('papers').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return null;

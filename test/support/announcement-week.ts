@@ -131,8 +131,9 @@ export interface WeekRequest {
 export class AnnouncementWeek {
   readonly papers: WeekPaper[];
   readonly requests: WeekRequest[] = [];
-  private readonly faults = new Map<string, ScriptedResponse[]>();
+  private readonly faults = new Map<string, (ScriptedResponse | 'answer')[]>();
   private oai: OaiListRecords | null = null;
+  private oaiDay = '';
 
   constructor(private readonly options: WeekOptions) {
     const skip = (day: string) => options.holidays.includes(day);
@@ -156,7 +157,8 @@ export class AnnouncementWeek {
     return this.papers.filter((p) => p.listed === day);
   }
 
-  fail(kind: WeekRequest['kind'], day: string, ...responses: ScriptedResponse[]): void {
+  /** The next requests of a kind on a day get these answers first; `answer` lets one through. */
+  fail(kind: WeekRequest['kind'], day: string, ...responses: (ScriptedResponse | 'answer')[]): void {
     this.faults.set(`${kind} ${day}`, [...(this.faults.get(`${kind} ${day}`) ?? []), ...responses]);
   }
 
@@ -167,7 +169,7 @@ export class AnnouncementWeek {
     if (kind === null) return undefined;
     this.requests.push({ kind, day: clock.day, at, request });
     const fault = this.faults.get(`${kind} ${clock.day}`)?.shift();
-    if (fault) return fault;
+    if (fault && fault !== 'answer') return fault;
     if (kind === 'rss') return reply(this.feed(clock.hour === 0 && clock.minute < 10 ? shiftDay(clock.day, -1) : clock.day), { contentType: 'application/rss+xml' });
     if (kind === 'api') return this.api(request, clock.day);
     return this.oaiList(clock.day).handler(request);
@@ -179,7 +181,7 @@ export class AnnouncementWeek {
     if (!isListingWeekday(day) || this.options.holidays.includes(day)) return header;
     const pubDate = rfc822(day, '00:00:00', newYorkMidnight(day).offset);
     const items = [
-      ...this.listedOn(day).map((p) => rssItem(p.record, p.type, p.replaced !== null && p.replaced <= day ? 2 : 1, pubDate)),
+      ...this.listedOn(day).map((p) => rssItem(p.record, p.type, 1, pubDate)),
       ...this.papers.filter((p) => p.replaced === day).map((p) => rssItem(p.record, p.type === 'new' ? 'replace' : 'replace-cross', 2, pubDate)),
     ];
     return header.replace('\n  </channel>', `${items.join('')}\n  </channel>`);
@@ -212,7 +214,6 @@ export class AnnouncementWeek {
     }
     return this.oai;
   }
-  private oaiDay = '';
 }
 
 /** `2024-01-03 00:09:34 UTC` → `2024-01-03T00:09:34Z` */
