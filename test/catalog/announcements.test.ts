@@ -4,7 +4,7 @@ import { announcementCategories, readAnnouncements } from '../../src/catalog/ann
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { normalizePaper } from '../../src/papers/normalize.js';
-import { HttpClient, HttpError } from '../../src/sources/http.js';
+import { arxivClient, HttpClient, HttpError } from '../../src/sources/http.js';
 import { recordDay } from '../../src/store/announcement-days.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { AnnouncementWeek, type WeekPaper } from '../support/announcement-week.js';
@@ -129,6 +129,17 @@ describe("the daily read of arXiv's announcements", () => {
     // What the schedule would have listed on the holiday went out with Tuesday's announcement.
     for (const p of week.listedOn('2024-01-09')) assert.equal(await dayOf(p.record.id), '2024-01-09', p.record.id);
     assert.equal((await t.db.selectFrom('papers').select('id').where('day', '=', HOLIDAY).execute()).length, 0);
+  });
+
+  it('reads its settings: categories (default the cs archive, or none) and a contact for the User-Agent', () => {
+    assert.deepEqual(loadConfig({}).arxivCategories, ['cs']);
+    assert.deepEqual(loadConfig({ PAPERBOY_ARXIV_CATEGORIES: ' cs.CL, cs.LG  stat.ML ' }).arxivCategories, ['cs.CL', 'cs.LG', 'stat.ML']);
+    assert.deepEqual(loadConfig({ PAPERBOY_ARXIV_CATEGORIES: 'none' }).arxivCategories, []);
+    assert.throws(() => loadConfig({ PAPERBOY_ARXIV_CATEGORIES: 'cs.CL+cs.LG' }), /PAPERBOY_ARXIV_CATEGORIES="cs\.CL\+cs\.LG": must be arXiv categories or archives separated by spaces/);
+    assert.throws(() => loadConfig({ PAPERBOY_CONTACT_EMAIL: 'me@example.org\r\nX-Evil: 1' }), /PAPERBOY_CONTACT_EMAIL/);
+    assert.equal(loadConfig({}).contactEmail, null);
+    const config = loadConfig({ PAPERBOY_CONTACT_EMAIL: 'admin@papers.example.org', PAPERBOY_BASE_URL: 'https://papers.example.org' });
+    assert.equal(arxivClient(config).userAgent, 'paperboy/0.1 (self-hosted daily-papers hub; +https://papers.example.org; mailto:admin@papers.example.org)');
   });
 
   it('reads nothing when the daily read is off, and refuses categories arXiv does not have', async () => {
