@@ -39,7 +39,7 @@ export default {
     forbid('store', 'The database and the paper store; search queries live in search/.', inSrc('store'), ['sources', 'mail', 'search', 'catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'jobs', 'cli']),
     forbid('mail', 'Transport only: the mailer and address rules. The mails themselves are written above.', inSrc('mail'), ['sources', 'store', 'search', 'catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'jobs', 'cli']),
     forbid('search', 'Indexes and queries over stored papers.', inSrc('search'), ['catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'jobs', 'cli']),
-    forbid('catalog', 'Ingest, periods and fetching one paper.', inSrc('catalog'), ['community', 'ranking', 'recommend', 'digest', 'web', 'jobs', 'cli']),
+    forbid('catalog', "Ingest, periods, fetching one paper, and the daily read of arXiv's announcements.", inSrc('catalog'), ['community', 'ranking', 'recommend', 'digest', 'web', 'jobs', 'cli']),
     forbid('community', 'Members and what they do with papers.', inSrc('community'), ['ranking', 'recommend', 'digest', 'web', 'jobs', 'cli']),
     forbid('ranking', 'Trending and period lists.', inSrc('ranking'), ['recommend', 'digest', 'web', 'jobs', 'cli']),
     forbid('recommend', '"For you" and saved-search matching.', inSrc('recommend'), ['ranking', 'digest', 'web', 'jobs', 'cli']),
