@@ -1,7 +1,8 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { dayPeriod, isoWeekKey, monthPeriod, nextPeriod, parsePeriod, periodOf, previousPeriod, shiftDay, weekPeriod, type PeriodKind } from '../../src/catalog/periods.js';
+import { dayPeriod, isoWeekKey, monthPeriod, nextPeriod, parsePeriod, periodOf, previousPeriod, weekPeriod, type PeriodKind } from '../../src/catalog/periods.js';
+import { shiftDay } from '../../src/papers/dates.js';
 import { checkProperty } from '../support/properties.js';
 
 const DAY_MS = 86_400_000;
