@@ -8,6 +8,7 @@ import { alternateLinks, feedPaths, type FeedLink } from '../feeds/links.js';
 import { csrfField, field, type Viewer } from '../forms.js';
 import { page } from '../layout.js';
 import { paperCard } from './paper-card.js';
+import { exportLinks, importForm } from './references.js';
 
 /** A titled list of papers: the shape of author, category and collection pages. */
 function listPage(title: string, intro: Html | string, papers: Paper[], viewer: Viewer | undefined, extra: Html | '' = '', feed?: FeedLink) {
@@ -102,7 +103,8 @@ ${items.map((item) => html`<form method="post" action="/collections/${collection
       : '';
   return listPage(
     collection.name,
-    html`<p class="muted">A ${collection.isPublic ? 'public' : 'private'} collection by <a href="/u/${collection.owner.username}">${collection.owner.displayName}</a>${collection.description ? html`: ${collection.description}` : ''}</p>`,
+    html`<p class="muted">A ${collection.isPublic ? 'public' : 'private'} collection by <a href="/u/${collection.owner.username}">${collection.owner.displayName}</a>${collection.description ? html`: ${collection.description}` : ''}</p>
+${items.length > 0 ? exportLinks('Export', `/collections/${collection.id}`) : ''}${isOwner && viewer ? importForm(collection, viewer) : ''}`,
     items.map((i) => i.paper),
     viewer,
     manage,

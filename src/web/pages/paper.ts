@@ -12,6 +12,7 @@ import { page } from '../layout.js';
 import { commentThread } from './comments.js';
 import { authorList, paperLinks } from './paper-card.js';
 import { periodPath } from './period.js';
+import { exportLinks } from './references.js';
 import { voteButton } from './votes.js';
 
 export interface PaperView {
@@ -47,6 +48,7 @@ ${voteButton(paper.id, view.upvotes, view.voted, viewer)}
 <p class="authors">${paper.authors.map((name, i) => html`${i > 0 ? ', ' : ''}<a class="author" href="${authorPath(name)}">${name}</a>`)}</p>
 ${view.submission ? html`<p class="submitter">Submitted by <a href="/u/${view.submission.by.username}">${view.submission.by.displayName}</a> on ${view.submission.at.slice(0, 10)}</p>` : ''}
 ${paperLinks(paper)}
+${exportLinks('Cite', paperPath(paper.id))}
 <section aria-labelledby="abstract-h"><h2 id="abstract-h">Abstract</h2><p class="abstract math">${paper.abstract}</p></section>
 <dl class="facts">
 <dt>arXiv id</dt><dd>${paper.id}v${paper.version}</dd>

@@ -24,6 +24,7 @@ import { emptyCatalogPage } from '../pages/empty.js';
 import { paperPage } from '../pages/paper.js';
 import { periodPage, periodPath } from '../pages/period.js';
 import { trendingAboutPage } from '../pages/about.js';
+import { exportRequest, sendPaperReferences } from './references.js';
 
 const PAGE_SIZE = 30;
 
@@ -97,6 +98,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
   app.get<{ Params: { '*': string } }>('/papers/*', async (request, reply) => {
     const raw = request.params['*'];
     if (raw.endsWith('.md')) return sendPaperMarkdown(db, deps.config.baseUrl, raw.slice(0, -3), reply);
+    if (exportRequest(raw)) return sendPaperReferences(deps, raw, reply);
     const viewer = viewerFor(request, reply);
     const parsed = parseArxivId(raw);
     if (!parsed) return sendHtml(reply, errorPage(viewer, 'Not an arXiv id', `"${raw}" is not an arXiv id.`), 404);
