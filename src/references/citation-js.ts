@@ -21,8 +21,19 @@ export function writeBibtex(entries: BibtexEntry[]): string {
   return writeBibtexEntries(entries, plugins.dict.get('text'));
 }
 
+/**
+ * CSL items as RIS. citation-js maps the fields; we write the lines, because its text writer
+ * breaks every value after 70 characters, mid-word, and readers join the pieces with a space
+ * ("Attention Is All You Nee d"). RIS wants each tag on one line ending in CR LF.
+ */
 export function writeRis(items: CslItem[]): string {
-  return plugins.output.format('ris', items, { format: 'text' }) as string;
+  const records = plugins.output.format('ris', items, { format: 'object' }) as Record<string, string | number | (string | number)[]>[];
+  return records
+    .map(({ TY, ...tags }) => {
+      const lines = Object.entries(tags).flatMap(([tag, value]) => [value].flat().map((v) => `${tag}  - ${String(v).replace(/\s+/g, ' ')}`));
+      return [`TY  - ${String(TY)}`, ...lines, 'ER  - '].map((line) => `${line}\r\n`).join('');
+    })
+    .join('\r\n');
 }
 
 /** BibTeX or BibLaTeX text as entries with their fields as written (braces and LaTeX kept); throws on a syntax error. */

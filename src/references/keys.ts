@@ -5,7 +5,8 @@
  * - family: the first author's family name, its last word (`van Beethoven` → `beethoven`), with
  *   accents and letters such as ø and ß spelled in ASCII (`Rønnow` → `ronnow`); `anon` without one;
  * - year: of the first version (arXiv's submission date), else of the day it was listed;
- * - word: the title's first word that is not an article or preposition (`paper` without one).
+ * - word: the title's first word that is not an article or preposition, LaTeX commands (`\alpha`)
+ *   not counting as words (`paper` without one).
  *
  * Papers of one export that share a key are told apart by a suffix given in the order of their
  * arXiv ids, oldest first: the oldest keeps the bare key, the next gets `a`, then `b`. So a key
