@@ -27,13 +27,17 @@ export function exportRequest(path: string): { name: string; format: ReferenceFo
   return m && format ? { name: m[1]!, format } : null;
 }
 
-/** Sends papers as a file to save: its media type, and a file name of ASCII letters, digits and hyphens. */
+/** Sends papers as a file to save. */
 export function sendReferences(reply: FastifyReply, papers: readonly Paper[], format: ReferenceFormat, fileName: string, opts: { private?: boolean } = {}) {
-  const { extension, mediaType } = REFERENCE_FORMATS[format];
-  const safeName = fileName.replace(/[^A-Za-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'papers';
-  reply.header('Content-Disposition', `attachment; filename="${safeName}.${extension}"`);
   if (opts.private) reply.header('Cache-Control', 'private, no-store');
-  return reply.type(mediaType).send(exportPapers(papers, format));
+  return asFile(reply, format, fileName).send(exportPapers(papers, format));
+}
+
+/** The format's media type, and a file name of ASCII letters, digits, dots and hyphens (so the header needs no quoting rules). */
+function asFile(reply: FastifyReply, format: ReferenceFormat, fileName: string): FastifyReply {
+  const { extension, mediaType } = REFERENCE_FORMATS[format];
+  const safeName = fileName.replace(/[^A-Za-z0-9.-]+/g, '-').replace(/^[.-]+|[.-]+$/g, '').slice(0, 80) || 'papers';
+  return reply.header('Content-Disposition', `attachment; filename="${safeName}.${extension}"`).type(mediaType);
 }
 
 /** `GET /papers/<id>.bib` (and `.ris`, `.json`): one paper, as its page shows it to anyone. */
@@ -44,8 +48,7 @@ export async function sendPaperReferences(deps: WebDeps & { cache: PageCache }, 
   // The same for every reader, so it is kept like a visitor's page until the next write.
   const cacheKey = `references/${parsed.id}.${wanted.format}`;
   const cached = deps.cache.get(cacheKey);
-  const { extension, mediaType } = REFERENCE_FORMATS[wanted.format];
-  if (cached) return reply.header('Content-Disposition', `attachment; filename="${parsed.id.replace('/', '-')}.${extension}"`).type(mediaType).send(cached);
+  if (cached) return asFile(reply, wanted.format, parsed.id).send(cached);
   const paper = await getPaper(deps.db, parsed.id);
   if (!paper) return reply.code(404).type('text/plain; charset=utf-8').send(`arXiv:${parsed.id} is not in this catalog.\n`);
   deps.cache.set(cacheKey, exportPapers([paper], wanted.format));
