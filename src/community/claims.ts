@@ -135,6 +135,7 @@ async function moderate(db: Db, adminId: number, claimId: number, status: 'appro
   return db.transaction().execute(async (trx) => {
     const claim = await claimById(trx, claimId);
     if (!claim) throw new CommunityError('not_found', 'No such claim.');
+    if (claim.member.id === adminId) throw new CommunityError('forbidden', 'Another moderator decides your own claims.');
     const changed = await decide(trx, claimId, status, adminId, now);
     if (!changed && status === 'approved' && claim.status === 'pending') {
       throw new CommunityError('duplicate', `${claim.authorName} on ${claim.paper.id} is already another member's; refuse this claim instead.`);

@@ -61,6 +61,8 @@ describe('author claims', () => {
     await assert.rejects(approveClaim(t.db, troels.id, second.id, 'it is me'), rejectsWith('forbidden'));
     await assert.rejects(refuseClaim(t.db, other.id, second.id, 'no'), rejectsWith('forbidden'));
     await assert.rejects(approveClaim(t.db, admin.id, second.id, ''), rejectsWith('invalid', 'reason'));
+    const own = await claimAuthorship(t.db, admin.id, '1401.2910', 'Joshua Job', noDomains);
+    await assert.rejects(approveClaim(t.db, admin.id, own.id, 'it is me'), rejectsWith('forbidden'));
     assert.deepEqual(await approveClaim(t.db, admin.id, first.id, 'looked plausible'), { changed: true });
     await assert.rejects(approveClaim(t.db, admin.id, second.id, 'also plausible'), rejectsWith('duplicate'));
     assert.deepEqual(await refuseClaim(t.db, admin.id, second.id, 'the name is taken'), { changed: true });

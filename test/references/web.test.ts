@@ -106,6 +106,10 @@ describe('export and import on the site', () => {
     assert.match(res.body, /@article\{broken\} \(line 54\)<\/strong>: This entry is not valid BibTeX/);
     assert.deepEqual((await getCollection(t.db, ada.id, collection.id)).items.map((i) => i.paper.id).sort(), ['1305.4904', '1401.2910', '1508.05387']);
 
+    // A Latin-1 file, as older JabRef versions save them: its accents read as written.
+    const latin1 = Buffer.from('@article{x, title = {Étude comparée de quatre logiciels}, doi = {10.9999/latin}}\n', 'latin1');
+    assert.match((await owner.postFile(`/collections/${collection.id}/import`, { name: 'old.bib', content: latin1 })).body, /“Étude comparée de quatre logiciels”/);
+
     const csl = await owner.postFile(`/collections/${collection.id}/import`, { name: 'lib.json', content: library('zotero-bbt-export-4-entries.csl.json') });
     assert.match(csl.body, /item 2 \(Berndt1994\)<\/strong> “Skizze zur Auslegungsgeschichte der Bücher &lt;i&gt;Prouerbia&lt;\/i&gt;/, 'titles are escaped');
   });

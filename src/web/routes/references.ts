@@ -55,6 +55,15 @@ export async function sendPaperReferences(deps: WebDeps & { cache: PageCache }, 
   return sendReferences(reply, [paper], wanted.format, parsed.id);
 }
 
+/** Exports are UTF-8; older JabRef and BibTeX files may be Latin-1 (`% Encoding: ISO-8859-1`), which is read as such when the bytes are not UTF-8. */
+function decodeLibrary(bytes: Buffer): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return bytes.toString('latin1');
+  }
+}
+
 export function registerReferenceRoutes(app: FastifyInstance, deps: WebDeps & { cache: PageCache }): void {
   const { db, cache } = deps;
 
@@ -79,7 +88,7 @@ export function registerReferenceRoutes(app: FastifyInstance, deps: WebDeps & { 
       const file = (request.body as Record<string, unknown> | undefined)?.file;
       if (!Buffer.isBuffer(file) || file.length === 0) throw new CommunityError('invalid', 'Choose a library file to import (BibTeX, RIS or CSL-JSON).', { field: 'file' });
       const id = Number.parseInt(request.params.id, 10);
-      const report = await importLibrary(db, request.user.id, Number.isFinite(id) ? id : -1, file.toString('utf8'));
+      const report = await importLibrary(db, request.user.id, Number.isFinite(id) ? id : -1, decodeLibrary(file));
       cache.invalidate();
       const { collection } = await getCollection(db, request.user.id, id);
       return sendHtml(reply, importReportPage(collection, report, viewer));
