@@ -1,9 +1,10 @@
 // npm run bench:http [-- --file FILE]
 // Loads the 143k arXiv sample (--file, default ../shared/data/arxiv-cs-143k.jsonl.gz), then drives
-// the home page, a paper page, the search page (one query, asked again and again) and an author
-// page with 64 concurrent connections on loopback (autocannon) and prints requests/s and latencies.
-// Each request comes from another visitor (X-Forwarded-For, the server trusting loopback as its
-// proxy), as on a public site, so the limits per address do not turn the load into 429s.
+// the home page, a paper page, the same paper's BibTeX export, the search page (one query, asked
+// again and again) and an author page with 64 concurrent connections on loopback (autocannon) and
+// prints requests/s and latencies. Each request comes from another visitor (X-Forwarded-For, the
+// server trusting loopback as its proxy), as on a public site, so the limits per address do not
+// turn the load into 429s.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -42,6 +43,7 @@ const author = (JSON.parse(paper.authors) as string[])[0]!;
 const targets = [
   ['home page', '/'],
   ['paper page', `/papers/${paper.id}`],
+  ['paper BibTeX', `/papers/${paper.id}.bib`],
   ['search page', '/search?q=diffusion+models+for+video'],
   ['author page', `/authors/${encodeURIComponent(author)}`],
 ] as const;

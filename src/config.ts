@@ -59,6 +59,13 @@ const schema = z.object({
     .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
     .refine((entries) => entries.every(isAddressOrRange), 'must be addresses or CIDR ranges (not /0) separated by commas, such as 127.0.0.1,::1 or 10.0.0.0/8')
     .optional(),
+  // Members whose confirmed address is in one of these domains (or a subdomain) have their author
+  // claims approved at once, without a moderator: the institution vouches for them. Unset: none.
+  PAPERBOY_CLAIM_AUTO_APPROVE_DOMAINS: z
+    .string()
+    .transform((list) => list.split(',').map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== ''))
+    .refine((domains) => domains.every(isDomain), 'must be domain names separated by commas, such as example.edu,cs.example.org')
+    .optional(),
   // The vectors of semantic search: learned from this catalog (no download), or a local sentence-embedding model.
   PAPERBOY_EMBEDDER: z.enum(['catalog', 'onnx'], { error: 'must be catalog or onnx' }).default('catalog'),
   // A model directory in the Hugging Face layout: config.json, tokenizer.json, onnx/model.onnx.
@@ -85,6 +92,11 @@ function isAddressOrRange(entry: string): boolean {
   const prefix = Number(bits);
   const least = family === 6 && address.includes('.') ? 96 : 1;
   return /^\d{1,3}$/.test(bits) && prefix >= least && prefix <= (family === 4 ? 32 : 128);
+}
+
+/** A domain name as mail addresses end in: labels of letters, digits and hyphens, at least two of them. */
+function isDomain(entry: string): boolean {
+  return /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(entry);
 }
 
 function isTimeZone(zone: string): boolean {
@@ -134,6 +146,8 @@ export interface Config {
   };
   /** Addresses or CIDR ranges of the reverse proxies in front of the site; empty when there are none. */
   trustProxy: string[];
+  /** Domains whose members' author claims are approved without a moderator; empty when none. */
+  claimAutoApproveDomains: string[];
   search: SearchSettings;
 }
 
@@ -204,6 +218,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     mailRetryMs: v.PAPERBOY_MAIL_RETRY_MS,
     digest: { hour: v.PAPERBOY_DIGEST_HOUR, timeZone: v.PAPERBOY_DIGEST_TIMEZONE, maxPapers: v.PAPERBOY_DIGEST_MAX_PAPERS },
     trustProxy: v.PAPERBOY_TRUST_PROXY ?? [],
+    claimAutoApproveDomains: v.PAPERBOY_CLAIM_AUTO_APPROVE_DOMAINS ?? [],
     search: {
       embedder: v.PAPERBOY_EMBEDDER,
       onnxModelDir: v.PAPERBOY_ONNX_MODEL === undefined ? null : path.resolve(v.PAPERBOY_ONNX_MODEL),
