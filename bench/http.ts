@@ -1,7 +1,10 @@
 // npm run bench:http [-- --file FILE]
 // Loads the 143k arXiv sample (--file, default ../shared/data/arxiv-cs-143k.jsonl.gz), then drives
-// the home page, a paper page and the search page with 64 concurrent connections on loopback
-// (autocannon) and prints requests/s and latencies.
+// the home page, a paper page, the same paper's BibTeX export, the search page (one query, asked
+// again and again) and an author page with 64 concurrent connections on loopback (autocannon) and
+// prints requests/s and latencies. Each request comes from another visitor (X-Forwarded-For, the
+// server trusting loopback as its proxy), as on a public site, so the limits per address do not
+// turn the load into 429s.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,21 +33,31 @@ const service = new SearchService(db, await trainCatalogModel(searchDb(db)));
 await service.load();
 
 const log = createLogger('silent');
-const app = await buildServer({ ...webDeps(db, log, loadConfig({ PAPERBOY_DATA_DIR: dir })), search: { search: service, maintenanceIntervalMs: 0 } });
+const config = loadConfig({ PAPERBOY_DATA_DIR: dir, PAPERBOY_TRUST_PROXY: '127.0.0.1' });
+const app = await buildServer({ ...webDeps(db, log, config), search: { search: service, maintenanceIntervalMs: 0 } });
 const origin = await app.listen({ port: 0, host: '127.0.0.1' });
 const day = (await latestDay(db))!;
-const paper = await db.selectFrom('papers').select('id').where('day', '=', day).orderBy('id').limit(1).executeTakeFirstOrThrow();
+const paper = await db.selectFrom('papers').select(['id', 'authors']).where('day', '=', day).orderBy('id').limit(1).executeTakeFirstOrThrow();
+const author = (JSON.parse(paper.authors) as string[])[0]!;
 
 const targets = [
   ['home page', '/'],
   ['paper page', `/papers/${paper.id}`],
+  ['paper BibTeX', `/papers/${paper.id}.bib`],
   ['search page', '/search?q=diffusion+models+for+video'],
+  ['author page', `/authors/${encodeURIComponent(author)}`],
 ] as const;
+let visitor = 0;
+/** Another visitor's address for each request: 10.x.y.z. */
+const fromAnotherVisitor = (request: autocannon.Request) => {
+  visitor++;
+  return { ...request, headers: { ...request.headers, 'x-forwarded-for': `10.${(visitor >> 16) & 255}.${(visitor >> 8) & 255}.${visitor & 255}` } };
+};
 
 console.log(`\n64 connections, 10 s each, on ${os.cpus().length} cores (server and load generator share them)`);
 console.log('page          requests/s   p50 ms   p99 ms   errors');
 for (const [name, url] of targets) {
-  const result = await autocannon({ url: origin + url, connections: 64, duration: 10 });
+  const result = await autocannon({ url: origin + url, connections: 64, duration: 10, requests: [{ setupRequest: fromAnotherVisitor }] });
   const errors = result.errors + result.non2xx;
   console.log(
     `${name.padEnd(13)} ${String(Math.round(result.requests.average)).padStart(10)} ${String(result.latency.p50).padStart(8)} ${String(result.latency.p99).padStart(8)} ${String(errors).padStart(8)}`,

@@ -2,7 +2,8 @@ import type { FetchPaper } from '../catalog/fetch-paper.js';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import type { Paper } from '../papers/paper.js';
 import type { Db } from '../store/schema.js';
-import { upsertPapers } from '../store/papers.js';
+import { fromRow, upsertPapers } from '../store/papers.js';
+import { listed } from '../store/visibility.js';
 import { CommunityError, invalid } from './errors.js';
 import { requireMember } from './users.js';
 
@@ -67,6 +68,20 @@ export async function submitPaper(db: Db, userId: number, rawIdOrUrl: string, fe
 export async function submissionsOnDay(db: Db, day: string): Promise<Submission[]> {
   const rows = await db.selectFrom('submissions').selectAll().where('day', '=', day).orderBy('submitted_at').orderBy('paper_id').execute();
   return rows.map((r) => ({ paperId: r.paper_id, submittedBy: r.submitted_by, submittedAt: r.submitted_at, day: r.day }));
+}
+
+/** The papers a member submitted, newest submission first, hidden ones left out. */
+export async function submittedPapers(db: Db, userId: number, limit = 50): Promise<Paper[]> {
+  const rows = await db
+    .selectFrom('submissions')
+    .innerJoin('papers', 'papers.id', 'submissions.paper_id')
+    .selectAll('papers')
+    .where('submissions.submitted_by', '=', userId)
+    .where(listed('papers.id'))
+    .orderBy('submissions.submitted_at', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map(fromRow);
 }
 
 export async function submissionOf(db: Db, paperId: string): Promise<Submission | null> {

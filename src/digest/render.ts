@@ -9,6 +9,7 @@ import type { Db } from '../store/schema.js';
 import { SECTION_TITLES, type DigestContent, type DigestItem, type DigestSection } from './content.js';
 import { subscriptionLink } from './links.js';
 import type { MailRecipient } from './subscriptions.js';
+import { hiddenAmong } from '../store/visibility.js';
 
 export interface RenderSettings {
   baseUrl: string;
@@ -43,7 +44,6 @@ export class DigestRenderer {
   /** Each paper's HTML and text, made once: thousands of digests carry the same few hundred papers. */
   private readonly blocks = new Map<string, PaperBlock>();
   /** Read once per renderer: a delivery pass is short, and hiding is rare. */
-  private hidden: Promise<Set<string>> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -88,12 +88,7 @@ export class DigestRenderer {
 
   private async paper(id: string): Promise<Paper | null> {
     // Hidden by a moderator since the digest was composed (it may have waited for a retry).
-    this.hidden ??= this.db
-      .selectFrom('hidden_papers')
-      .select('paper_id')
-      .execute()
-      .then((rows) => new Set(rows.map((r) => r.paper_id)));
-    if ((await this.hidden).has(id)) return null;
+    if ((await hiddenAmong(this.db, [id])).has(id)) return null;
     if (!this.papers.has(id)) this.papers.set(id, await getPaper(this.db, id));
     return this.papers.get(id) ?? null;
   }

@@ -4,6 +4,7 @@ import type { Paper } from '../papers/paper.js';
 import { fromRow } from '../store/papers.js';
 import type { Db } from '../store/schema.js';
 import { ageInHours, rankByTrending, trendingScore } from './trending.js';
+import { hiddenAmong, listed } from '../store/visibility.js';
 
 export type PeriodSort = 'trending' | 'publishedAt';
 
@@ -76,7 +77,6 @@ export async function papersOfPeriod(
 }
 
 async function readCandidates(db: Db, period: Period, submitter: number | undefined): Promise<Map<string, Candidate>> {
-  const hidden = db.selectFrom('hidden_papers').select('paper_id');
   let base = db
     .selectFrom('papers')
     .leftJoin('paper_stats', 'paper_stats.paper_id', 'papers.id')
@@ -91,14 +91,14 @@ async function readCandidates(db: Db, period: Period, submitter: number | undefi
       'submissions.submitted_by',
       'submissions.day as submitted_day',
     ])
-    .where('papers.id', 'not in', hidden);
+    .where(listed('papers.id'));
   if (submitter !== undefined) base = base.where('submissions.submitted_by', '=', submitter);
   // Two index-friendly queries rather than one OR across joined tables.
-  const listed = submitter === undefined ? await base.where('papers.day', '>=', period.start).where('papers.day', '<=', period.end).execute() : [];
+  const onDays = submitter === undefined ? await base.where('papers.day', '>=', period.start).where('papers.day', '<=', period.end).execute() : [];
   const submitted = await base.where('submissions.day', '>=', period.start).where('submissions.day', '<=', period.end).execute();
 
   const candidates = new Map<string, Candidate>();
-  for (const row of [...listed, ...submitted]) {
+  for (const row of [...onDays, ...submitted]) {
     const inPeriod = row.submitted_day !== null && row.submitted_day >= period.start && row.submitted_day <= period.end;
     candidates.set(row.id, {
       id: row.id,
@@ -123,7 +123,7 @@ export async function describePapers(db: Db, papers: Paper[], now = new Date(), 
   if (papers.length === 0) return [];
   const ids = [...new Set(papers.map((p) => p.id))];
   const [hidden, facts] = await Promise.all([
-    db.selectFrom('hidden_papers').select('paper_id').where('paper_id', 'in', ids).execute(),
+    opts.includeHidden ? new Set<string>() : hiddenAmong(db, ids),
     db
       .selectFrom('papers')
       .leftJoin('paper_stats', 'paper_stats.paper_id', 'papers.id')
@@ -133,10 +133,9 @@ export async function describePapers(db: Db, papers: Paper[], now = new Date(), 
       .where('papers.id', 'in', ids)
       .execute(),
   ]);
-  const hiddenIds = new Set(opts.includeHidden ? [] : hidden.map((h) => h.paper_id));
   const byId = new Map(facts.map((f) => [f.id, f]));
   return papers
-    .filter((paper) => !hiddenIds.has(paper.id))
+    .filter((paper) => !hidden.has(paper.id))
     .map((paper) => {
       const f = byId.get(paper.id);
       const dayStart = `${paper.day}T00:00:00.000Z`;

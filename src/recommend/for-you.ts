@@ -31,6 +31,7 @@ import type { Db } from '../store/schema.js';
 import { activeModel, decodeVector, searchDb, type SearchDb } from '../store/search-docs.js';
 import { crossProducts, fitLogisticGram, primalOf, scoreRows, sigmoid } from './logistic.js';
 import { compileSavedSearch, prepare, type MatchablePaper } from './search-match.js';
+import { listed } from '../store/visibility.js';
 
 export type Reason =
   | { kind: 'similar'; to: { id: string; title: string }; via: 'upvoted' | 'collected' }
@@ -146,7 +147,7 @@ export class Recommender {
         .leftJoin('search_docs as d', (join) => join.onRef('d.paper_id', '=', 'p.id').on('d.model', '=', model?.id ?? ''))
         .select(['p.id', 'p.title', 'p.abstract', 'p.authors', 'p.categories', 'p.day', 'd.vector'])
         .where('p.id', 'in', chunk)
-        .where('p.id', 'not in', (eb) => eb.selectFrom('hidden_papers').select('paper_id'))
+        .where(listed('p.id'))
         .execute();
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const id of chunk) {

@@ -5,7 +5,7 @@
  * minutes, and again at once when the recent papers or the search model change.
  */
 import { followedAuthors } from '../community/follows.js';
-import { hiddenPaperIds } from '../community/moderation.js';
+import { hiddenAmong, listed } from '../store/visibility.js';
 import type { Paper } from '../papers/paper.js';
 import { fromRow } from '../store/papers.js';
 import type { Db } from '../store/schema.js';
@@ -47,7 +47,7 @@ export class RecentPicks {
     const ids = picks.map((p) => p.paperId);
     const [rows, hidden] = await Promise.all([
       ids.length === 0 ? Promise.resolve([]) : db.selectFrom('papers').selectAll().where('id', 'in', ids).execute(),
-      hiddenPaperIds(db, ids),
+      hiddenAmong(db, ids),
     ]);
     const papers = new Map(rows.map((row) => [row.id, fromRow(row)]));
     const items = picks.flatMap((pick) => {
@@ -90,7 +90,7 @@ async function recentPaperIds(db: Db, since: string | null): Promise<string[]> {
     .selectFrom('papers')
     .select('id')
     .where('day', '>=', since)
-    .where('id', 'not in', (eb) => eb.selectFrom('hidden_papers').select('paper_id'))
+    .where(listed('papers.id'))
     .orderBy('day', 'desc')
     .orderBy('id', 'desc')
     .limit(MAX_CANDIDATES)

@@ -5,9 +5,9 @@
 import type { Paper } from '../papers/paper.js';
 import { perStatement } from '../store/chunks.js';
 import type { Db } from '../store/schema.js';
+import { hiddenAmong } from '../store/visibility.js';
 import {
   docOfPaper,
-  hiddenAmong,
   papersForDocs,
   readVectors,
   searchDb,
@@ -84,6 +84,7 @@ export class SearchService {
   /** Vectors written after this point are not in the index yet (see vectorChangesSince). */
   private horizon: VectorHorizon = null;
   private loading: Promise<void> | null = null;
+  private indexing: Promise<unknown> = Promise.resolve();
   private readonly keywords: KeywordIndex;
   private readonly termStats: TermStats;
 
@@ -126,7 +127,14 @@ export class SearchService {
    * takes in vectors stored by another process (an import) and drops those of changed papers.
    * Returns how many papers this call embedded.
    */
-  async indexNewPapers(onProgress?: (done: number) => void): Promise<number> {
+  indexNewPapers(onProgress?: (done: number) => void): Promise<number> {
+    // One at a time: the server's upkeep and serve's scheduler both call it, and two at once would embed the same papers twice.
+    const run = this.indexing.then(() => this.indexNow(onProgress));
+    this.indexing = run.catch(() => 0);
+    return run;
+  }
+
+  private async indexNow(onProgress?: (done: number) => void): Promise<number> {
     if (!this.embedder) return 0;
     await this.load();
     const embedded = await embedMissing(this.db, this.embedder, {

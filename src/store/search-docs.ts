@@ -172,13 +172,6 @@ export async function papersForDocs(db: SearchDb, docs: number[]): Promise<Map<n
   return found;
 }
 
-/** Which of these papers a moderator has hidden. */
-export async function hiddenAmong(db: SearchDb, paperIds: string[]): Promise<Set<string>> {
-  if (paperIds.length === 0) return new Set();
-  const rows = await db.selectFrom('hidden_papers').select('paper_id').where('paper_id', 'in', paperIds).execute();
-  return new Set(rows.map((r) => r.paper_id));
-}
-
 export interface StoredModel {
   id: string;
   kind: string;

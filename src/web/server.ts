@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerCors } from './api/cors.js';
+import { BackgroundWork } from './background-work.js';
 import { registerApiRoutes } from './api/routes.js';
 import { apiError } from './api/http.js';
 import { registerOpenApiRoutes } from './api/openapi.js';
@@ -15,6 +16,7 @@ import { errorPage, registerCatalogRoutes, sendHtml, viewerFor } from './routes/
 import { registerCommunityRoutes } from './routes/community.js';
 import { registerForYouRoutes } from './routes/for-you.js';
 import { registerModerationRoutes } from './routes/moderation.js';
+import { registerReferenceRoutes } from './routes/references.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
 import { isRefusal, refusalDetails, refusalStatus, refusalTitle, type Refusal } from './refusals.js';
 import { registerSearchRoutes, type SearchRouteDeps } from './search-routes.js';
@@ -25,7 +27,7 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 
 export interface ServerDeps extends WebDeps {
   /** Search service and background upkeep (see search-routes.ts). */
-  search?: Omit<SearchRouteDeps, 'db' | 'log' | 'settings'>;
+  search?: Omit<SearchRouteDeps, 'db' | 'log' | 'settings' | 'cache'>;
 }
 
 /** The web application: pages, forms and APIs over one database. */
@@ -53,17 +55,21 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.get('/healthz', async () => ({ ok: true }));
 
   const cache = new PageCache();
-  const search = registerSearchRoutes(app, { db, log, settings: config.search, ...deps.search });
+  const background = new BackgroundWork(log);
+  app.decorate('background', background);
+  app.addHook('onClose', () => background.settled());
+  const search = registerSearchRoutes(app, { db, log, settings: config.search, cache, ...deps.search });
   registerCatalogRoutes(app, { ...deps, search, cache });
-  registerAccountRoutes(app, deps);
-  registerCommunityRoutes(app, { ...deps, cache });
+  registerAccountRoutes(app, { ...deps, background });
+  registerCommunityRoutes(app, { ...deps, cache, background });
   registerModerationRoutes(app, { ...deps, cache });
-  registerApiRoutes(app, { ...deps, cache });
+  registerApiRoutes(app, { ...deps, cache, background });
   registerOpenApiRoutes(app, config.baseUrl);
   registerFeedRoutes(app, { ...deps, search: search.service });
   registerApiTokenRoutes(app, deps);
   registerSubscriptionRoutes(app, deps);
   registerForYouRoutes(app, { ...deps, cache });
+  registerReferenceRoutes(app, { ...deps, cache });
 
   app.setNotFoundHandler((request, reply) => {
     if (isMachinePath(request.url)) return reply.code(404).send(apiError(404, 'There is nothing at this address; see /api for the routes.'));

@@ -40,6 +40,8 @@ export const ON_ARXIV: Paper[] = Array.from({ length: 20 }, (_, i) =>
 
 /** Looking this id up at arXiv fails as if arXiv were unreachable. */
 export const ARXIV_DOWN = '2601.66666';
+/** Looking this id up at arXiv gets no answer until the fixture closes (then: no such paper). */
+export const ARXIV_SILENT = '2601.77777';
 
 export interface ApiFixture {
   t: TempDb;
@@ -51,6 +53,8 @@ export interface ApiFixture {
   submitted: string[];
   /** The app's own OpenAPI document, to check every answer against. */
   contract: Contract;
+  /** Lets the stand-in for arXiv answer ARXIV_SILENT's lookup. */
+  answerSilent(): void;
 }
 
 export async function apiFixture(opts: { env?: Record<string, string> } = {}): Promise<ApiFixture> {
@@ -59,8 +63,11 @@ export async function apiFixture(opts: { env?: Record<string, string> } = {}): P
   const alice = await makeMember(t.db, 'Alice Liddell');
   const bob = await makeMember(t.db, 'Bob Dobbs');
   const admin = await makeAdmin(t.db, 'Ada Admin');
+  let answerSilent = () => {};
+  const silent = new Promise<null>((resolve) => (answerSilent = () => resolve(null)));
   const fetchPaper = async (id: string) => {
     if (id === ARXIV_DOWN) throw new Error('arXiv is down');
+    if (id === ARXIV_SILENT) return silent;
     return ON_ARXIV.find((p) => p.id === id) ?? null;
   };
 
@@ -80,10 +87,11 @@ export async function apiFixture(opts: { env?: Record<string, string> } = {}): P
 
   const app = await testServer(t.db, t.dir, { fetchPaper, env: { PAPERBOY_BASE_URL: 'https://papers.example.org', ...opts.env } });
   const contract = new Contract((await app.inject('/api/openapi.json')).json());
-  return { t, app, alice, bob, admin, submitted, contract };
+  return { t, app, alice, bob, admin, submitted, contract, answerSilent };
 }
 
 export async function closeFixture(f: ApiFixture): Promise<void> {
+  f.answerSilent();
   await f.app.close();
   await f.t.cleanup();
 }

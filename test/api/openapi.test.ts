@@ -7,7 +7,7 @@ import { suspendUser } from '../../src/community/moderation.js';
 import { LIMITS } from '../../src/web/security.js';
 import { makeMember } from '../support/community.js';
 import { Contract } from './contract.js';
-import { apiFixture, ARXIV_DOWN, closeFixture, ON_ARXIV, type ApiFixture } from './fixture.js';
+import { apiFixture, ARXIV_DOWN, ARXIV_SILENT, closeFixture, ON_ARXIV, type ApiFixture } from './fixture.js';
 
 type Json = Record<string, unknown>;
 
@@ -69,6 +69,7 @@ describe('OpenAPI description', () => {
     await index(post(JSON.stringify({ arxivId: '2601.55555' })));
     await index(post(JSON.stringify({ arxivId: ON_ARXIV[5]!.id })));
     await index(post(JSON.stringify({ arxivId: ARXIV_DOWN })));
+    await index(post(JSON.stringify({ arxivId: ARXIV_SILENT })));
     const dave = await makeMember(f.t.db, 'Dave Suspended');
     const daveToken = (await createApiToken(f.t.db, dave.id, 'x')).token;
     await suspendUser(f.t.db, f.admin.id, dave.id, 'spam');

@@ -5,7 +5,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import { listComments, type CommentNode } from '../../community/comments.js';
-import { hiddenPaperIds } from '../../community/moderation.js';
+import { hiddenAmong } from '../../store/visibility.js';
 import { statsOf } from '../../community/paper-stats.js';
 import { submissionOf } from '../../community/submissions.js';
 import { getUser } from '../../community/users.js';
@@ -32,7 +32,7 @@ export async function sendPaperMarkdown(db: Db, baseUrl: string, rawId: string, 
   if (!parsed) return text(404, `"${rawId.slice(0, 80)}" is not an arXiv id.\n`);
   const paper = await getPaper(db, parsed.id);
   if (!paper) return text(404, `arXiv:${parsed.id} is not in this catalog.\n`);
-  const [stats, comments, submission, hidden] = await Promise.all([statsOf(db, [paper.id]), listComments(db, paper.id), submissionOf(db, paper.id), hiddenPaperIds(db, [paper.id])]);
+  const [stats, comments, submission, hidden] = await Promise.all([statsOf(db, [paper.id]), listComments(db, paper.id), submissionOf(db, paper.id), hiddenAmong(db, [paper.id])]);
   const submitter = submission ? await getUser(db, submission.submittedBy) : null;
   const body = paperMarkdown({
     paper,

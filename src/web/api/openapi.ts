@@ -80,6 +80,12 @@ const listHeaders = {
 };
 
 const notModified = { description: 'Not modified: the `If-None-Match` tag is still current.' };
+const fetchingSchema = {
+  type: 'object',
+  required: ['arxivId', 'status'],
+  additionalProperties: false,
+  properties: { arxivId: { type: 'string', description: 'The paper being fetched.' }, status: { type: 'string', enum: ['fetching'] } },
+};
 
 const feedFormat = { name: 'format', in: 'path', required: true, description: '`rss` (RSS 2.0) or `atom` (Atom 1.0).', schema: { type: 'string', enum: ['rss', 'atom'] } };
 
@@ -186,12 +192,17 @@ export function openApiDocument(baseUrl: string): Json {
           operationId: 'submitPaper',
           summary: 'Submit a paper',
           description:
-            "Puts a paper on today's page, as the submit form does; a paper not yet in the catalog is fetched from arXiv. " +
+            "Puts a paper on today's page, as the submit form does; a paper not yet in the catalog is fetched from arXiv, " +
+            'and when arXiv takes longer than a few seconds the answer is `202` while the fetch goes on. ' +
             'Needs a personal API token (made and revoked on your profile page). A member may submit 10 papers a day.',
           security: [{ token: [] }],
           requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/IndexRequest' } } } },
           responses: {
             '201': { description: 'Submitted.', content: { 'application/json': { schema: { $ref: '#/components/schemas/DailyPaper' } } } },
+            '202': {
+              description: 'arXiv is slow to answer: the paper is being fetched, and is submitted once it is here (`Location` is where it will be). If it never appears, arXiv has no such paper or could not be reached; submit it again later.',
+              content: { 'application/json': { schema: fetchingSchema } },
+            },
             '400': errorResponse('`arxivId` is missing or not an arXiv id, or the body is not JSON.'),
             '401': errorResponse('No token, or one that is mistyped or revoked.'),
             '403': errorResponse('The account is suspended or its email address is not confirmed.'),

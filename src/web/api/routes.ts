@@ -6,15 +6,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { apiTokenUser } from '../../community/api-tokens.js';
-import { submitPaper } from '../../community/submissions.js';
 import { userByUsername, type User } from '../../community/users.js';
 import { dayPeriod, MONTH_KEY, monthPeriod, WEEK_KEY, weekPeriod, type Period } from '../../catalog/periods.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { describePapers, papersOfPeriod } from '../../ranking/period-papers.js';
 import { getPaper, latestDay } from '../../store/papers.js';
 import type { WebDeps } from '../deps.js';
+import type { BackgroundWork } from '../background-work.js';
 import type { PageCache } from '../page-cache.js';
 import { LIMITS } from '../security.js';
+import { submitWithin } from '../submit.js';
 import { badParameter, parseQuery, sendError, sendJsonCached } from './http.js';
 import { integerParam, textParam } from './params.js';
 import { presentDailyPaper, presentPaperDetail } from './present.js';
@@ -68,7 +69,7 @@ export const indexBody = z.object(
 const ALL_TIME: Period = { kind: 'day', key: 'all', start: '0000-01-01', end: '9999-12-30' };
 
 
-export function registerApiRoutes(app: FastifyInstance, deps: WebDeps & { cache: PageCache }): void {
+export function registerApiRoutes(app: FastifyInstance, deps: WebDeps & { cache: PageCache; background: BackgroundWork }): void {
   const { db } = deps;
   const read = { config: { rateLimit: LIMITS.api } };
 
@@ -107,7 +108,9 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps & { cache:
     if (!user) return reply;
     const body = indexBody.safeParse(request.body ?? {});
     if (!body.success) return badParameter(reply, String(body.error.issues[0]!.path[0] ?? 'body'), body.error.issues[0]!.message);
-    const submission = await submitPaper(db, user.id, body.data.arxivId, deps.fetchPaper);
+    const outcome = await submitWithin(deps, user.id, body.data.arxivId);
+    if ('fetching' in outcome) return reply.code(202).header('Location', `/api/papers/${outcome.fetching}`).send({ arxivId: outcome.fetching, status: 'fetching' });
+    const submission = outcome.recorded;
     deps.cache.invalidate();
     const paper = await getPaper(db, submission.paperId);
     const [item] = await describePapers(db, [paper!], new Date(), { includeHidden: true });

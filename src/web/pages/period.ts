@@ -19,8 +19,8 @@ export interface PeriodView {
   voted: Set<string>;
   /** The newest day with papers, for the "latest" link. */
   latestDay: string | null;
-  /** Where "previous" and "next" lead: for days, the nearest days that have papers. */
-  previous: Period;
+  /** Where "previous" and "next" lead: for days, the nearest days that have papers; no "previous" before arXiv. */
+  previous: Period | null;
   next: Period;
 }
 
@@ -70,7 +70,7 @@ export function periodPage(view: PeriodView, viewer: Viewer | undefined) {
   <h1>${periodTitle(period)}</h1>
   <nav class="tabs" aria-label="Period">${tabs}</nav>
   <nav class="period-nav" aria-label="${KIND_LABEL[period.kind]}s">
-    <a rel="prev" href="${periodPath(prev)}">← ${prev.key}</a>
+    ${prev ? html`<a rel="prev" href="${periodPath(prev)}">← ${prev.key}</a>` : ''}
     <form action="/go" method="get" class="date-picker"><input type="hidden" name="period" value="${period.kind}"><label for="date" class="visually-hidden">Go to date</label><input type="date" id="date" name="date" value="${period.start}"><button type="submit">Go</button></form>
     ${view.latestDay && next.start <= view.latestDay ? html`<a rel="next" href="${periodPath(next)}">${next.key} →</a>` : ''}
     ${view.latestDay && view.latestDay > period.end ? html`<a href="/">Latest</a>` : ''}

@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { claimsOnPaper, membersForAuthor } from '../../community/claims.js';
 import { collectionsWithPaper, listCollections } from '../../community/collections.js';
 import { listComments } from '../../community/comments.js';
 import { isFollowing } from '../../community/follows.js';
-import { hiddenPaperIds } from '../../community/moderation.js';
+import { hiddenAmong } from '../../store/visibility.js';
 import { statsOf } from '../../community/paper-stats.js';
 import { submissionOf } from '../../community/submissions.js';
 import { getUser } from '../../community/users.js';
 import { votesOf } from '../../community/votes.js';
-import { nextPeriod, parsePeriod, periodOf, previousPeriod, type Period, type PeriodKind } from '../../catalog/periods.js';
+import { FIRST_DAY, nextPeriod, outsideCalendar, parsePeriod, periodOf, previousPeriod, type Period, type PeriodKind } from '../../catalog/periods.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { isKnownCategory } from '../../papers/taxonomy.js';
 import { papersOfPeriod } from '../../ranking/period-papers.js';
@@ -24,6 +25,8 @@ import { emptyCatalogPage } from '../pages/empty.js';
 import { paperPage } from '../pages/paper.js';
 import { periodPage, periodPath } from '../pages/period.js';
 import { trendingAboutPage } from '../pages/about.js';
+import { formToken, LIMITS } from '../security.js';
+import { exportRequest, sendPaperReferences } from './references.js';
 
 const PAGE_SIZE = 30;
 
@@ -37,20 +40,24 @@ export function errorPage(viewer: Viewer | undefined, title: string, message: st
 
 /** Visitors share cacheable pages (no form tokens); members get theirs rendered with their votes and forms. */
 export function viewerFor(request: FastifyRequest, reply: FastifyReply): Viewer | undefined {
-  return request.user ? { user: request.user, csrf: reply.generateCsrf() } : undefined;
+  return request.user ? { user: request.user, csrf: formToken(reply) } : undefined;
 }
 
 export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { search: SearchRoutes; cache: PageCache }): void {
   const { db, cache } = deps;
 
-  // arXiv lists nothing at weekends: a day's neighbours are the nearest days with papers.
+  // arXiv lists nothing at weekends: a day's neighbours are the nearest days with papers. Nothing
+  // comes before arXiv's first year.
   const neighbours = async (period: Period) => {
-    if (period.kind !== 'day') return { previous: previousPeriod(period), next: nextPeriod(period) };
-    const days = await neighbouringDays(db, period.start);
-    return {
-      previous: days.previous ? periodOf('day', days.previous) : previousPeriod(period),
-      next: days.next ? periodOf('day', days.next) : nextPeriod(period),
-    };
+    const days = period.kind === 'day' ? await neighbouringDays(db, period.start) : { previous: null, next: null };
+    const previous = days.previous ? periodOf('day', days.previous) : previousPeriod(period);
+    return { previous: previous.end < FIRST_DAY ? null : previous, next: days.next ? periodOf('day', days.next) : nextPeriod(period) };
+  };
+
+  /** The page for a period outside the calendar, saying why there is none. */
+  const outside = (request: FastifyRequest, reply: FastifyReply, period: Period) => {
+    const why = outsideCalendar(period, new Date().toISOString().slice(0, 10));
+    return why ? sendHtml(reply, errorPage(viewerFor(request, reply), `No papers for ${period.key}`, why), 404) : null;
   };
 
   const renderPeriod = async (request: FastifyRequest, reply: FastifyReply, period: Period, pageNumber: number, alias?: string) => {
@@ -81,7 +88,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     app.get<{ Params: { key: string }; Querystring: { page?: string } }>(`/${kind}/:key`, async (request, reply) => {
       const period = parsePeriod(kind, request.params.key);
       if (!period) return sendHtml(reply, errorPage(viewerFor(request, reply), `No such ${kind}`, `"${request.params.key}" is not a ${kind} (${EXAMPLES[kind]}).`), 404);
-      return renderPeriod(request, reply, period, pageOf(request.query.page));
+      return outside(request, reply, period) ?? renderPeriod(request, reply, period, pageOf(request.query.page));
     });
   }
 
@@ -90,13 +97,14 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     const kind: PeriodKind = request.query.period === 'week' || request.query.period === 'month' ? request.query.period : 'day';
     const day = parsePeriod('day', request.query.date ?? '');
     if (!day) return sendHtml(reply, errorPage(viewerFor(request, reply), 'That is not a date', `Expected a date such as 2026-07-01, got "${request.query.date ?? ''}".`), 400);
-    return reply.redirect(periodPath(periodOf(kind, day.start)), 303);
+    return outside(request, reply, day) ?? reply.redirect(periodPath(periodOf(kind, day.start)), 303);
   });
 
   // Old-style ids contain a slash (hep-th/9901001), so the id is the rest of the path.
   app.get<{ Params: { '*': string } }>('/papers/*', async (request, reply) => {
     const raw = request.params['*'];
     if (raw.endsWith('.md')) return sendPaperMarkdown(db, deps.config.baseUrl, raw.slice(0, -3), reply);
+    if (exportRequest(raw)) return sendPaperReferences(deps, raw, reply);
     const viewer = viewerFor(request, reply);
     const parsed = parseArxivId(raw);
     if (!parsed) return sendHtml(reply, errorPage(viewer, 'Not an arXiv id', `"${raw}" is not an arXiv id.`), 404);
@@ -107,13 +115,14 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     const paper = await getPaper(db, parsed.id);
     if (!paper) return sendHtml(reply, errorPage(viewer, 'Paper not in the catalog', `arXiv:${parsed.id} is not in this catalog yet. Members can submit it.`), 404);
     const userId = viewer?.user?.id ?? null;
-    const [stats, comments, similar, submission, hidden, voted] = await Promise.all([
+    const [stats, comments, similar, submission, hidden, voted, claims] = await Promise.all([
       statsOf(db, [paper.id]),
       listComments(db, paper.id, userId),
       deps.search.similar(paper.id),
       submissionOf(db, paper.id),
-      hiddenPaperIds(db, [paper.id]),
+      hiddenAmong(db, [paper.id]),
       userId === null ? Promise.resolve(new Set<string>()) : votesOf(db, userId, [paper.id]),
+      claimsOnPaper(db, paper.id, userId),
     ]);
     const submitter = submission ? await getUser(db, submission.submittedBy) : null;
     const mine = userId === null ? [] : await listCollections(db, userId, userId);
@@ -147,6 +156,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
           })),
           myCollections: mine.map((collection) => ({ collection, has: holding.has(collection.id) })),
           hidden: hidden.has(paper.id),
+          claims,
         },
         viewer,
       );
@@ -154,11 +164,18 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     return sendHtml(reply, rendered);
   });
 
-  app.get<{ Params: { name: string } }>('/authors/:name', async (request, reply) => {
+  app.get<{ Params: { name: string } }>('/authors/:name', { config: { rateLimit: LIMITS.search } }, async (request, reply) => {
     const name = request.params.name.slice(0, 200);
+    const viewer = viewerFor(request, reply);
+    const cacheKey = viewer ? null : `author/${name}`;
+    const cached = cacheKey ? cache.get(cacheKey) : null;
+    if (cached) return reply.type('text/html; charset=utf-8').send(cached);
     const { hits, notes } = await (await deps.search.service).search({ query: '', filters: { authors: [name] }, limit: 100 });
     const following = request.user ? await isFollowing(db, request.user.id, name) : undefined;
-    return sendHtml(reply, authorPage(name, hits.map((h) => h.paper), viewerFor(request, reply), notes, following));
+    const members = await membersForAuthor(db, name);
+    const rendered = authorPage(name, hits.map((h) => h.paper), viewer, notes, following, members);
+    if (cacheKey && notes.length === 0) cache.set(cacheKey, rendered.value);
+    return sendHtml(reply, rendered);
   });
 
   app.get<{ Params: { category: string }; Querystring: { page?: string } }>('/categories/:category', async (request, reply) => {
