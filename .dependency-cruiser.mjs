@@ -2,12 +2,13 @@
  * The layers of src/ (docs/architecture.md, "Layers"): data flows one way, so a folder imports
  * only the layers below it, never one above it nor a neighbour in its own layer. From the bottom:
  *
- *   base       config.ts, log.ts, html.ts, random.ts
+ *   base       config.ts, log.ts, html.ts, random.ts, signing.ts
  *   papers
  *   sources, store, mail
  *   search
  *   catalog
  *   community
+ *   groups
  *   ranking, recommend
  *   digest
  *   web
@@ -19,8 +20,8 @@
 
 /** A folder of src/ (or a list of top-level files) as a path pattern. */
 const inSrc = (...names) => `^src/(${names.join('|')})/`;
-const BASE = '^src/(config|log|html|random)\\.ts$';
-const FOLDERS = ['papers', 'sources', 'store', 'mail', 'search', 'catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli'];
+const BASE = '^src/(config|log|html|random|signing)\\.ts$';
+const FOLDERS = ['papers', 'sources', 'store', 'mail', 'search', 'catalog', 'community', 'groups', 'ranking', 'recommend', 'digest', 'web', 'cli'];
 
 /** One layer's rule: what it is, and the folders it may not import. */
 const forbid = (name, what, from, notTo) => ({
@@ -33,14 +34,15 @@ const forbid = (name, what, from, notTo) => ({
 
 export default {
   forbidden: [
-    forbid('base', 'config.ts, log.ts, html.ts and random.ts are what everything may import.', BASE, FOLDERS),
-    forbid('papers', 'The Paper shape and its rules stand on nothing but the base.', inSrc('papers'), ['sources', 'store', 'mail', 'search', 'catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
-    forbid('sources', 'Readers of arXiv and files turn records into papers; they know no database.', inSrc('sources'), ['store', 'mail', 'search', 'catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
-    forbid('store', 'The database and the paper store; search queries live in search/.', inSrc('store'), ['sources', 'mail', 'search', 'catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
-    forbid('mail', 'Transport only: the mailer and address rules. The mails themselves are written above.', inSrc('mail'), ['sources', 'store', 'search', 'catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
-    forbid('search', 'Indexes and queries over stored papers.', inSrc('search'), ['catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
-    forbid('catalog', 'Ingest, periods and fetching one paper.', inSrc('catalog'), ['community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
-    forbid('community', 'Members and what they do with papers.', inSrc('community'), ['ranking', 'recommend', 'digest', 'web', 'cli']),
+    forbid('base', 'config.ts, log.ts, html.ts, random.ts and signing.ts are what everything may import.', BASE, FOLDERS),
+    forbid('papers', 'The Paper shape and its rules stand on nothing but the base.', inSrc('papers'), ['sources', 'store', 'mail', 'search', 'catalog', 'community', 'groups', 'ranking', 'recommend', 'digest', 'web', 'cli']),
+    forbid('sources', 'Readers of arXiv and files turn records into papers; they know no database.', inSrc('sources'), ['store', 'mail', 'search', 'catalog', 'community', 'groups', 'ranking', 'recommend', 'digest', 'web', 'cli']),
+    forbid('store', 'The database and the paper store; search queries live in search/.', inSrc('store'), ['sources', 'mail', 'search', 'catalog', 'community', 'groups', 'ranking', 'recommend', 'digest', 'web', 'cli']),
+    forbid('mail', 'Transport only: the mailer and address rules. The mails themselves are written above.', inSrc('mail'), ['sources', 'store', 'search', 'catalog', 'community', 'groups', 'ranking', 'recommend', 'digest', 'web', 'cli']),
+    forbid('search', 'Indexes and queries over stored papers.', inSrc('search'), ['catalog', 'community', 'groups', 'ranking', 'recommend', 'digest', 'web', 'cli']),
+    forbid('catalog', 'Ingest, periods and fetching one paper.', inSrc('catalog'), ['community', 'groups', 'ranking', 'recommend', 'digest', 'web', 'cli']),
+    forbid('community', 'Members and what they do with papers.', inSrc('community'), ['groups', 'ranking', 'recommend', 'digest', 'web', 'cli']),
+    forbid('groups', 'Groups of members: queue, sessions, invitations, chat.', inSrc('groups'), ['ranking', 'recommend', 'digest', 'web', 'cli']),
     forbid('ranking', 'Trending and period lists.', inSrc('ranking'), ['recommend', 'digest', 'web', 'cli']),
     forbid('recommend', '"For you" and saved-search matching.', inSrc('recommend'), ['ranking', 'digest', 'web', 'cli']),
     forbid('digest', 'Subscriptions, composing, rendering and sending digests.', inSrc('digest'), ['web', 'cli']),

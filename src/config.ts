@@ -74,7 +74,8 @@ function isAddressOrRange(entry: string): boolean {
   return /^\d{1,3}$/.test(bits) && prefix >= least && prefix <= (family === 4 ? 32 : 128);
 }
 
-function isTimeZone(zone: string): boolean {
+/** Whether `zone` is an IANA time zone this Node knows (`Europe/Paris`, `UTC`). */
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;

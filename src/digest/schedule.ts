@@ -3,7 +3,8 @@ import type { Logger } from '../log.js';
 import { latestDay } from '../store/papers.js';
 import type { Db, DigestFrequency } from '../store/schema.js';
 import { digestPeriod, wallClock } from './period.js';
-import { deliverQueued, runDigests, type DigestRunDeps } from './run.js';
+import { groupDigestWeek } from './group-digest.js';
+import { deliverQueued, runDigests, runGroupDigests, type DigestRunDeps } from './run.js';
 
 const FAILED_RUN_RETRY_MS = 15 * 60_000;
 /** Listing days missed (downtime, late harvests) that are still sent: older news is stale news. */
@@ -29,7 +30,8 @@ export interface ScheduleSettings {
  * `digest_runs` says is not done: daily, each listing day newer than the last one sent (oldest
  * first, the newest three at most; only the newest when nothing was ever sent), so a day that
  * arrives late or while the server was down still goes out; weekly, the last complete week, on
- * whichever day the server first can. In between, mails waiting for a retry are sent when due.
+ * whichever day the server first can; the groups' weekly digests, at the first tick of each ISO
+ * week from the hour. In between, mails waiting for a retry are sent when due.
  * Runs are recorded in the database, so a restart does not run a period again.
  */
 export function startDigestSchedule(deps: DigestRunDeps, settings: ScheduleSettings, log: Logger): { stop(): Promise<void> } {
@@ -56,6 +58,22 @@ export function startDigestSchedule(deps: DigestRunDeps, settings: ScheduleSetti
     }
   };
 
+  /** The groups' weekly digests, at the first tick from the hour in each ISO week (Mondays, unless the server was down). */
+  const attemptGroups = async (at: Date): Promise<void> => {
+    const week = groupDigestWeek(at).key;
+    const key = `group-weekly:${week}`;
+    if ((retryAt.get(key) ?? 0) > at.getTime()) return;
+    const done = await deps.db.selectFrom('digest_runs').select('period').where('frequency', '=', 'group-weekly').where('period', '=', week).executeTakeFirst();
+    if (done) return;
+    try {
+      await runGroupDigests(deps, { now: at, signal: controller.signal });
+      retryAt.delete(key);
+    } catch (error) {
+      retryAt.set(key, at.getTime() + FAILED_RUN_RETRY_MS);
+      log.error({ err: error, week }, 'group digest run failed; trying again in a quarter of an hour');
+    }
+  };
+
   const tick = async () => {
     const at = now();
     const clock = wallClock(at, settings.timeZone);
@@ -66,6 +84,7 @@ export function startDigestSchedule(deps: DigestRunDeps, settings: ScheduleSetti
       }
       const week = await weekDue(deps.db, clock.day);
       if (week && !controller.signal.aborted) await attempt('weekly', week, at.getTime());
+      if (!controller.signal.aborted) await attemptGroups(at);
     }
     // Whatever happened above, mail already in the outbox (earlier runs, retries) goes out when due.
     await deliverQueued(deps, { maxWaitMs: 0, signal: controller.signal });

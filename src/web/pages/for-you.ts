@@ -15,6 +15,10 @@ export function reasonHtml(reason: Reason): Html {
       return html`By <a href="${authorPath(reason.author)}">${reason.author}</a>, whom you follow`;
     case 'search':
       return html`Matches your search “<a href="/search?q=${encodeURIComponent(reason.query)}">${reason.query}</a>”`;
+    case 'member':
+      return html`Upvoted by <a href="/u/${reason.member.username}">${reason.member.displayName}</a>, whom you follow`;
+    case 'group':
+      return html`In the queue of <a href="/groups/${reason.group.slug}">${reason.group.name}</a>, which you follow`;
   }
 }
 
