@@ -46,6 +46,8 @@ const schema = z.object({
     .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
     .refine((entries) => entries.every(isAddressOrRange), 'must be addresses or CIDR ranges (not /0) separated by commas, such as 127.0.0.1,::1 or 10.0.0.0/8')
     .optional(),
+  // Lets group chat webhooks reach private, loopback and link-local addresses, and plain http (a chat server on the operator's own network).
+  PAPERBOY_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   // The vectors of semantic search: learned from this catalog (no download), or a local sentence-embedding model.
   PAPERBOY_EMBEDDER: z.enum(['catalog', 'onnx'], { error: 'must be catalog or onnx' }).default('catalog'),
   // A model directory in the Hugging Face layout: config.json, tokenizer.json, onnx/model.onnx.
@@ -117,6 +119,8 @@ export interface Config {
   };
   /** Addresses or CIDR ranges of the reverse proxies in front of the site; empty when there are none. */
   trustProxy: string[];
+  /** PAPERBOY_WEBHOOK_ALLOW_PRIVATE: group webhooks may post to private addresses and over plain http. */
+  webhookAllowPrivate: boolean;
   search: SearchSettings;
 }
 
@@ -184,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     mailRetryMs: v.PAPERBOY_MAIL_RETRY_MS,
     digest: { hour: v.PAPERBOY_DIGEST_HOUR, timeZone: v.PAPERBOY_DIGEST_TIMEZONE, maxPapers: v.PAPERBOY_DIGEST_MAX_PAPERS },
     trustProxy: v.PAPERBOY_TRUST_PROXY ?? [],
+    webhookAllowPrivate: v.PAPERBOY_WEBHOOK_ALLOW_PRIVATE === 'true',
     search: {
       embedder: v.PAPERBOY_EMBEDDER,
       onnxModelDir: v.PAPERBOY_ONNX_MODEL === undefined ? null : path.resolve(v.PAPERBOY_ONNX_MODEL),

@@ -2,6 +2,7 @@ import { Option, type Command } from 'commander';
 import type { Config } from '../config.js';
 import { loadDemoIfEmpty } from '../catalog/demo.js';
 import { startDigestSchedule } from '../digest/schedule.js';
+import { startChatDelivery } from '../groups/chat-delivery.js';
 import { webDeps } from '../web/compose.js';
 import { serverSecret } from '../web/secret.js';
 import type { Logger } from '../log.js';
@@ -22,7 +23,10 @@ export function registerServe(program: Command): void {
     const app = await buildServer(deps);
     const { hour, timeZone } = ctx.config.digest;
     const schedule = startDigestSchedule({ db: ctx.db, log: ctx.log, mailer: deps.mailer, config: ctx.config, secret: serverSecret(ctx.config.dataDir, ctx.config.secret) }, { hour, timeZone }, ctx.log);
+    // Group chat webhooks: messages written with queue items and sessions, posted every few seconds.
+    const chat = startChatDelivery(ctx.db, { baseUrl: ctx.config.baseUrl, policy: { allowPrivate: ctx.config.webhookAllowPrivate }, log: ctx.log });
     const shutdown = async () => {
+      await chat.stop();
       await schedule.stop();
       await app.close();
       deps.mailer.close();

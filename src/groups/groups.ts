@@ -9,6 +9,7 @@ import type { Selectable } from 'kysely';
 import { CommunityError, FORBIDDEN_IN_LINE, invalid } from '../community/errors.js';
 import { requireMember } from '../community/users.js';
 import type { Db, GroupMembersTable, GroupRole, GroupsTable } from '../store/schema.js';
+import { readMemberToken, type MemberLinkPurpose } from './links.js';
 import { multilineText } from './text.js';
 
 export const MAX_GROUP_NAME_LENGTH = 100;
@@ -128,6 +129,23 @@ export async function groupFor(db: Db, slug: string, viewerId: number | null): P
   const membership = viewerId === null ? null : await membershipOf(db, group.id, viewerId);
   if (!group.isPublic && !membership) throw noSuchGroup();
   return { group, membership };
+}
+
+/**
+ * The group at this address for a request that carries no cookie but maybe a member's signed link
+ * (a calendar program, a feed reader, a mail's unsubscribe button): a public group to anyone; a
+ * private one only with a link of `purpose` signed for a current member at their current link
+ * version. Anything else is `not_found`, as for a visitor.
+ */
+export async function groupByLink(db: Db, secret: string, purpose: MemberLinkPurpose, slug: string, token: unknown): Promise<GroupView> {
+  const row = typeof slug === 'string' && slug.length <= 40 ? await groupQuery(db).where('groups.slug', '=', slug.toLowerCase()).executeTakeFirst() : undefined;
+  if (!row) throw noSuchGroup();
+  const group = toGroup(row);
+  const signed = token === undefined || token === '' ? null : readMemberToken(secret, purpose, group.id, token);
+  const membership = signed ? await membershipOf(db, group.id, signed.userId) : null;
+  const current = membership !== null && membership.linkVersion === signed?.linkVersion ? membership : null;
+  if (!group.isPublic && !current) throw noSuchGroup();
+  return { group, membership: current };
 }
 
 /** Public groups, and every group the viewer belongs to; by name. */

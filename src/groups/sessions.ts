@@ -114,8 +114,12 @@ export async function sessionById(db: Db, groupId: number, sessionId: number): P
 
 /** "Thursday 10 December 2026, 18:00 (Europe/Paris)": the time where the group meets. */
 export function describeWhen(startsAt: string, timeZone: string): string {
-  const when = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(new Date(startsAt));
-  return `${when.replace(/ at /, ', ')} (${timeZone})`;
+  const p = Object.fromEntries(
+    new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(new Date(startsAt))
+      .map((part) => [part.type, part.value]),
+  );
+  return `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute} (${timeZone})`;
 }
 
 /**

@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerCors } from './api/cors.js';
+import { registerGroupApiRoutes } from './api/groups.js';
 import { registerApiRoutes } from './api/routes.js';
 import { apiError } from './api/http.js';
 import { registerOpenApiRoutes } from './api/openapi.js';
@@ -14,6 +15,9 @@ import { registerApiTokenRoutes } from './routes/api-tokens.js';
 import { errorPage, registerCatalogRoutes, sendHtml, viewerFor } from './routes/catalog.js';
 import { registerCommunityRoutes } from './routes/community.js';
 import { registerForYouRoutes } from './routes/for-you.js';
+import { registerGroupAdminRoutes } from './routes/group-admin.js';
+import { registerGroupFeedRoutes } from './routes/group-feeds.js';
+import { registerGroupRoutes } from './routes/groups.js';
 import { registerModerationRoutes } from './routes/moderation.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
 import { isRefusal, refusalDetails, refusalStatus, refusalTitle, type Refusal } from './refusals.js';
@@ -64,6 +68,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerApiTokenRoutes(app, deps);
   registerSubscriptionRoutes(app, deps);
   registerForYouRoutes(app, { ...deps, cache });
+  registerGroupRoutes(app, { ...deps, cache });
+  registerGroupAdminRoutes(app, { ...deps, cache });
+  registerGroupFeedRoutes(app, deps);
+  registerGroupApiRoutes(app, deps);
 
   app.setNotFoundHandler((request, reply) => {
     if (isMachinePath(request.url)) return reply.code(404).send(apiError(404, 'There is nothing at this address; see /api for the routes.'));

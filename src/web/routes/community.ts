@@ -16,6 +16,7 @@ import { formString } from '../forms.js';
 import type { PageCache } from '../page-cache.js';
 import { collectionPage, profilePage } from '../pages/lists.js';
 import { followedAuthors } from '../../community/follows.js';
+import { followsMember } from '../../community/member-follows.js';
 import { apiTokensSection } from '../pages/api-tokens.js';
 import { submitPage } from '../pages/submit.js';
 import { refusalStatus } from '../refusals.js';
@@ -151,7 +152,17 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
       reply,
       profilePage(
         user,
-        { submissions, collections, isSelf, upvoted, upvotesPublic: full?.upvotesPublic ?? false, suspended: full?.suspended ?? false, apiTokens, followedAuthors: isSelf ? await followedAuthors(db, user.id) : undefined },
+        {
+          submissions,
+          collections,
+          isSelf,
+          upvoted,
+          upvotesPublic: full?.upvotesPublic ?? false,
+          suspended: full?.suspended ?? false,
+          apiTokens,
+          followedAuthors: isSelf ? await followedAuthors(db, user.id) : undefined,
+          following: viewer?.user && !isSelf ? await followsMember(db, viewer.user.id, user.id) : undefined,
+        },
         viewer,
       ),
     );
