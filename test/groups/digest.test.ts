@@ -85,8 +85,8 @@ describe('the weekly group digest, through a real SMTP relay', () => {
     assert.equal(p.subject, 'Thursday Club this week: 2 papers new in the queue, next session ahead');
     const text = p.text ?? '';
     assert.match(text, /NEXT SESSION\n\nThursday session, Thursday 10 January 2030, 17:30 \(Europe\/Berlin\), presented by Grace/);
-    assert.match(text, /Queued <b>first<\/b> & foremost\n.*\n   Added by Grace: “For the <i>new<\/i> people”/);
-    assert.match(text, /UPVOTED BY MEMBERS\n\n- Upvoted on the site\n.*\n   Upvoted by Alan/);
+    assert.match(text, /Queued <b>first<\/b> & foremost\n.*\n {3}Added by Grace: “For the <i>new<\/i> people”/);
+    assert.match(text, /UPVOTED BY MEMBERS\n\n- Upvoted on the site\n.*\n {3}Upvoted by Alan/);
     assert.ok(!text.includes('Upvoted in private'), "Grace's upvotes are her own");
     const htmlPart = String(p.html);
     assert.match(htmlPart, /Queued &lt;b&gt;first&lt;\/b&gt; &amp; foremost/);
