@@ -39,7 +39,7 @@ ${d.errors?.email ? html`<p class="error">${d.errors.email}</p>` : ''}
 
 <h2>Members</h2>
 <table class="log"><thead><tr><th scope="col">Member</th><th scope="col">Role</th><th scope="col">Actions</th></tr></thead><tbody>
-${d.members.map((m) => html`<tr><td><a href="/u/${m.username}">${m.displayName}</a></td><td>${ROLE_NAMES[m.role]}</td><td class="inline-form">${memberActions(base, m, membership, isOwner, viewer)}</td></tr>`)}
+${d.members.map((m) => html`<tr><td><a href="/u/${m.username}">${m.displayName}</a></td><td>${ROLE_NAMES[m.role]}</td><td><div class="inline-form">${memberActions(base, m, membership, isOwner, viewer)}</div></td></tr>`)}
 </tbody></table>
 
 <h2>Chat</h2>

@@ -179,7 +179,8 @@ ${m ? voteButton(paper.id, item.votes, item.voted, viewer, { slug }) : html`<spa
 <p class="meta"><span class="state state-${item.state}">${STATE_NAMES[item.state]}</span> · <span class="id">arXiv:${paper.id}</span>${item.proposedBy ? html` · proposed by <a href="/u/${item.proposedBy.username}">${item.proposedBy.displayName}</a>` : ''}</p>
 ${item.note ? html`<p class="note">${item.note}</p>` : ''}
 ${mayMove && viewer
-    ? html`<form method="post" action="/groups/${slug}/queue/state" class="inline-form">${csrfField(viewer)}<input type="hidden" name="paperId" value="${paper.id}"><label for="state-${paper.id}">State</label><select id="state-${paper.id}" name="state">${QUEUE_STATES.map((s) => html`<option value="${s}"${s === item.state ? html` selected` : ''}>${STATE_NAMES[s]}</option>`)}</select><button type="submit">Move</button></form>`
+    ? html`<div class="inline-form"><form method="post" action="/groups/${slug}/queue/state" class="inline-form">${csrfField(viewer)}<input type="hidden" name="paperId" value="${paper.id}"><label for="state-${paper.id}">State</label><select id="state-${paper.id}" name="state">${QUEUE_STATES.map((s) => html`<option value="${s}"${s === item.state ? html` selected` : ''}>${STATE_NAMES[s]}</option>`)}</select><button type="submit">Move</button></form>
+${hasRole(m!.role, 'admin') || item.proposedBy?.id === m!.userId ? html`<form method="post" action="/groups/${slug}/queue/remove" class="inline">${csrfField(viewer)}<input type="hidden" name="paperId" value="${paper.id}"><button type="submit" class="link">Take it off the queue</button></form>` : ''}</div>`
     : ''}
 </div></article>`;
 }
