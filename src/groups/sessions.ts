@@ -114,11 +114,7 @@ export async function sessionById(db: Db, groupId: number, sessionId: number): P
 
 /** "Thursday 10 December 2026, 18:00 (Europe/Paris)": the time where the group meets. */
 export function describeWhen(startsAt: string, timeZone: string): string {
-  const p = Object.fromEntries(
-    new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(startsAt))
-      .map((part) => [part.type, part.value]),
-  );
+  const p = parts(formatter('long', timeZone), startsAt);
   return `${p.weekday} ${p.day} ${p.month} ${p.year}, ${p.hour}:${p.minute} (${timeZone})`;
 }
 
@@ -141,12 +137,29 @@ export function instantOf(local: string, timeZone: string): Date {
 
 /** The wall-clock time of an instant in a time zone, as `2026-12-10T18:00` (what a form shows). */
 export function localDateTime(instant: string, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(new Date(instant))
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+  const p = parts(formatter('numeric', timeZone), instant);
+  return `${p.year}-${p.month}-${p.day}T${p.hour}:${p.minute}`;
+}
+
+/** Formatters are costly to make (a fraction of a millisecond each) and a page shows many sessions: one per style and zone. */
+const formatters = new Map<string, Intl.DateTimeFormat>();
+
+function formatter(style: 'long' | 'numeric', timeZone: string): Intl.DateTimeFormat {
+  const key = `${style} ${timeZone}`;
+  let f = formatters.get(key);
+  if (!f) {
+    f =
+      style === 'long'
+        ? new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+        : new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    if (formatters.size > 500) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
+}
+
+function parts(f: Intl.DateTimeFormat, instant: string): Record<string, string> {
+  return Object.fromEntries(f.formatToParts(new Date(instant)).map((p) => [p.type, p.value]));
 }
 
 /** How far the zone's wall clock is ahead of UTC at that instant, in milliseconds. */

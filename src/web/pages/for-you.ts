@@ -26,6 +26,7 @@ const HOW_TO: Html = html`<ul>
 <li><strong>Upvote</strong> papers you like (the ▲ button on any paper);</li>
 <li><strong>collect</strong> papers: add them to one of your collections from a paper's page;</li>
 <li><strong>follow authors</strong>: open a paper, follow an author's name to their page, and press Follow;</li>
+<li><strong>follow members and groups</strong>: the Follow button on a member's profile or a <a href="/groups">group's</a> page brings what they upvote and queue here;</li>
 <li><strong>save searches</strong> in your <a href="/subscribe">email subscription</a>.</li>
 </ul>`;
 

@@ -54,21 +54,24 @@ export function registerGroupRoutes(app: FastifyInstance, deps: WebDeps & { cach
   const renderGroup = async (request: FastifyRequest<SlugParams>, reply: FastifyReply, message?: { kind: 'info' | 'error'; text: string }, status = 200) => {
     const viewer = viewerFor(request, reply);
     const userId = viewer?.user?.id ?? null;
+    // Visitors share the page of a public group, served before any query; only a public group's
+    // page is ever kept (a private one is not found before it could be), and any write through
+    // the site clears it, making a group private included.
+    const cacheKey = userId === null && !message ? `group/${request.params.slug.toLowerCase()}` : null;
+    const cached = cacheKey ? cache.get(cacheKey) : null;
+    if (cached) return reply.type('text/html; charset=utf-8').send(cached);
     const { group, membership } = await groupFor(db, request.params.slug, userId);
     // A private group's page is its members' alone: no shared cache may keep it.
     if (!group.isPublic) reply.header('Cache-Control', 'private, no-store');
-    const cacheKey = userId === null && !message ? `group/${group.slug}` : null;
-    const cached = cacheKey ? cache.get(cacheKey) : null;
-    if (cached) return reply.type('text/html; charset=utf-8').send(cached);
-    const [members, queue, discussed, sessions, tagged, following] = await Promise.all([
+    const [members, items, sessions, tagged, following] = await Promise.all([
       listMembers(db, group.id),
-      queueOf(db, group.id, userId, { states: ['to_read', 'reading'] }),
-      queueOf(db, group.id, userId, { states: ['discussed'] }),
+      queueOf(db, group.id, userId),
       sessionsOf(db, group.id, new Date(), { pastLimit: 20 }),
       group.isOrganisation ? organisationPapers(db, group.id) : Promise.resolve(null),
       userId === null ? Promise.resolve(null) : followsGroup(db, userId, group.id),
     ]);
-    discussed.sort((a, b) => (a.stateChangedAt < b.stateChangedAt ? 1 : -1));
+    const queue = items.filter((i) => i.state !== 'discussed');
+    const discussed = items.filter((i) => i.state === 'discussed').sort((a, b) => (a.stateChangedAt < b.stateChangedAt ? 1 : -1));
     const body = groupPage(
       {
         group,
@@ -87,7 +90,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: WebDeps & { cach
       },
       viewer,
     ).value;
-    if (cacheKey) cache.set(cacheKey, body);
+    if (cacheKey && group.isPublic) cache.set(cacheKey, body);
     return reply.code(status).type('text/html; charset=utf-8').send(body);
   };
 
