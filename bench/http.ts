@@ -1,9 +1,10 @@
 // npm run bench:http [-- --file FILE]
 // Loads the 143k arXiv sample (--file, default ../shared/data/arxiv-cs-143k.jsonl.gz), then drives
-// the home page, a paper page, the search page and a group's page (a journal club with 40 papers
-// in its queue, votes and sessions) with 64 concurrent connections on loopback (autocannon), as a
-// visitor and, for the paper and group pages, as a signed-in member (pages rendered for each
-// request, never cached), and prints requests/s and latencies.
+// the home page, a paper page, the same paper's BibTeX export, the search page and a group's page
+// (a journal club with 40 papers in its queue, votes and sessions) and its queue as BibTeX, with 64
+// concurrent connections on loopback (autocannon), as a visitor and, for the paper and group pages,
+// as a signed-in member (pages rendered for each request, never cached), and prints requests/s and
+// latencies.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -50,8 +51,10 @@ const { slug, cookie } = await journalClub();
 const targets: Array<[string, string, Record<string, string>]> = [
   ['home page', '/', {}],
   ['paper page', `/papers/${paper.id}`, {}],
+  ['paper BibTeX', `/papers/${paper.id}.bib`, {}],
   ['search page', '/search?q=diffusion+models+for+video', {}],
   ['group page', `/groups/${slug}`, {}],
+  ['group BibTeX', `/groups/${slug}/queue.bib`, {}],
   ['paper, member', `/papers/${paper.id}`, { cookie }],
   ['group, member', `/groups/${slug}`, { cookie }],
 ];
@@ -67,6 +70,7 @@ for (const [name, url, headers] of targets) {
 }
 await app.close();
 await db.destroy();
+fs.rmSync(dir, { recursive: true, force: true });
 
 /**
  * A public journal club as a lab runs one: its owner and 9 members, 40 of the latest papers in the
@@ -96,4 +100,3 @@ async function journalClub(): Promise<{ slug: string; cookie: string }> {
   const session = await createSession(db, owner.id);
   return { slug: group.slug, cookie: `pb_session=${app.signCookie(session.token)}` };
 }
-fs.rmSync(dir, { recursive: true, force: true });

@@ -10,7 +10,8 @@ import { composeDigests } from './compose.js';
 import { parseContent } from './content.js';
 import { composeGroupDigests, GROUP_DIGEST_KIND, GroupDigestRenderer, type GroupDigestReport } from './group-digest.js';
 import { drainOutbox, type DeliveryReport } from './outbox.js';
-import { digestPeriod, wallClock } from './period.js';
+import { wallClock } from '../papers/dates.js';
+import { digestPeriod } from './period.js';
 import { DigestRenderer } from './render.js';
 import { recipientById, recipientsOfQueuedMail, subscriptionsDue, type MailRecipient } from './subscriptions.js';
 

@@ -116,27 +116,3 @@ function errorText(error: unknown): string {
   const text = error instanceof Error ? ((error as NodeJS.ErrnoException).code ?? error.message) : String(error);
   return text.replace(/https?:\/\/\S+/g, '(address)').replace(/\s+/g, ' ').trim().slice(0, MAX_ERROR_LENGTH);
 }
-
-/** Sends chat messages every `tickMs` inside `paperboy serve`, until stopped. */
-export function startChatDelivery(db: Db, options: ChatDeliveryOptions & { tickMs?: number }): { stop(): Promise<void> } {
-  const controller = new AbortController();
-  let running: Promise<unknown> = Promise.resolve();
-  let busy = false;
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    running = deliverChat(db, { ...options, signal: controller.signal })
-      .catch((error: unknown) => options.log?.error({ err: error }, 'chat delivery failed; trying again at the next tick'))
-      .finally(() => {
-        busy = false;
-      });
-  }, options.tickMs ?? 15_000);
-  timer.unref();
-  return {
-    async stop() {
-      clearInterval(timer);
-      controller.abort();
-      await running;
-    },
-  };
-}

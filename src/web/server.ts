@@ -19,6 +19,7 @@ import { registerGroupAdminRoutes } from './routes/group-admin.js';
 import { registerGroupFeedRoutes } from './routes/group-feeds.js';
 import { registerGroupRoutes } from './routes/groups.js';
 import { registerModerationRoutes } from './routes/moderation.js';
+import { registerReferenceRoutes } from './routes/references.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
 import { isRefusal, refusalDetails, refusalStatus, refusalTitle, type Refusal } from './refusals.js';
 import { registerSearchRoutes, type SearchRouteDeps } from './search-routes.js';
@@ -68,6 +69,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerApiTokenRoutes(app, deps);
   registerSubscriptionRoutes(app, deps);
   registerForYouRoutes(app, { ...deps, cache });
+  registerReferenceRoutes(app, { ...deps, cache });
   registerGroupRoutes(app, { ...deps, cache });
   registerGroupAdminRoutes(app, { ...deps, cache });
   registerGroupFeedRoutes(app, deps);

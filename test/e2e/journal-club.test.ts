@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import type { FastifyInstance } from 'fastify';
 import ICAL from 'ical.js';
@@ -27,7 +28,7 @@ const FETCHED = { id: '1601.00001', title: /Inelastic effects in molecular trans
  * A journal club run on Paperboy by two members, each in their own browser: Ada creates a private
  * group and invites Grace by link; both queue and vote; Ada schedules a session with Grace
  * presenting; Grace writes the notes (with math) and marks the paper discussed; the weekly digest
- * and the calendar carry it all.
+ * and the calendar carry it all, and the queue goes to a reference manager as BibTeX.
  */
 describe('a journal club in a real browser', () => {
   let t: TempDb;
@@ -189,6 +190,18 @@ describe('a journal club in a real browser', () => {
     assert.equal(events[0]!.startDate.toJSDate().toISOString(), '2030-01-10T17:00:00.000Z');
     assert.match(events[0]!.description, /Presented by Grace Hopper/);
     assert.equal((await fetch(`${base}/groups/thursday-jc/sessions.ics`)).status, 404);
+  });
+
+  it('exports the queue to a reference manager as BibTeX', async () => {
+    await grace.goto('/groups/thursday-jc');
+    const href = await grace.getByRole('link', { name: 'Export the queue as BibTeX' }).getAttribute('href');
+    assert.equal(href, '/groups/thursday-jc/queue.bib');
+    const [download] = await Promise.all([grace.waitForEvent('download'), grace.getByRole('link', { name: 'Export the queue as BibTeX' }).click()]);
+    assert.equal(download.suggestedFilename(), 'thursday-jc-queue.bib');
+    const bib = fs.readFileSync((await download.path())!, 'utf8');
+    assert.equal((bib.match(/^@/gm) ?? []).length, 2, bib);
+    assert.match(bib, /eprint\s*=\s*\{?1601\.00001/);
+    assert.match(bib, /title\s*=\s*\{+Attention is still all you need/);
   });
 
   it('has no serious or critical accessibility violations on the group pages', async () => {

@@ -85,7 +85,7 @@ describe('a private group, seen from outside and inside', () => {
   it('is not found on the site by a visitor, another member of the site, or a former member', async () => {
     for (const [who, user] of [['visitor', null], ['another member', mallory], ['former member', alan]] as const) {
       const client = await signedIn(user);
-      for (const path of ['/groups/inner-circle', `/groups/inner-circle/sessions/${sessionId}`, ...(user ? ['/groups/inner-circle/settings'] : [])]) hidden(await client.get(path), `${who} GET ${path}`);
+      for (const path of ['/groups/inner-circle', `/groups/inner-circle/sessions/${sessionId}`, '/groups/inner-circle/queue.bib', ...(user ? ['/groups/inner-circle/settings'] : [])]) hidden(await client.get(path), `${who} GET ${path}`);
       if (!user) {
         // A visitor is sent to sign in, as for any address: nothing tells a group from no group.
         const settings = await client.get('/groups/inner-circle/settings');
@@ -115,6 +115,10 @@ describe('a private group, seen from outside and inside', () => {
     assert.match(page.body, /The secret paper/);
     assert.match(String(page.headers['cache-control']), /private/);
     assert.match((await client.get('/groups')).body, new RegExp(NAME));
+    const bib = await client.get('/groups/inner-circle/queue.bib');
+    assert.equal(bib.statusCode, 200);
+    assert.match(bib.body, /2401\.00001/);
+    assert.match(String(bib.headers['cache-control']), /private/);
     // Its feed addresses carry Grace's personal token.
     const graceToken = memberToken(secret, 'feeds', group.id, (await groupFor(t.db, 'inner-circle', grace.id)).membership!);
     assert.ok(page.body.includes(`/groups/inner-circle/sessions.ics?token=${graceToken}`));

@@ -38,7 +38,7 @@ export interface GroupPageData {
   following: boolean | null;
   /** Null when a private group's visitor could not have any (never shown to non-members). */
   feeds: GroupFeeds | null;
-  /** The address of the queue as BibTeX, once the reference export exists; null until then. */
+  /** The address of the queue as BibTeX. */
   bibtexPath: string | null;
   message?: { kind: 'info' | 'error'; text: string };
 }

@@ -26,6 +26,7 @@ import { refusalStatus } from '../refusals.js';
 import { serverSecret } from '../secret.js';
 import { LIMITS } from '../security.js';
 import { sendHtml, viewerFor } from './catalog.js';
+import { sendReferences } from './references.js';
 
 type SlugParams = { Params: { slug: string } };
 type Done = { json?: unknown; redirect: string };
@@ -83,9 +84,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: WebDeps & { cach
         tagged,
         following,
         feeds: feedsFor(group, membership),
-        // The queue as BibTeX comes with the reference export (branch f15-refs): once its export of a
-        // list of papers exists, serve /groups/:slug/queue.bib with it and set this to that path.
-        bibtexPath: null,
+        bibtexPath: `/groups/${group.slug}/queue.bib`,
         ...(message ? { message } : {}),
       },
       viewer,
@@ -156,6 +155,13 @@ export function registerGroupRoutes(app: FastifyInstance, deps: WebDeps & { cach
   });
 
   app.get<SlugParams>('/groups/:slug', async (request, reply) => renderGroup(request, reply));
+
+  // The queue for a reference manager (references/export.ts), ranked as on the page; as private as the group.
+  app.get<SlugParams>('/groups/:slug/queue.bib', async (request, reply) => {
+    const { group } = await groupFor(db, request.params.slug, request.user?.id ?? null);
+    const items = await queueOf(db, group.id, null);
+    return sendReferences(reply, items.map((i) => i.paper), 'bibtex', `${group.slug}-queue`, { private: !group.isPublic });
+  });
 
   app.post<SlugParams>('/groups/:slug/queue', write, async (request, reply) =>
     onGroupPage(request, reply, () =>
