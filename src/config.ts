@@ -66,6 +66,8 @@ const schema = z.object({
     .transform((list) => list.split(',').map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== ''))
     .refine((domains) => domains.every(isDomain), 'must be domain names separated by commas, such as example.edu,cs.example.org')
     .optional(),
+  // Lets group chat webhooks reach private, loopback and link-local addresses, and plain http (a chat server on the operator's own network).
+  PAPERBOY_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   // The vectors of semantic search: learned from this catalog (no download), or a local sentence-embedding model.
   PAPERBOY_EMBEDDER: z.enum(['catalog', 'onnx'], { error: 'must be catalog or onnx' }).default('catalog'),
   // A model directory in the Hugging Face layout: config.json, tokenizer.json, onnx/model.onnx.
@@ -99,7 +101,8 @@ function isDomain(entry: string): boolean {
   return /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(entry);
 }
 
-function isTimeZone(zone: string): boolean {
+/** Whether `zone` is an IANA time zone this Node knows (`Europe/Paris`, `UTC`). */
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;
@@ -148,6 +151,8 @@ export interface Config {
   trustProxy: string[];
   /** Domains whose members' author claims are approved without a moderator; empty when none. */
   claimAutoApproveDomains: string[];
+  /** PAPERBOY_WEBHOOK_ALLOW_PRIVATE: group webhooks may post to private addresses and over plain http. */
+  webhookAllowPrivate: boolean;
   search: SearchSettings;
 }
 
@@ -219,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     digest: { hour: v.PAPERBOY_DIGEST_HOUR, timeZone: v.PAPERBOY_DIGEST_TIMEZONE, maxPapers: v.PAPERBOY_DIGEST_MAX_PAPERS },
     trustProxy: v.PAPERBOY_TRUST_PROXY ?? [],
     claimAutoApproveDomains: v.PAPERBOY_CLAIM_AUTO_APPROVE_DOMAINS ?? [],
+    webhookAllowPrivate: v.PAPERBOY_WEBHOOK_ALLOW_PRIVATE === 'true',
     search: {
       embedder: v.PAPERBOY_EMBEDDER,
       onnxModelDir: v.PAPERBOY_ONNX_MODEL === undefined ? null : path.resolve(v.PAPERBOY_ONNX_MODEL),

@@ -39,6 +39,7 @@ export function registerServe(program: Command): void {
       digests: { db, log, mailer: deps.mailer, config, secret: serverSecret(config.dataDir, config.secret) },
       digestSchedule: config.digest,
       embed: () => search.indexNewPapers(),
+      chat: { db, baseUrl: config.baseUrl, policy: { allowPrivate: config.webhookAllowPrivate }, log },
     });
     let scheduler: Scheduler | null = null;
     const shutdown = async () => {

@@ -25,12 +25,7 @@ export interface Submission {
  */
 export async function submitPaper(db: Db, userId: number, rawIdOrUrl: string, fetchPaper: FetchPaper, now = new Date()): Promise<Submission> {
   await requireMember(db, userId);
-  const parsed = typeof rawIdOrUrl === 'string' && rawIdOrUrl.length <= 300 ? parseArxivId(rawIdOrUrl) : null;
-  if (!parsed) {
-    const shown = String(rawIdOrUrl ?? '').trim().slice(0, 80);
-    throw invalid('paper', `"${shown}" is not an arXiv id or link. Use an id such as 2401.12345 or hep-th/9901001, or a link such as https://arxiv.org/abs/2401.12345.`);
-  }
-  const paperId = parsed.id;
+  const paperId = paperIdFrom(rawIdOrUrl);
   if (await existing(db, paperId)) throw duplicate(paperId);
 
   const since = new Date(now.getTime() - 24 * 3600_000).toISOString();
@@ -47,8 +42,7 @@ export async function submitPaper(db: Db, userId: number, rawIdOrUrl: string, fe
     throw new CommunityError('rate_limited', `You can submit ${MAX_SUBMISSIONS_PER_DAY} papers a day; please come back tomorrow.`, { retryAfterSeconds });
   }
 
-  const inCatalog = await db.selectFrom('papers').select('id').where('id', '=', paperId).executeTakeFirst();
-  const fetched = inCatalog ? null : await fetchFromArxiv(fetchPaper, paperId);
+  const fetched = await fetchIfMissing(db, paperId, fetchPaper);
 
   const submission: Submission = { paperId, submittedBy: userId, submittedAt: now.toISOString(), day: now.toISOString().slice(0, 10) };
   await db.transaction().execute(async (trx) => {
@@ -62,6 +56,16 @@ export async function submitPaper(db: Db, userId: number, rawIdOrUrl: string, fe
     if (Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 0) throw duplicate(paperId);
   });
   return submission;
+}
+
+/** The arXiv id in what a member typed (an id or an arXiv link), or an `invalid` refusal on the field `paper`. */
+export function paperIdFrom(rawIdOrUrl: string): string {
+  const parsed = typeof rawIdOrUrl === 'string' && rawIdOrUrl.length <= 300 ? parseArxivId(rawIdOrUrl) : null;
+  if (!parsed) {
+    const shown = String(rawIdOrUrl ?? '').trim().slice(0, 80);
+    throw invalid('paper', `"${shown}" is not an arXiv id or link. Use an id such as 2401.12345 or hep-th/9901001, or a link such as https://arxiv.org/abs/2401.12345.`);
+  }
+  return parsed.id;
 }
 
 /** Papers members submitted on a day, oldest first, for the day page to list beside the day's catalog papers. */
@@ -91,6 +95,16 @@ export async function submissionOf(db: Db, paperId: string): Promise<Submission 
 
 async function existing(db: Db, paperId: string) {
   return db.selectFrom('submissions').selectAll().where('paper_id', '=', paperId).executeTakeFirst();
+}
+
+/**
+ * The paper from arXiv when the catalog does not have it yet, for the caller to store in the
+ * transaction of what it is doing with it (a submission, a group's queue); null when the catalog
+ * has it. Refused with `unavailable` when arXiv cannot be reached, `not_found` when it has no such paper.
+ */
+export async function fetchIfMissing(db: Db, paperId: string, fetchPaper: FetchPaper): Promise<Paper | null> {
+  const inCatalog = await db.selectFrom('papers').select('id').where('id', '=', paperId).executeTakeFirst();
+  return inCatalog ? null : fetchFromArxiv(fetchPaper, paperId);
 }
 
 async function fetchFromArxiv(fetchPaper: FetchPaper, paperId: string): Promise<Paper> {

@@ -218,12 +218,19 @@ export interface AuthorFollowsTable {
 /** queued → sent; or bounced (5xx), failed (out of retries), cancelled (unsubscribed meanwhile). */
 export type OutboxStatus = 'queued' | 'sent' | 'bounced' | 'failed' | 'cancelled';
 
-/** Every digest is written here before it is sent; `key` (reader, kind, period) is unique. */
+/**
+ * Every digest is written here before it is sent; `key` (reader, kind, period) is unique. The
+ * reader is a subscription, or (a group digest, migration 2026-12-03-groups) a member of a group.
+ */
 export interface MailOutboxTable {
   id: Generated<number>;
   key: string;
-  subscription_id: number;
-  /** `digest-daily` or `digest-weekly`. */
+  /** Null for a group digest. */
+  subscription_id: number | null;
+  /** A group digest's group and member; null for every other mail. */
+  group_id: number | null;
+  user_id: number | null;
+  /** `digest-daily`, `digest-weekly` or `group-digest`. */
   kind: string;
   /** The period's key: `2026-11-25` or `2026-W48`. */
   period: string;
@@ -249,7 +256,8 @@ export interface DigestPapersTable {
 
 /** A digest run that completed (not a dry run, not interrupted); `period` is the period's key. */
 export interface DigestRunsTable {
-  frequency: DigestFrequency;
+  /** `group-weekly` for the groups' weekly digests. */
+  frequency: DigestFrequency | 'group-weekly';
   /** `2026-11-25` or `2026-W48`. */
   period: string;
   finished_at: string;
@@ -292,6 +300,144 @@ export interface AuthorClaimsTable {
   decided_by: number | null;
 }
 
+// ---- Groups (migration 2026-12-03-groups).
+
+export type GroupRole = 'owner' | 'admin' | 'member';
+export type QueueState = 'to_read' | 'reading' | 'discussed';
+export type ChatService = 'slack' | 'discord' | 'mattermost' | 'matrix';
+
+export interface GroupsTable {
+  id: Generated<number>;
+  /** The group's address, `/groups/<slug>`: lower case, unique, never one of the reserved words. */
+  slug: string;
+  name: string;
+  description: string;
+  /** 1 public, 0 private: a private group is seen by its members only. */
+  is_public: number;
+  /** 1 when the group is an organisation: papers its members tag show on its page. */
+  is_organisation: Generated<number>;
+  created_by: number | null;
+  created_at: string;
+}
+
+/** A group has exactly one owner (a unique partial index holds it). */
+export interface GroupMembersTable {
+  group_id: number;
+  user_id: number;
+  role: GroupRole;
+  joined_at: string;
+  /** 1 when the member wants the group's weekly digest. */
+  digest: Generated<number>;
+  /** Part of the member's signed digest and feed links for this group; raising it voids them. */
+  link_version: Generated<number>;
+}
+
+/** An invitation works once (`used_at`), until `expires_at`, and while its inviter may still invite. */
+export interface GroupInvitationsTable {
+  id: Generated<number>;
+  group_id: number;
+  invited_by: number;
+  /** The address it was mailed to; null for a link handed out by the inviter. */
+  email: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  used_by: number | null;
+}
+
+export interface GroupQueueTable {
+  group_id: number;
+  paper_id: string;
+  /** Null when the proposer's account is gone. */
+  proposed_by: number | null;
+  note: string;
+  state: QueueState;
+  /** The group's votes for it, changed in the transaction of each vote (queue.ts). */
+  votes: Generated<number>;
+  added_at: string;
+  state_changed_at: string;
+}
+
+export interface GroupVotesTable {
+  group_id: number;
+  paper_id: string;
+  user_id: number;
+  created_at: string;
+}
+
+export interface GroupSessionsTable {
+  id: Generated<number>;
+  group_id: number;
+  title: string;
+  /** The start as an instant, ISO 8601 UTC; `time_zone` is where it is held (IANA). */
+  starts_at: string;
+  time_zone: string;
+  duration_minutes: number;
+  presenter_id: number | null;
+  /** Markdown with math, as comments have. */
+  notes: Generated<string>;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  /** Raised on every change, for calendar programs (iCalendar SEQUENCE). */
+  sequence: Generated<number>;
+}
+
+export interface GroupSessionPapersTable {
+  session_id: number;
+  paper_id: string;
+  position: number;
+}
+
+export interface GroupWebhooksTable {
+  id: Generated<number>;
+  group_id: number;
+  service: ChatService;
+  /** A secret: never shown back in full, never logged. */
+  url: string;
+  created_by: number | null;
+  created_at: string;
+  last_ok_at: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+}
+
+export type ChatDeliveryStatus = 'queued' | 'sent' | 'failed';
+
+/** A message for one webhook, written with the change it tells of; `key` (event and webhook) is unique. */
+export interface ChatDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: number;
+  key: string;
+  /** JSON: what to say (groups/chat.ts); shaped for the service when sent. */
+  message: string;
+  status: ChatDeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface GroupFollowsTable {
+  user_id: number;
+  group_id: number;
+  created_at: string;
+}
+
+export interface MemberFollowsTable {
+  follower_id: number;
+  followed_id: number;
+  created_at: string;
+}
+
+export interface OrganisationPapersTable {
+  group_id: number;
+  paper_id: string;
+  tagged_by: number;
+  tagged_at: string;
+}
+
 export interface Database {
   papers: PapersTable;
   paper_versions: PaperVersionsTable;
@@ -317,6 +463,18 @@ export interface Database {
   digest_runs: DigestRunsTable;
   announcement_days: AnnouncementDaysTable;
   author_claims: AuthorClaimsTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  group_invitations: GroupInvitationsTable;
+  group_queue: GroupQueueTable;
+  group_votes: GroupVotesTable;
+  group_sessions: GroupSessionsTable;
+  group_session_papers: GroupSessionPapersTable;
+  group_webhooks: GroupWebhooksTable;
+  chat_deliveries: ChatDeliveriesTable;
+  group_follows: GroupFollowsTable;
+  member_follows: MemberFollowsTable;
+  organisation_papers: OrganisationPapersTable;
 }
 
 export type Db = Kysely<Database>;

@@ -11,7 +11,7 @@ import { formToken } from './security.js';
 export interface WebDeps {
   db: Db;
   log: Logger;
-  config: Pick<Config, 'baseUrl' | 'dataDir' | 'secret' | 'trustProxy' | 'search' | 'claimAutoApproveDomains'>;
+  config: Pick<Config, 'baseUrl' | 'dataDir' | 'secret' | 'trustProxy' | 'search' | 'claimAutoApproveDomains' | 'webhookAllowPrivate'>;
   mailer: Mailer;
   /** Fetches a paper from arXiv into the catalog, for submissions. */
   fetchPaper: FetchPaper;

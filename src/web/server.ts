@@ -4,6 +4,7 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerCors } from './api/cors.js';
 import { BackgroundWork } from './background-work.js';
+import { registerGroupApiRoutes } from './api/groups.js';
 import { registerApiRoutes } from './api/routes.js';
 import { apiError } from './api/http.js';
 import { registerOpenApiRoutes } from './api/openapi.js';
@@ -15,6 +16,9 @@ import { registerApiTokenRoutes } from './routes/api-tokens.js';
 import { errorPage, registerCatalogRoutes, sendHtml, viewerFor } from './routes/catalog.js';
 import { registerCommunityRoutes } from './routes/community.js';
 import { registerForYouRoutes } from './routes/for-you.js';
+import { registerGroupAdminRoutes } from './routes/group-admin.js';
+import { registerGroupFeedRoutes } from './routes/group-feeds.js';
+import { registerGroupRoutes } from './routes/groups.js';
 import { registerModerationRoutes } from './routes/moderation.js';
 import { registerReferenceRoutes } from './routes/references.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
@@ -70,6 +74,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerSubscriptionRoutes(app, deps);
   registerForYouRoutes(app, { ...deps, cache });
   registerReferenceRoutes(app, { ...deps, cache });
+  registerGroupRoutes(app, { ...deps, cache });
+  registerGroupAdminRoutes(app, { ...deps, cache });
+  registerGroupFeedRoutes(app, deps);
+  registerGroupApiRoutes(app, deps);
 
   app.setNotFoundHandler((request, reply) => {
     if (isMachinePath(request.url)) return reply.code(404).send(apiError(404, 'There is nothing at this address; see /api for the routes.'));

@@ -3,10 +3,9 @@
  * script written for that API works here by changing the base URL. Each route's parameters are
  * checked by the zod schema beside it; papers go out through present.ts. See docs/api.md.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { apiTokenUser } from '../../community/api-tokens.js';
-import { userByUsername, type User } from '../../community/users.js';
+import { userByUsername } from '../../community/users.js';
 import { dayPeriod, MONTH_KEY, monthPeriod, WEEK_KEY, weekPeriod, type Period } from '../../catalog/periods.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { describePapers, papersOfPeriod } from '../../ranking/period-papers.js';
@@ -16,6 +15,7 @@ import type { BackgroundWork } from '../background-work.js';
 import type { PageCache } from '../page-cache.js';
 import { LIMITS } from '../security.js';
 import { submitWithin } from '../submit.js';
+import { tokenUser } from './auth.js';
 import { badParameter, parseQuery, sendError, sendJsonCached } from './http.js';
 import { integerParam, textParam } from './params.js';
 import { presentDailyPaper, presentPaperDetail } from './present.js';
@@ -104,7 +104,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps & { cache:
   });
 
   app.post('/api/papers/index', { bodyLimit: 4096, config: { rateLimit: LIMITS.write } }, async (request, reply) => {
-    const user = await tokenUser(request, reply);
+    const user = await tokenUser(db, request, reply);
     if (!user) return reply;
     const body = indexBody.safeParse(request.body ?? {});
     if (!body.success) return badParameter(reply, String(body.error.issues[0]!.path[0] ?? 'body'), body.error.issues[0]!.message);
@@ -128,24 +128,4 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps & { cache:
     return latest ? dayPeriod(latest) : null;
   }
 
-  /**
-   * The member a personal API token (`Authorization: Bearer pb_…`) belongs to, or null after
-   * answering 401. Cookies are never looked at here, so no other site can make a browser submit.
-   */
-  async function tokenUser(request: FastifyRequest, reply: FastifyReply): Promise<User | null> {
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
-    if (!match) {
-      reply.header('WWW-Authenticate', 'Bearer realm="paperboy"');
-      sendError(reply, 401, 'This needs a personal API token: send "Authorization: Bearer <token>". Make one on your profile page.');
-      return null;
-    }
-    const user = await apiTokenUser(db, match[1]);
-    if (!user) {
-      reply.header('WWW-Authenticate', 'Bearer realm="paperboy", error="invalid_token"');
-      sendError(reply, 401, 'This API token is not valid: it is mistyped or has been revoked.');
-      return null;
-    }
-    return user;
-  }
 }
