@@ -6,7 +6,7 @@
  *   papers
  *   sources, store, mail
  *   search
- *   catalog
+ *   catalog, enrich
  *   community
  *   ranking, recommend
  *   digest
@@ -20,7 +20,7 @@
 /** A folder of src/ (or a list of top-level files) as a path pattern. */
 const inSrc = (...names) => `^src/(${names.join('|')})/`;
 const BASE = '^src/(config|log|html|random)\\.ts$';
-const FOLDERS = ['papers', 'sources', 'store', 'mail', 'search', 'catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli'];
+const FOLDERS = ['papers', 'sources', 'store', 'mail', 'search', 'catalog', 'enrich', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli'];
 
 /** One layer's rule: what it is, and the folders it may not import. */
 const forbid = (name, what, from, notTo) => ({
@@ -34,12 +34,13 @@ const forbid = (name, what, from, notTo) => ({
 export default {
   forbidden: [
     forbid('base', 'config.ts, log.ts, html.ts and random.ts are what everything may import.', BASE, FOLDERS),
-    forbid('papers', 'The Paper shape and its rules stand on nothing but the base.', inSrc('papers'), ['sources', 'store', 'mail', 'search', 'catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
-    forbid('sources', 'Readers of arXiv and files turn records into papers; they know no database.', inSrc('sources'), ['store', 'mail', 'search', 'catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
-    forbid('store', 'The database and the paper store; search queries live in search/.', inSrc('store'), ['sources', 'mail', 'search', 'catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
-    forbid('mail', 'Transport only: the mailer and address rules. The mails themselves are written above.', inSrc('mail'), ['sources', 'store', 'search', 'catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
-    forbid('search', 'Indexes and queries over stored papers.', inSrc('search'), ['catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
-    forbid('catalog', 'Ingest, periods and fetching one paper.', inSrc('catalog'), ['community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
+    forbid('papers', 'The Paper shape and its rules stand on nothing but the base.', inSrc('papers'), ['sources', 'store', 'mail', 'search', 'catalog', 'enrich', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
+    forbid('sources', 'Readers of arXiv and files turn records into papers; they know no database.', inSrc('sources'), ['store', 'mail', 'search', 'catalog', 'enrich', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
+    forbid('store', 'The database and the paper store; search queries live in search/.', inSrc('store'), ['sources', 'mail', 'search', 'catalog', 'enrich', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
+    forbid('mail', 'Transport only: the mailer and address rules. The mails themselves are written above.', inSrc('mail'), ['sources', 'store', 'search', 'catalog', 'enrich', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
+    forbid('search', 'Indexes and queries over stored papers.', inSrc('search'), ['catalog', 'enrich', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
+    forbid('catalog', 'Ingest, periods and fetching one paper.', inSrc('catalog'), ['enrich', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
+    forbid('enrich', 'Background jobs that ask outside services about stored papers (code stars, Hub links, summaries).', inSrc('enrich'), ['search', 'catalog', 'community', 'ranking', 'recommend', 'digest', 'web', 'cli']),
     forbid('community', 'Members and what they do with papers.', inSrc('community'), ['ranking', 'recommend', 'digest', 'web', 'cli']),
     forbid('ranking', 'Trending and period lists.', inSrc('ranking'), ['recommend', 'digest', 'web', 'cli']),
     forbid('recommend', '"For you" and saved-search matching.', inSrc('recommend'), ['ranking', 'digest', 'web', 'cli']),

@@ -1,7 +1,9 @@
 import { Option, type Command } from 'commander';
 import type { Config } from '../config.js';
 import { loadDemoIfEmpty } from '../catalog/demo.js';
+import { seedDemoActivity } from '../community/demo.js';
 import { startDigestSchedule } from '../digest/schedule.js';
+import { startEnrichment } from '../enrich/schedule.js';
 import { webDeps } from '../web/compose.js';
 import { serverSecret } from '../web/secret.js';
 import type { Logger } from '../log.js';
@@ -17,13 +19,15 @@ export function registerServe(program: Command): void {
       .addOption(new Option('--host <host>', 'address to listen on (0.0.0.0 for every interface)').env('HOST')),
   ).action(async (opts: { port?: string; host?: string; dataDir?: string; logLevel?: string }) => {
     const ctx = await openContext(opts);
-    if (ctx.config.loadDemo) await loadDemoIfEmpty(ctx.db, ctx.log);
+    if (ctx.config.loadDemo && (await loadDemoIfEmpty(ctx.db, ctx.log))) await seedDemoActivity(ctx.db, ctx.log);
     const deps = webDeps(ctx.db, ctx.log, ctx.config);
     const app = await buildServer(deps);
     const { hour, timeZone } = ctx.config.digest;
     const schedule = startDigestSchedule({ db: ctx.db, log: ctx.log, mailer: deps.mailer, config: ctx.config, secret: serverSecret(ctx.config.dataDir, ctx.config.secret) }, { hour, timeZone }, ctx.log);
+    const enrichment = startEnrichment(ctx.db, ctx.config.services, ctx.log);
     const shutdown = async () => {
       await schedule.stop();
+      await enrichment.stop();
       await app.close();
       deps.mailer.close();
       await ctx.close();
