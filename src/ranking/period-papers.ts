@@ -31,6 +31,8 @@ export interface ListedPaper {
 export interface PeriodListing {
   items: ListedPaper[];
   total: number;
+  /** The primary categories of the period's papers (of the part asked for, before the filter), most papers first: what the filter offers. */
+  categories: string[];
 }
 
 /** Narrowing a period's list, as the filter form above "All new papers" does. */
@@ -67,6 +69,7 @@ interface Candidate {
   /** JSON text as stored, looked into only when needed. */
   authors: string;
   categories: string;
+  primaryCategory: string;
   hasCode: boolean;
   repo: string | null;
   stars: number | null;
@@ -84,19 +87,21 @@ export async function papersOfPeriod(db: Db, period: Period, opts: PeriodOptions
   const now = opts.now && opts.now < end ? opts.now : end;
   const part = opts.part ?? 'all';
   let candidates = [...(await readCandidates(db, period, opts.submitter)).values()].filter((c) => part === 'all' || c.featured === (part === 'featured'));
+  const categories = byFrequency(candidates.map((c) => c.primaryCategory));
   candidates = await applyFilter(db, candidates, opts.filter);
 
   const byNewest = candidates.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
   const inputOf = (c: Candidate) => ({ upvotes: c.upvotes, comments: c.comments, ageHours: ageInHours(c.appearedAt, now) });
   const ordered = await order(db, byNewest, opts.sort ?? 'trending', inputOf, now, opts.personal);
   const page = ordered.slice(opts.offset, opts.offset + opts.limit);
-  if (page.length === 0) return { items: [], total: ordered.length };
+  if (page.length === 0) return { items: [], total: ordered.length, categories };
 
   const rows = await db.selectFrom('papers').selectAll().where('id', 'in', page.map((c) => c.id)).execute();
   const papers = new Map(rows.map((r) => [r.id, fromRow(r)]));
   const [submitters, extras] = await Promise.all([publicUsers(db, page.flatMap((c) => (c.submittedBy === null ? [] : [c.submittedBy]))), extrasOf(db, [...papers.values()])]);
   return {
     total: ordered.length,
+    categories,
     items: page.map((c) => ({
       paper: papers.get(c.id)!,
       upvotes: c.upvotes,
@@ -162,6 +167,7 @@ async function readCandidates(db: Db, period: Period, submitter: number | undefi
       'papers.published',
       'papers.authors',
       'papers.categories',
+      'papers.primary_category',
       'papers.links',
       'paper_stats.upvotes',
       'paper_stats.comments',
@@ -196,6 +202,7 @@ async function readCandidates(db: Db, period: Period, submitter: number | undefi
       featured: submittedIn || pickedIn,
       authors: row.authors,
       categories: row.categories,
+      primaryCategory: row.primary_category,
       // Links are JSON of {kind, url}: a code link is the only thing that writes "code" as a kind.
       hasCode: row.links.includes('"kind":"code"'),
       repo: row.repo ?? null,
@@ -226,6 +233,12 @@ async function applyFilter(db: Db, candidates: Candidate[], filter: PeriodFilter
     }
   }
   return kept.filter((c) => matching.has(c.id));
+}
+
+function byFrequency(values: string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([v]) => v);
 }
 
 function fold(text: string): string {

@@ -8,6 +8,7 @@ import { apiError } from './api/http.js';
 import { registerOpenApiRoutes } from './api/openapi.js';
 import { secureCookies, wantsJson, type WebDeps } from './deps.js';
 import { registerFeedRoutes } from './feeds/routes.js';
+import { RecentPicks } from '../recommend/recent-picks.js';
 import { PageCache } from './page-cache.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerApiTokenRoutes } from './routes/api-tokens.js';
@@ -54,7 +55,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   const cache = new PageCache();
   const search = registerSearchRoutes(app, { db, log, settings: config.search, ...deps.search });
-  registerCatalogRoutes(app, { ...deps, search, cache });
+  // "For you" picks are shared by the tab and the period pages (members' unvoted papers).
+  const picks = new RecentPicks(db);
+  registerCatalogRoutes(app, { ...deps, search, cache, picks });
   registerAccountRoutes(app, deps);
   registerCommunityRoutes(app, { ...deps, cache });
   registerModerationRoutes(app, { ...deps, cache });
@@ -63,7 +66,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerFeedRoutes(app, { ...deps, search: search.service });
   registerApiTokenRoutes(app, deps);
   registerSubscriptionRoutes(app, deps);
-  registerForYouRoutes(app, { ...deps, cache });
+  registerForYouRoutes(app, { ...deps, cache, picks });
 
   app.setNotFoundHandler((request, reply) => {
     if (isMachinePath(request.url)) return reply.code(404).send(apiError(404, 'There is nothing at this address; see /api for the routes.'));

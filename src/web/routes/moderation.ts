@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { CommunityError } from '../../community/errors.js';
-import { hideComment, hidePaper, listReports, moderationLog, resolveReport, suspendUser, unhideComment, unhidePaper, unsuspendUser } from '../../community/moderation.js';
+import { featurePaper, hideComment, hidePaper, unfeaturePaper, listReports, moderationLog, resolveReport, suspendUser, unhideComment, unhidePaper, unsuspendUser } from '../../community/moderation.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import type { WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
@@ -34,10 +34,11 @@ export function registerModerationRoutes(app: FastifyInstance, deps: WebDeps & {
     const key = `${request.params.kind}/${action}`;
     // Back to the page the moderator acted from (its path only, so never another site).
     let back = request.headers.referer ? new URL(request.headers.referer, 'http://x').pathname : '/admin';
-    if (key === 'papers/hide' || key === 'papers/unhide') {
+    if (key === 'papers/hide' || key === 'papers/unhide' || key === 'papers/feature' || key === 'papers/unfeature') {
       const id = parseArxivId(target)?.id;
       if (!id) throw new CommunityError('not_found', 'Not an arXiv id.');
-      await (action === 'hide' ? hidePaper : unhidePaper)(db, adminId, id, reason);
+      const act = { hide: hidePaper, unhide: unhidePaper, feature: featurePaper, unfeature: unfeaturePaper }[action as 'hide' | 'unhide' | 'feature' | 'unfeature'];
+      await act(db, adminId, id, reason);
       back = `/papers/${id}`;
     } else if (key === 'comments/hide' || key === 'comments/unhide') {
       await (action === 'hide' ? hideComment : unhideComment)(db, adminId, Number(target), reason);
