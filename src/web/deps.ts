@@ -14,6 +14,8 @@ export interface WebDeps {
   mailer: Mailer;
   /** Fetches a paper from arXiv into the catalog, for submissions. */
   fetchPaper: FetchPaper;
+  /** The time submissions are made at (a paper may be submitted within 14 days of its listing); tests set it. */
+  now?: () => Date;
 }
 
 export function viewerOf(request: FastifyRequest, reply: FastifyReply): Viewer {

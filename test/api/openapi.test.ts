@@ -168,7 +168,7 @@ describe('OpenAPI description', () => {
         checked.add(`${template} ${name}`);
       }
     }
-    assert.equal(checked.size, 15, [...checked].join(', '));
+    assert.equal(checked.size, 16, [...checked].join(', '));
   });
 
   it('is readable at /api, linked from every page', async () => {

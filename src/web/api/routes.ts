@@ -112,7 +112,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps & { cache:
     if (!user) return reply;
     const body = indexBody.safeParse(request.body ?? {});
     if (!body.success) return badParameter(reply, String(body.error.issues[0]!.path[0] ?? 'body'), body.error.issues[0]!.message);
-    const submission = await submitPaper(db, user.id, body.data.arxivId, deps.fetchPaper);
+    const submission = await submitPaper(db, user.id, body.data.arxivId, deps.fetchPaper, deps.now?.() ?? new Date());
     deps.cache.invalidate();
     const paper = await getPaper(db, submission.paperId);
     const [item] = await describePapers(db, [paper!], new Date(), { includeHidden: true });

@@ -121,7 +121,7 @@ ${featuredSection}
 <h2 id="all-h">${listTitle}</h2>
 ${filterForm(view)}
 <p class="muted">${view.total} ${view.total === 1 ? 'paper' : 'papers'}${filtered ? ' match' : ''}, ${filters.sort === 'trending' ? html`ranked by trending; papers nobody has voted on yet ${viewer?.user ? 'by your "for you" picks, then ' : ''}by code, stars and their authors' earlier papers (see <a href="/about/trending">how</a>)` : filters.sort === 'code' ? 'papers with code first, by the stars their repository gained per day' : 'newest first'}</p>
-${view.items.length === 0 ? html`<p>${filtered ? 'No paper matches the filter.' : `No ${view.mode === 'featured' ? 'other ' : ''}papers for this ${period.kind}.`}</p>` : cards(view.items, (view.page - 1) * view.pageSize)}
+${view.items.length === 0 ? html`<p>${filtered ? 'No paper matches the filter.' : `No ${view.featured.length > 0 ? 'other ' : ''}papers for this ${period.kind}.`}</p>` : cards(view.items, (view.page - 1) * view.pageSize)}
 ${pages > 1
     ? html`<nav class="pager" aria-label="Pages">
 ${view.page > 1 ? html`<a rel="prev" href="${periodPath(period, view.page - 1, filters)}">Previous page</a>` : ''}

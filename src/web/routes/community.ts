@@ -94,7 +94,7 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
     const raw = formString(request.body, 'paper', 300);
     if (!request.user) return reply.redirect('/signin?next=/submit', 303);
     try {
-      const submission = await submitPaper(db, request.user.id, raw, deps.fetchPaper);
+      const submission = await submitPaper(db, request.user.id, raw, deps.fetchPaper, deps.now?.() ?? new Date());
       cache.invalidate();
       return reply.redirect(`/papers/${submission.paperId}`, 303);
     } catch (error) {
