@@ -1,12 +1,21 @@
 import type { Db } from '../store/schema.js';
 
-/** Papers are enriched while they are news: those of the catalog's latest listing days, and those featured in them. */
+/**
+ * Papers are enriched while they are news: those of the catalog's latest listing days, and those
+ * featured in them, within RECENT_CALENDAR_DAYS of the newest (a catalog harvested now and then
+ * has few listing days far apart). Measured from the catalog's newest day rather than the clock,
+ * so the demo catalog is enriched too.
+ */
 export const RECENT_LISTING_DAYS = 14;
+export const RECENT_CALENDAR_DAYS = 21;
 
-/** The first of the catalog's latest listing days, or null for an empty catalog. */
+/** The first of the catalog's recent listing days, or null for an empty catalog. */
 export async function recentSince(db: Db): Promise<string | null> {
   const days = await db.selectFrom('papers').select('day').distinct().orderBy('day', 'desc').limit(RECENT_LISTING_DAYS).execute();
-  return days.length === 0 ? null : days[days.length - 1]!.day;
+  if (days.length === 0) return null;
+  const floor = new Date(Date.parse(`${days[0]!.day}T00:00:00Z`) - RECENT_CALENDAR_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const oldest = days[days.length - 1]!.day;
+  return oldest > floor ? oldest : floor;
 }
 
 /**
