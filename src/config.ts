@@ -80,7 +80,7 @@ const schema = z.object({
 /** A service's base URL, its public address by default, or `off`. */
 function serviceUrl(defaultUrl: string) {
   return z
-    .union([z.literal('off'), z.url({ protocol: /^https?$/ })], { error: 'must be an http(s) URL, or off' })
+    .union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, or off' })], { error: 'must be an http(s) URL, or off' })
     .default(defaultUrl)
     .transform((url) => (url === 'off' ? null : url.replace(/\/+$/, '')));
 }
