@@ -1,3 +1,4 @@
+import { SUBMISSION_WINDOW_DAYS } from '../../community/submissions.js';
 import { csrfField, field, notice, type Viewer } from '../forms.js';
 import { html } from '../../html.js';
 import { page } from '../layout.js';
@@ -7,7 +8,7 @@ export function submitPage(viewer: Viewer, state: { value?: string; message?: st
     title: 'Submit a paper',
     viewer,
     body: html`<section class="narrow"><h1>Submit a paper</h1>
-<p>Put an arXiv paper on today's page. If it is not in the catalog yet, Paperboy fetches it from arXiv.</p>
+<p>Put an arXiv paper on today's page, among the featured papers. Papers can be submitted within ${SUBMISSION_WINDOW_DAYS} days of their listing on arXiv. If it is not in the catalog yet, Paperboy fetches it from arXiv.</p>
 ${notice('error', state.message)}
 ${state.existing ? html`<p><a href="/papers/${state.existing}">See the paper's page</a></p>` : ''}
 <form method="post" action="/submit" class="stack">${csrfField(viewer)}
