@@ -19,8 +19,10 @@ export interface ListedPaper {
   comments: number;
   /** When it appeared on the site: its submission, or the start of its listing day. */
   appearedAt: string;
-  /** Who put it on the daily page: the member who submitted it, or the moderator who picked it. */
+  /** Who put it on the daily page: the member who submitted it, or the moderator who picked it (`pickedBy`). */
   submittedBy: PublicUser | null;
+  /** True when `submittedBy` is the moderator who picked it rather than a member who submitted it. */
+  pickedBy: boolean;
   score: number;
   /** Submitted by a member or picked by a moderator (for its period, in a period's list). */
   featured: boolean;
@@ -65,6 +67,7 @@ interface Candidate {
   comments: number;
   appearedAt: string;
   submittedBy: number | null;
+  pickedBy: boolean;
   featured: boolean;
   /** JSON text as stored, looked into only when needed. */
   authors: string;
@@ -109,6 +112,7 @@ export async function papersOfPeriod(db: Db, period: Period, opts: PeriodOptions
       appearedAt: c.appearedAt,
       submittedBy: c.submittedBy === null ? null : (submitters.get(c.submittedBy) ?? null),
       score: trendingScore(inputOf(c)),
+      pickedBy: c.pickedBy,
       featured: c.featured,
       ...extras.get(c.id)!,
     })),
@@ -199,6 +203,7 @@ async function readCandidates(db: Db, period: Period, submitter: number | undefi
       comments: Number(row.comments ?? 0),
       appearedAt: submittedIn && row.submitted_at ? row.submitted_at : `${row.day}T00:00:00.000Z`,
       submittedBy: row.submitted_by ?? (pickedIn ? (row.picked_by ?? null) : null),
+      pickedBy: row.submitted_by === null && pickedIn && row.picked_by !== null,
       featured: submittedIn || pickedIn,
       authors: row.authors,
       categories: row.categories,
@@ -292,6 +297,7 @@ export async function describePapers(db: Db, papers: Paper[], now = new Date(), 
         comments: input.comments,
         appearedAt,
         submittedBy: by === null ? null : (users.get(by) ?? null),
+        pickedBy: f?.submitted_by == null && f?.picked_by != null,
         score: trendingScore(input),
         featured: Boolean(f?.submitted_at ?? f?.picked_day),
         ...extras.get(paper.id)!,

@@ -68,6 +68,7 @@ describe('day pages: featured papers first, then all new papers', () => {
     // Voted first; then code; then the rest, newest id first.
     assert.deepEqual(idsIn(sectionOf(body, 'All new papers')), ['2611.00005', '2611.00003', '2611.00004']);
     assert.match(sectionOf(body, 'Featured'), /submitted by <a href="\/u\/[^"]+">Ada Reader<\/a>/);
+    assert.match(sectionOf(body, 'Featured'), /picked by <a href="\/u\/[^"]+">Mo Derator<\/a>/);
   });
 
   it('shows stars beside the code link, and the summary: a model\'s with its keywords, else a sentence of the abstract, said so', async () => {

@@ -73,7 +73,7 @@ ${voteButton(paper.id, item.upvotes, voted, viewer)}
 <h2>${rank !== undefined ? html`<span class="rank">${rank}.</span> ` : ''}<a href="${paperPath(paper.id)}">${paper.title}</a></h2>
 <p class="authors">${authorList(paper.authors)}</p>
 <p class="meta">${paper.categories.slice(0, 4).map((c) => html`${categoryTag(c)} `)}<span class="id">arXiv:${paper.id}</span>
-${item.submittedBy ? html` · <span class="submitter">submitted by <a href="/u/${item.submittedBy.username}">${item.submittedBy.displayName}</a></span>` : ''}
+${item.submittedBy ? html` · <span class="submitter">${item.pickedBy ? 'picked by' : 'submitted by'} <a href="/u/${item.submittedBy.username}">${item.submittedBy.displayName}</a></span>` : ''}
  · <a href="${paperPath(paper.id)}#comments">${item.comments} ${item.comments === 1 ? 'comment' : 'comments'}</a></p>
 ${summaryLine(item.summary)}
 ${paperLinks(paper, item.code)}
