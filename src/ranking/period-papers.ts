@@ -86,10 +86,27 @@ interface Candidate {
  * Candidates are read light (no abstracts); only the page is read whole, with its extras.
  */
 export async function papersOfPeriod(db: Db, period: Period, opts: PeriodOptions): Promise<PeriodListing> {
+  return listCandidates(db, period, await readCandidates(db, period, opts.submitter), opts);
+}
+
+/**
+ * What a period page shows, its candidates read once: the featured papers (up to `featuredLimit`,
+ * by trending) and one page of the rest (`opts`), both narrowed by the same filter.
+ */
+export async function featuredAndRest(db: Db, period: Period, featuredLimit: number, opts: Omit<PeriodOptions, 'part' | 'submitter'>): Promise<{ featured: PeriodListing; rest: PeriodListing }> {
+  const candidates = await readCandidates(db, period, undefined);
+  const [featured, rest] = await Promise.all([
+    listCandidates(db, period, candidates, { part: 'featured', limit: featuredLimit, offset: 0, ...(opts.now ? { now: opts.now } : {}), ...(opts.filter ? { filter: opts.filter } : {}) }),
+    listCandidates(db, period, candidates, { ...opts, part: 'rest' }),
+  ]);
+  return { featured, rest };
+}
+
+async function listCandidates(db: Db, period: Period, all: Map<string, Candidate>, opts: PeriodOptions): Promise<PeriodListing> {
   const end = periodEnd(period);
   const now = opts.now && opts.now < end ? opts.now : end;
   const part = opts.part ?? 'all';
-  let candidates = [...(await readCandidates(db, period, opts.submitter)).values()].filter((c) => part === 'all' || c.featured === (part === 'featured'));
+  let candidates = [...all.values()].filter((c) => part === 'all' || c.featured === (part === 'featured'));
   const categories = byFrequency(candidates.map((c) => c.primaryCategory));
   candidates = await applyFilter(db, candidates, opts.filter);
 

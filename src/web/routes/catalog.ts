@@ -11,7 +11,7 @@ import { votesOf } from '../../community/votes.js';
 import { nextPeriod, parsePeriod, periodOf, previousPeriod, type Period, type PeriodKind } from '../../catalog/periods.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { isKnownCategory } from '../../papers/taxonomy.js';
-import { papersOfPeriod } from '../../ranking/period-papers.js';
+import { featuredAndRest, papersOfPeriod } from '../../ranking/period-papers.js';
 import { getPaper, latestDay, neighbouringDays, papersInCategory } from '../../store/papers.js';
 import { sendPaperMarkdown } from '../api/markdown.js';
 import type { SearchRoutes } from '../search-routes.js';
@@ -72,10 +72,10 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     const filter = { query: filters.q, category: filters.cat, hasCode: filters.code };
     const personal = viewer?.user ? await personalScores(viewer.user.id) : undefined;
     const featuredMode = deps.config.dayPage === 'featured';
-    const [featured, listing] = await Promise.all([
-      featuredMode && pageNumber === 1 ? papersOfPeriod(db, period, { part: 'featured', filter, limit: MAX_FEATURED, offset: 0, now }) : Promise.resolve({ items: [], total: 0, categories: [] }),
-      papersOfPeriod(db, period, { part: featuredMode ? 'rest' : 'all', filter, sort: filters.sort, ...(personal ? { personal } : {}), limit: PAGE_SIZE, offset: (pageNumber - 1) * PAGE_SIZE, now }),
-    ]);
+    const listOptions = { filter, sort: filters.sort, ...(personal ? { personal } : {}), limit: PAGE_SIZE, offset: (pageNumber - 1) * PAGE_SIZE, now };
+    const { featured, rest: listing } = featuredMode
+      ? await featuredAndRest(db, period, pageNumber === 1 ? MAX_FEATURED : 0, listOptions)
+      : { featured: { items: [], total: 0, categories: [] }, rest: await papersOfPeriod(db, period, listOptions) };
     const shown = [...featured.items, ...listing.items].map((i) => i.paper.id);
     const voted = viewer?.user ? await votesOf(db, viewer.user.id, shown) : new Set<string>();
     const around = await neighbours(period);
