@@ -1,10 +1,10 @@
 // npm run bench:http [-- --file FILE]
 // Loads the 143k arXiv sample (--file, default ../shared/data/arxiv-cs-143k.jsonl.gz), then drives
-// the home page, the latest week and month, a paper page and the search page with 64 concurrent
-// connections on loopback (autocannon) and prints requests/s and latencies. Visitors' pages come
-// from the page cache after the first request, so it also times the work behind one uncached period
-// page (the featured papers and one page of "All new papers", as the route asks for them), median
-// of 15 runs each.
+// the home page, the latest week and month, a paper page, the same paper's BibTeX export and the
+// search page with 64 concurrent connections on loopback (autocannon) and prints requests/s and
+// latencies. Visitors' pages come from the page cache after the first request, so it also times
+// the work behind one uncached period page (the featured papers and one page of "All new papers",
+// as the route asks for them), median of 15 runs each.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -65,6 +65,7 @@ const targets = [
   ['week page', `/week/${week.key}`],
   ['month page', `/month/${month.key}`],
   ['paper page', `/papers/${paper.id}`],
+  ['paper BibTeX', `/papers/${paper.id}.bib`],
   ['search page', '/search?q=diffusion+models+for+video'],
 ] as const;
 

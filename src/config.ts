@@ -14,8 +14,21 @@ const schema = z.object({
   PAPERBOY_DEMO: z.enum(['true', 'false']).default('true'),
   PAPERBOY_ARXIV_API_URL: z.url().default('https://export.arxiv.org/api/query'),
   PAPERBOY_OAI_URL: z.url().default('https://export.arxiv.org/oai2'),
+  // The daily announcement feed; the categories are appended (https://rss.arxiv.org/rss/cs.CL+cs.LG).
+  PAPERBOY_ARXIV_RSS_URL: z.url().default('https://rss.arxiv.org/rss/'),
   // arXiv asks for at least 3 s between requests; tests point at a local server and go faster.
   PAPERBOY_ARXIV_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
+  // What `serve` reads from arXiv every announcement: categories and archives (cs.CL cs.LG stat.ML, cs), or none.
+  PAPERBOY_ARXIV_CATEGORIES: z
+    .string()
+    .default('cs')
+    .transform((value) => (value.trim() === 'none' ? [] : value.split(/[\s,]+/).filter((entry) => entry !== '')))
+    .refine((entries) => entries.every((entry) => /^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$/.test(entry)), 'must be arXiv categories or archives separated by spaces, such as cs.CL cs.LG stat.ML, or none'),
+  // Who arXiv can write to about this harvester; sent in the User-Agent of every request to arXiv.
+  PAPERBOY_CONTACT_EMAIL: z
+    .string()
+    .refine((address) => /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/.test(address), 'must be an e-mail address such as admin@example.org')
+    .optional(),
   // Where links in emails point; the address people reach the site at. Unset: http://localhost:<PORT>.
   PAPERBOY_BASE_URL: z
     .url({ protocol: /^https?$/ })
@@ -45,6 +58,13 @@ const schema = z.object({
     .string()
     .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
     .refine((entries) => entries.every(isAddressOrRange), 'must be addresses or CIDR ranges (not /0) separated by commas, such as 127.0.0.1,::1 or 10.0.0.0/8')
+    .optional(),
+  // Members whose confirmed address is in one of these domains (or a subdomain) have their author
+  // claims approved at once, without a moderator: the institution vouches for them. Unset: none.
+  PAPERBOY_CLAIM_AUTO_APPROVE_DOMAINS: z
+    .string()
+    .transform((list) => list.split(',').map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== ''))
+    .refine((domains) => domains.every(isDomain), 'must be domain names separated by commas, such as example.edu,cs.example.org')
     .optional(),
   // The vectors of semantic search: learned from this catalog (no download), or a local sentence-embedding model.
   PAPERBOY_EMBEDDER: z.enum(['catalog', 'onnx'], { error: 'must be catalog or onnx' }).default('catalog'),
@@ -104,6 +124,11 @@ function isAddressOrRange(entry: string): boolean {
   return /^\d{1,3}$/.test(bits) && prefix >= least && prefix <= (family === 4 ? 32 : 128);
 }
 
+/** A domain name as mail addresses end in: labels of letters, digits and hyphens, at least two of them. */
+function isDomain(entry: string): boolean {
+  return /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(entry);
+}
+
 function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
@@ -123,6 +148,11 @@ export interface Config {
   arxivApiUrl: string;
   oaiUrl: string;
   arxivIntervalMs: number;
+  arxivRssUrl: string;
+  /** Categories and archives read every announcement; empty when the daily read is off. */
+  arxivCategories: string[];
+  /** Sent to arXiv in the User-Agent; null when not configured. */
+  contactEmail: string | null;
   /** No trailing slash: `https://papers.example.org`; without PAPERBOY_BASE_URL, `http://localhost:<port>`. */
   baseUrl: string;
   /** Whether baseUrl was given (PAPERBOY_BASE_URL) rather than made from the port. */
@@ -146,6 +176,8 @@ export interface Config {
   };
   /** Addresses or CIDR ranges of the reverse proxies in front of the site; empty when there are none. */
   trustProxy: string[];
+  /** Domains whose members' author claims are approved without a moderator; empty when none. */
+  claimAutoApproveDomains: string[];
   search: SearchSettings;
   /** Day, week and month pages: featured papers first, then all new papers; or one list of every paper. */
   dayPage: 'featured' | 'full';
@@ -223,6 +255,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     arxivApiUrl: v.PAPERBOY_ARXIV_API_URL,
     oaiUrl: v.PAPERBOY_OAI_URL,
     arxivIntervalMs: v.PAPERBOY_ARXIV_INTERVAL_MS,
+    arxivRssUrl: v.PAPERBOY_ARXIV_RSS_URL,
+    arxivCategories: v.PAPERBOY_ARXIV_CATEGORIES,
+    contactEmail: v.PAPERBOY_CONTACT_EMAIL ?? null,
     baseUrl: v.PAPERBOY_BASE_URL ?? `http://localhost:${v.PORT}`,
     baseUrlGiven: v.PAPERBOY_BASE_URL !== undefined,
     smtpUrl: v.PAPERBOY_SMTP_URL ?? null,
@@ -233,6 +268,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     mailRetryMs: v.PAPERBOY_MAIL_RETRY_MS,
     digest: { hour: v.PAPERBOY_DIGEST_HOUR, timeZone: v.PAPERBOY_DIGEST_TIMEZONE, maxPapers: v.PAPERBOY_DIGEST_MAX_PAPERS },
     trustProxy: v.PAPERBOY_TRUST_PROXY ?? [],
+    claimAutoApproveDomains: v.PAPERBOY_CLAIM_AUTO_APPROVE_DOMAINS ?? [],
     search: {
       embedder: v.PAPERBOY_EMBEDDER,
       onnxModelDir: v.PAPERBOY_ONNX_MODEL === undefined ? null : path.resolve(v.PAPERBOY_ONNX_MODEL),

@@ -19,6 +19,9 @@ export interface PapersTable {
   links: string;
   created_at: string;
   modified_at: string;
+  /** The title and DOI as an imported library's entries are matched against (papers/match-keys.ts); null when there is none. */
+  title_key: string | null;
+  doi_key: string | null;
 }
 
 export interface PaperVersionsTable {
@@ -55,6 +58,8 @@ export interface UsersTable {
   created_at: string;
   /** 1 when the member shows their upvotes on their profile. */
   upvotes_public: Generated<number>;
+  /** ORCID iD, normalized (`0000-0002-1825-0097`), checked by its check digit; null when none given. */
+  orcid: Generated<string | null>;
   /** 1 for the accounts that stand for the demo catalog's votes and submissions; they cannot sign in. */
   is_demo: Generated<number>;
 }
@@ -329,6 +334,43 @@ export interface LlmUsageTable {
   requests: Generated<number>;
 }
 
+/** A listing day read from arXiv (migrations/2026-12-03-announcements.ts). */
+export interface AnnouncementDaysTable {
+  /** YYYY-MM-DD, as arXiv names the announcement. */
+  day: string;
+  /** `listed`: its papers are stored; `none`: arXiv announced nothing that day. */
+  status: 'listed' | 'none';
+  /** `feed`: the daily RSS feed; `oai`: caught up through OAI-PMH after downtime. */
+  source: 'feed' | 'oai';
+  /** Papers first listed that day (new and cross-listed). */
+  listed: Generated<number>;
+  /** Papers of earlier days that got a new version that day. */
+  replaced: Generated<number>;
+  read_at: string;
+  /** When search embedded the day's papers; null until then. */
+  embedded_at: string | null;
+}
+
+// ---- Author claims (migration 2026-12-03-author-claims).
+
+export type ClaimStatus = 'pending' | 'approved' | 'refused';
+
+/** A member's claim to be one of a paper's authors; one per member and paper. */
+export interface AuthorClaimsTable {
+  id: Generated<number>;
+  user_id: number;
+  paper_id: string;
+  /** The name as the paper writes it. */
+  author_name: string;
+  /** The name folded (papers/authors.ts `foldName`), as author pages look it up. */
+  author_key: string;
+  status: ClaimStatus;
+  created_at: string;
+  decided_at: string | null;
+  /** The moderator who decided; null while pending, or when the operator's domain rule approved it. */
+  decided_by: number | null;
+}
+
 export interface Database {
   papers: PapersTable;
   paper_versions: PaperVersionsTable;
@@ -352,6 +394,8 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   digest_papers: DigestPapersTable;
   digest_runs: DigestRunsTable;
+  announcement_days: AnnouncementDaysTable;
+  author_claims: AuthorClaimsTable;
   featured_picks: FeaturedPicksTable;
   paper_code: PaperCodeTable;
   code_repos: CodeReposTable;

@@ -10,7 +10,7 @@ import type { Viewer } from './forms.js';
 export interface WebDeps {
   db: Db;
   log: Logger;
-  config: Pick<Config, 'baseUrl' | 'dataDir' | 'secret' | 'trustProxy' | 'search' | 'dayPage'>;
+  config: Pick<Config, 'baseUrl' | 'dataDir' | 'secret' | 'trustProxy' | 'search' | 'claimAutoApproveDomains' | 'dayPage'>;
   mailer: Mailer;
   /** Fetches a paper from arXiv into the catalog, for submissions. */
   fetchPaper: FetchPaper;

@@ -76,6 +76,8 @@ export const LIMITS = {
   signUp: { max: 5, timeWindow: '1 hour' },
   passwordReset: { max: 5, timeWindow: '1 hour' },
   write: { max: 60, timeWindow: '1 minute' },
+  /** Library uploads: each reads a whole file and may add thousands of papers. */
+  import: { max: 20, timeWindow: '1 hour' },
   /** Reads of the JSON API and feeds, per address and route: paging through a month is a few dozen requests. */
   api: { max: 300, timeWindow: '1 minute' },
 } as const;

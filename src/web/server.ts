@@ -16,6 +16,7 @@ import { errorPage, registerCatalogRoutes, sendHtml, viewerFor } from './routes/
 import { registerCommunityRoutes } from './routes/community.js';
 import { registerForYouRoutes } from './routes/for-you.js';
 import { registerModerationRoutes } from './routes/moderation.js';
+import { registerReferenceRoutes } from './routes/references.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
 import { isRefusal, refusalDetails, refusalStatus, refusalTitle, type Refusal } from './refusals.js';
 import { registerSearchRoutes, type SearchRouteDeps } from './search-routes.js';
@@ -67,6 +68,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerApiTokenRoutes(app, deps);
   registerSubscriptionRoutes(app, deps);
   registerForYouRoutes(app, { ...deps, cache, picks });
+  registerReferenceRoutes(app, { ...deps, cache });
 
   app.setNotFoundHandler((request, reply) => {
     if (isMachinePath(request.url)) return reply.code(404).send(apiError(404, 'There is nothing at this address; see /api for the routes.'));
