@@ -2,7 +2,7 @@
  * Code stars: which code each recent paper names (`paper_code`), and its GitHub repository's
  * stars and last push, asked of GitHub at most once a day for each repository (a conditional
  * request with the last ETag), with one star count kept a day for "trending code". A plain async
- * function with its state in the database; `schedule.ts` runs it inside `serve`.
+ * function with its state in the database; `jobs/enrich.ts` runs it in `serve`'s scheduler.
  */
 import type { Logger } from '../log.js';
 import { codeLinkOf } from '../papers/code.js';

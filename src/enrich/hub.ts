@@ -1,7 +1,7 @@
 /**
  * Models, datasets and Spaces on the Hugging Face Hub that cite recent papers, looked up once when
  * a paper is new and again after HUB_RECHECK_DAYS (what cites a paper grows in its first weeks). A
- * plain async function with its state in the database; `schedule.ts` runs it inside `serve`.
+ * plain async function with its state in the database; `jobs/enrich.ts` runs it in `serve`'s scheduler.
  */
 import type { Logger } from '../log.js';
 import type { HubClient } from '../sources/hf-hub.js';

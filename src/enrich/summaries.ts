@@ -4,7 +4,7 @@
  * budget (requests a UTC day, counted in `llm_usage` with a conditional update, so two processes
  * never spend more than it together). A reply that is not usable is tried again later, up to
  * MAX_ATTEMPTS; the service failing (down, time-out, 429) ends the run and leaves the paper as it
- * was. A plain async function with its state in the database; `schedule.ts` runs it inside `serve`.
+ * was. A plain async function with its state in the database; `jobs/enrich.ts` runs it in `serve`'s scheduler.
  */
 import type { LlmSettings } from '../config.js';
 import type { Logger } from '../log.js';
