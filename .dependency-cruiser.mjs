@@ -17,7 +17,10 @@ const LAYERS = [
     mail: 'Transport only: the mailer and address rules. The mails themselves are written above.',
   },
   { search: 'Indexes and queries over stored papers.' },
-  { catalog: "Ingest, periods, fetching one paper, and the daily read of arXiv's announcements." },
+  {
+    catalog: "Ingest, periods, fetching one paper, and the daily read of arXiv's announcements.",
+    enrich: 'Background jobs that ask outside services about stored papers (code stars, Hub links, summaries).',
+  },
   { community: 'Members and what they do with papers.' },
   { groups: 'Groups of members: their queue, sessions, invitations and chat.' },
   {

@@ -1,12 +1,15 @@
 // npm run bench:http [-- --file FILE]
 // Loads the 143k arXiv sample (--file, default ../shared/data/arxiv-cs-143k.jsonl.gz), then drives
-// the home page, a paper page, the same paper's BibTeX export, the search page (one query, asked
-// again and again), an author page and a group's page (a journal club with 40 papers in its queue,
-// votes and sessions) and its queue as BibTeX, with 64 concurrent connections on loopback
-// (autocannon), as visitors and, for the paper and group pages, as a signed-in member (pages
-// rendered for each request, never cached), and prints requests/s and latencies. Each visitor's
-// request comes from another address (X-Forwarded-For, the server trusting loopback as its proxy),
-// as on a public site, so the limits per address do not turn the load into 429s.
+// the home page, the latest week and month, a paper page, the same paper's BibTeX export, the
+// search page (one query, asked again and again), an author page and a group's page (a journal
+// club with 40 papers in its queue, votes and sessions) and its queue as BibTeX, with 64 concurrent
+// connections on loopback (autocannon), as visitors and, for the paper and group pages, as a
+// signed-in member (pages rendered for each request, never cached), and prints requests/s and
+// latencies. Each visitor's request comes from another address (X-Forwarded-For, the server
+// trusting loopback as its proxy), as on a public site, so the limits per address do not turn the
+// load into 429s. Visitors' pages come from the page cache after the first request, so it also
+// times the work behind one uncached period page (the featured papers and one page of "All new
+// papers", as the route asks for them), median of 15 runs each.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -19,6 +22,8 @@ import { trainCatalogModel } from '../src/search/maintain.js';
 import { SearchService } from '../src/search/service.js';
 import { readSourceFile } from '../src/sources/files.js';
 import { openDatabase } from '../src/store/db.js';
+import { periodOf } from '../src/catalog/periods.js';
+import { featuredAndRest } from '../src/ranking/period-papers.js';
 import { latestDay } from '../src/store/papers.js';
 import { searchDb } from '../src/store/search-docs.js';
 import { webDeps } from '../src/web/compose.js';
@@ -50,10 +55,33 @@ const day = (await latestDay(db))!;
 const paper = await db.selectFrom('papers').select(['id', 'authors']).where('day', '=', day).orderBy('id').limit(1).executeTakeFirstOrThrow();
 const author = (JSON.parse(paper.authors) as string[])[0]!;
 
+// A living day: twenty papers of it featured (submitted by a member), as the demo catalog's are.
+const member = await db.insertInto('users').values({ email: 'bench@example.org', username: 'bench', display_name: 'Bench', password_hash: '!', role: 'member', created_at: `${day}T00:00:00Z`, email_verified_at: `${day}T00:00:00Z` }).returning('id').executeTakeFirstOrThrow();
+const featured = await db.selectFrom('papers').select('id').where('day', '=', day).orderBy('id', 'desc').limit(20).execute();
+await db.insertInto('submissions').values(featured.map((f, i) => ({ paper_id: f.id, submitted_by: member.id, submitted_at: `${day}T${String(6 + (i % 12)).padStart(2, '0')}:00:00.000Z`, day }))).execute();
+const week = periodOf('week', day);
+const month = periodOf('month', day);
+
+console.log('\none uncached period page (featured papers and the first 30 of the rest), median of 15 runs');
+for (const period of [periodOf('day', day), week, month]) {
+  const times: number[] = [];
+  let total = 0;
+  for (let i = 0; i < 15; i++) {
+    const start = performance.now();
+    const { rest } = await featuredAndRest(db, period, 100, { limit: 30, offset: 0 });
+    times.push(performance.now() - start);
+    total = rest.total;
+  }
+  times.sort((a, b) => a - b);
+  console.log(`${period.kind.padEnd(6)} ${period.key.padEnd(11)} ${String(total).padStart(6)} papers   ${times[7]!.toFixed(1).padStart(7)} ms`);
+}
+
 const { slug, cookie } = await journalClub();
 
 const targets: Array<[string, string, Record<string, string>]> = [
   ['home page', '/', {}],
+  ['week page', `/week/${week.key}`, {}],
+  ['month page', `/month/${month.key}`, {}],
   ['paper page', `/papers/${paper.id}`, {}],
   ['paper BibTeX', `/papers/${paper.id}.bib`, {}],
   ['search page', '/search?q=diffusion+models+for+video', {}],

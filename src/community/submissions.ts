@@ -9,6 +9,8 @@ import { requireMember } from './users.js';
 
 /** Submissions one member may make in 24 hours: enough for a reading group's day, too few to flood a page. */
 export const MAX_SUBMISSIONS_PER_DAY = 10;
+/** A paper can be submitted within this many days of its listing day, as on the model site: the daily page is for new papers. */
+export const SUBMISSION_WINDOW_DAYS = 14;
 
 export interface Submission {
   paperId: string;
@@ -22,6 +24,7 @@ export interface Submission {
  * A member puts a paper on today's page by its arXiv id or URL (`2401.12345`, `arXiv:2401.12345v2`,
  * `https://arxiv.org/abs/2401.12345`). A paper already submitted is refused with `duplicate` and
  * its id (the page can link to it). A paper not yet in the catalog is fetched with `fetchPaper`.
+ * A paper listed more than SUBMISSION_WINDOW_DAYS days ago is refused: the page is for new papers.
  */
 export async function submitPaper(db: Db, userId: number, rawIdOrUrl: string, fetchPaper: FetchPaper, now = new Date()): Promise<Submission> {
   await requireMember(db, userId);
@@ -42,7 +45,13 @@ export async function submitPaper(db: Db, userId: number, rawIdOrUrl: string, fe
     throw new CommunityError('rate_limited', `You can submit ${MAX_SUBMISSIONS_PER_DAY} papers a day; please come back tomorrow.`, { retryAfterSeconds });
   }
 
-  const fetched = await fetchIfMissing(db, paperId, fetchPaper);
+  const inCatalog = await db.selectFrom('papers').select(['id', 'day']).where('id', '=', paperId).executeTakeFirst();
+  const fetched = inCatalog ? null : await fetchFromArxiv(fetchPaper, paperId);
+  const listedOn = inCatalog?.day ?? fetched!.day;
+  const earliest = new Date(now.getTime() - SUBMISSION_WINDOW_DAYS * 86_400_000).toISOString().slice(0, 10);
+  if (listedOn < earliest) {
+    throw invalid('paper', `arXiv:${paperId} was listed on ${listedOn}; papers can be submitted within ${SUBMISSION_WINDOW_DAYS} days of their listing, so from ${earliest} on.`);
+  }
 
   const submission: Submission = { paperId, submittedBy: userId, submittedAt: now.toISOString(), day: now.toISOString().slice(0, 10) };
   await db.transaction().execute(async (trx) => {

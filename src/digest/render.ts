@@ -4,6 +4,7 @@ import type { MailMessage } from '../mail/mailer.js';
 import type { Paper } from '../papers/paper.js';
 import { excerpt } from '../papers/text.js';
 import { arxivAbsUrl, arxivPdfUrl, paperPath } from '../papers/urls.js';
+import { extrasOf, type SummaryView } from '../store/enrichment.js';
 import { getPaper } from '../store/papers.js';
 import type { Db } from '../store/schema.js';
 import { SECTION_TITLES, type DigestContent, type DigestItem, type DigestSection } from './content.js';
@@ -43,6 +44,8 @@ export class DigestRenderer {
   private readonly papers = new Map<string, Paper | null>();
   /** Each paper's HTML and text, made once: thousands of digests carry the same few hundred papers. */
   private readonly blocks = new Map<string, PaperBlock>();
+  /** Each paper's one-line summary, read with the paper. */
+  private readonly summaries = new Map<string, SummaryView>();
   /** Read once per renderer: a delivery pass is short, and hiding is rare. */
 
   constructor(
@@ -80,7 +83,7 @@ export class DigestRenderer {
   private block(paper: Paper): PaperBlock {
     let block = this.blocks.get(paper.id);
     if (!block) {
-      block = paperBlock(this.settings.baseUrl, paper);
+      block = paperBlock(this.settings.baseUrl, paper, this.summaries.get(paper.id) ?? null);
       this.blocks.set(paper.id, block);
     }
     return block;
@@ -89,7 +92,11 @@ export class DigestRenderer {
   private async paper(id: string): Promise<Paper | null> {
     // Hidden by a moderator since the digest was composed (it may have waited for a retry).
     if ((await hiddenAmong(this.db, [id])).has(id)) return null;
-    if (!this.papers.has(id)) this.papers.set(id, await getPaper(this.db, id));
+    if (!this.papers.has(id)) {
+      const paper = await getPaper(this.db, id);
+      if (paper) this.summaries.set(id, (await extrasOf(this.db, [paper])).get(id)!.summary);
+      this.papers.set(id, paper);
+    }
     return this.papers.get(id) ?? null;
   }
 }
@@ -213,12 +220,15 @@ ${block.html}
 </div>`;
 }
 
-export function paperBlock(baseUrl: string, paper: Paper): PaperBlock {
+/** A model's one-line summary when there is one (keywords after it), else the start of the abstract. */
+export function paperBlock(baseUrl: string, paper: Paper, summary: SummaryView | null = null): PaperBlock {
+  const llm = summary?.source === 'llm' ? summary : null;
   return {
     html: html`<h3 style="margin:0 0 4px;font-size:17px;line-height:1.35;"><a href="${baseUrl}${paperPath(paper.id)}" style="color:#1d4ed8;text-decoration:none;">${paper.title}</a></h3>
 <p style="margin:0 0 6px;font-size:14px;color:#52525b;">${authorsOf(paper)}</p>
+${llm ? html`<p style="margin:0 0 6px;font-size:14px;"><strong>In one line:</strong> ${llm.text}</p>` : ''}
 <p style="margin:0 0 6px;font-size:14px;">${excerpt(paper.abstract)}</p>`,
     links: html`<a href="${arxivAbsUrl(paper)}" style="${LINK}">arXiv</a> · <a href="${arxivPdfUrl(paper)}" style="${LINK}">PDF</a>`,
-    text: `${paper.title}\n   ${authorsOf(paper)}`,
+    text: `${paper.title}\n   ${authorsOf(paper)}${llm ? `\n   In one line: ${llm.text}` : ''}`,
   };
 }

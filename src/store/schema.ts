@@ -60,6 +60,8 @@ export interface UsersTable {
   upvotes_public: Generated<number>;
   /** ORCID iD, normalized (`0000-0002-1825-0097`), checked by its check digit; null when none given. */
   orcid: Generated<string | null>;
+  /** 1 for the accounts that stand for the demo catalog's votes and submissions; they cannot sign in. */
+  is_demo: Generated<number>;
 }
 
 export type AuthTokenPurpose = 'verify_email' | 'reset_password';
@@ -261,6 +263,83 @@ export interface DigestRunsTable {
   /** `2026-11-25` or `2026-W48`. */
   period: string;
   finished_at: string;
+}
+
+// ---- Featured papers (migration 2026-12-03-featured).
+
+/** A moderator's pick: the paper is featured on its listing day's page. */
+export interface FeaturedPicksTable {
+  paper_id: string;
+  day: string;
+  /** Null when the operator (command line, demo catalog) picked it. */
+  picked_by: number | null;
+  picked_at: string;
+}
+
+// ---- Enrichment (migrations 2026-12-03-code-repos, -hub-links, -summaries).
+
+/** The code link each paper names, read from its links; `repo` (`owner/name`) when it is on GitHub. */
+export interface PaperCodeTable {
+  paper_id: string;
+  code_url: string | null;
+  repo: string | null;
+  /** The paper's `modified_at` when its links were read. */
+  paper_modified_at: string;
+}
+
+/** pending: not asked yet; ok: stars are current as of checked_at; missing: GitHub answered 404, 410 or 451. */
+export type CodeRepoStatus = 'pending' | 'ok' | 'missing';
+
+/** What GitHub's REST API last said about a repository. */
+export interface CodeReposTable {
+  repo: string;
+  status: CodeRepoStatus;
+  stars: number | null;
+  pushed_at: string | null;
+  created_at: string | null;
+  etag: string | null;
+  checked_at: string | null;
+  next_check_at: string;
+}
+
+/** A repository's stars on a day (the last count seen that day). */
+export interface CodeRepoStarsTable {
+  repo: string;
+  day: string;
+  stars: number;
+}
+
+export type HubKind = 'model' | 'dataset' | 'space';
+
+export interface HubLinksTable {
+  paper_id: string;
+  kind: HubKind;
+  hub_id: string;
+  likes: Generated<number>;
+  downloads: number | null;
+}
+
+export interface HubLookupsTable {
+  paper_id: string;
+  checked_at: string;
+}
+
+export interface PaperSummariesTable {
+  paper_id: string;
+  status: 'done' | 'failed';
+  summary: string | null;
+  /** JSON array of strings. */
+  keywords: string | null;
+  model: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  updated_at: string;
+}
+
+/** Requests made to the language model on a day (UTC), counted against the daily budget. */
+export interface LlmUsageTable {
+  day: string;
+  requests: Generated<number>;
 }
 
 /** A listing day read from arXiv (migrations/2026-12-03-announcements.ts). */
@@ -475,6 +554,14 @@ export interface Database {
   group_follows: GroupFollowsTable;
   member_follows: MemberFollowsTable;
   organisation_papers: OrganisationPapersTable;
+  featured_picks: FeaturedPicksTable;
+  paper_code: PaperCodeTable;
+  code_repos: CodeReposTable;
+  code_repo_stars: CodeRepoStarsTable;
+  hub_links: HubLinksTable;
+  hub_lookups: HubLookupsTable;
+  paper_summaries: PaperSummariesTable;
+  llm_usage: LlmUsageTable;
 }
 
 export type Db = Kysely<Database>;

@@ -10,6 +10,7 @@ import { apiError } from './api/http.js';
 import { registerOpenApiRoutes } from './api/openapi.js';
 import { secureCookies, wantsJson, type WebDeps } from './deps.js';
 import { registerFeedRoutes } from './feeds/routes.js';
+import { RecentPicks } from '../recommend/recent-picks.js';
 import { PageCache } from './page-cache.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerApiTokenRoutes } from './routes/api-tokens.js';
@@ -63,7 +64,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorate('background', background);
   app.addHook('onClose', () => background.settled());
   const search = registerSearchRoutes(app, { db, log, settings: config.search, cache, ...deps.search });
-  registerCatalogRoutes(app, { ...deps, search, cache });
+  // "For you" picks are shared by the tab and the period pages (members' unvoted papers).
+  const picks = new RecentPicks(db);
+  registerCatalogRoutes(app, { ...deps, search, cache, picks });
   registerAccountRoutes(app, { ...deps, background });
   registerCommunityRoutes(app, { ...deps, cache, background });
   registerModerationRoutes(app, { ...deps, cache });
@@ -72,7 +75,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerFeedRoutes(app, { ...deps, search: search.service });
   registerApiTokenRoutes(app, deps);
   registerSubscriptionRoutes(app, deps);
-  registerForYouRoutes(app, { ...deps, cache });
+  registerForYouRoutes(app, { ...deps, cache, picks });
   registerReferenceRoutes(app, { ...deps, cache });
   registerGroupRoutes(app, { ...deps, cache });
   registerGroupAdminRoutes(app, { ...deps, cache });

@@ -17,7 +17,7 @@ import type { WebDeps } from '../deps.js';
 import { LIMITS } from '../security.js';
 import { tokenUser } from './auth.js';
 import { sendJsonCached } from './http.js';
-import { paperSchema, presentPaper, submitterSchema } from './present.js';
+import { paperSchema, presentPaper, presentSubmitter, submitterSchema } from './present.js';
 
 const dateTime = z.string().meta({ format: 'date-time' });
 
@@ -118,7 +118,7 @@ function presentSession(s: Session): z.output<typeof sessionSchema> {
     startsAt: s.startsAt,
     timeZone: s.timeZone,
     durationMinutes: s.durationMinutes,
-    presenter: s.presenter ? { name: s.presenter.username, fullname: s.presenter.displayName } : null,
+    presenter: presentSubmitter(s.presenter),
     papers: s.papers,
     notes: s.notes,
   };

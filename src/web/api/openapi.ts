@@ -154,7 +154,7 @@ export function openApiDocument(baseUrl: string): Json {
           operationId: 'listDailyPapers',
           summary: 'Papers of a day, week or month',
           description:
-            'The papers of a day (`date`), an ISO week (`week`) or a month (`month`); with none of them, the latest day that has papers. ' +
+            'The featured papers (members\' submissions and moderators\' picks) of a day (`date`), an ISO week (`week`) or a month (`month`), as the public API lists them, or every paper of it with `list=all`; with none of them, the latest day that has papers. ' +
             'With `submitter` alone, every paper that member submitted. Give at most one of `date`, `week` and `month`. A page past the end is an empty list.',
           parameters: queryParameters(dailyPapersParameters),
           responses: {
