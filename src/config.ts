@@ -71,6 +71,8 @@ const schema = z.object({
     .transform((list) => list.split(',').map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== ''))
     .refine((domains) => domains.every(isDomain), 'must be domain names separated by commas, such as example.edu,cs.example.org')
     .optional(),
+  // Lets group chat webhooks reach private, loopback and link-local addresses, and plain http (a chat server on the operator's own network).
+  PAPERBOY_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   // The vectors of semantic search: learned from this catalog (no download), or a local sentence-embedding model.
   PAPERBOY_EMBEDDER: z.enum(['catalog', 'onnx'], { error: 'must be catalog or onnx' }).default('catalog'),
   // A model directory in the Hugging Face layout: config.json, tokenizer.json, onnx/model.onnx.
@@ -79,10 +81,40 @@ const schema = z.object({
   PAPERBOY_ONNX_POOLING: z.enum(['mean', 'cls'], { error: 'must be mean or cls' }).default('mean'),
   // Put before every query, for models trained with one (bge: "Represent this sentence for searching relevant passages: ").
   PAPERBOY_ONNX_QUERY_PREFIX: z.string().default(''),
+  // What a day, week or month page shows first: the featured papers (members' submissions and moderators' picks), or every paper in one list.
+  PAPERBOY_DAY_PAGE: z.enum(['featured', 'full'], { error: 'must be featured or full' }).default('featured'),
+  // Outside services that enrich papers; each is optional. `off` asks nothing of it.
+  PAPERBOY_GITHUB_API_URL: serviceUrl('https://api.github.com'),
+  // A GitHub token raises the limit from 60 to 5,000 requests an hour; it needs no scope (public data only).
+  PAPERBOY_GITHUB_TOKEN: z.string().optional(),
+  PAPERBOY_HUB_URL: serviceUrl('https://huggingface.co'),
+  // An OpenAI-compatible chat completions endpoint, up to `/v1` (Ollama: http://localhost:11434/v1). Unset: summaries are a sentence of the abstract.
+  PAPERBOY_LLM_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:11434/v1' }).transform((url) => url.replace(/\/+$/, '')).optional(),
+  PAPERBOY_LLM_MODEL: z.string().optional(),
+  PAPERBOY_LLM_KEY: z.string().optional(),
+  PAPERBOY_LLM_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  PAPERBOY_LLM_DAILY_BUDGET: z.coerce.number().int().min(0).default(500),
+  // How long any one request to an outside service may take.
+  PAPERBOY_SERVICE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
 }).refine((v) => v.PAPERBOY_EMBEDDER !== 'onnx' || v.PAPERBOY_ONNX_MODEL !== undefined, {
   path: ['PAPERBOY_ONNX_MODEL'],
   message: 'PAPERBOY_EMBEDDER=onnx needs the directory of a local model',
+}).refine((v) => v.PAPERBOY_LLM_URL === undefined || v.PAPERBOY_LLM_MODEL !== undefined, {
+  path: ['PAPERBOY_LLM_MODEL'],
+  message: 'PAPERBOY_LLM_URL needs the model to ask for, such as llama3.2 or gpt-4o-mini',
 });
+
+/** A service's base URL, its public address by default, or `off`. */
+function serviceUrl(defaultUrl: string) {
+  return z
+    .union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, or off' })], { error: 'must be an http(s) URL, or off' })
+    .default(defaultUrl)
+    .transform((url) => (url === 'off' ? null : url.replace(/\/+$/, '')));
+}
+
+/** Settings whose values are secret, or may carry one: never printed. */
+const SECRETS = new Set(['PAPERBOY_SECRET', 'PAPERBOY_GITHUB_TOKEN', 'PAPERBOY_LLM_KEY']);
+const URLS_WITH_CREDENTIALS = new Set(['PAPERBOY_SMTP_URL', 'PAPERBOY_LLM_URL', 'PAPERBOY_GITHUB_API_URL', 'PAPERBOY_HUB_URL']);
 
 /**
  * An address or CIDR range that proxy-addr (Fastify's trustProxy) can match. Not `/0` (every
@@ -113,7 +145,8 @@ function isDomain(entry: string): boolean {
   return /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(entry);
 }
 
-function isTimeZone(zone: string): boolean {
+/** Whether `zone` is an IANA time zone this Node knows (`Europe/Paris`, `UTC`). */
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;
@@ -175,7 +208,30 @@ export interface Config {
   trustProxy: string[];
   /** Domains whose members' author claims are approved without a moderator; empty when none. */
   claimAutoApproveDomains: string[];
+  /** PAPERBOY_WEBHOOK_ALLOW_PRIVATE: group webhooks may post to private addresses and over plain http. */
+  webhookAllowPrivate: boolean;
   search: SearchSettings;
+  /** Day, week and month pages: featured papers first, then all new papers; or one list of every paper. */
+  dayPage: 'featured' | 'full';
+  services: ServiceSettings;
+}
+
+/** The outside services that enrich papers; null where the operator turned one off or did not configure it. */
+export interface ServiceSettings {
+  /** Every request's time-out, ms. */
+  timeoutMs: number;
+  github: { apiUrl: string; token: string | null } | null;
+  hub: { url: string } | null;
+  llm: LlmSettings | null;
+}
+
+export interface LlmSettings {
+  /** Base URL up to `/v1`; requests go to `<url>/chat/completions`. */
+  url: string;
+  model: string;
+  key: string | null;
+  perMinute: number;
+  dailyBudget: number;
 }
 
 /** Which embedder semantic search uses (see docs/search.md). */
@@ -213,15 +269,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     const lines = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0]);
       const value = merged[variable] ?? '';
-      // The SMTP and database URLs may carry a password and the secret is one: never print them.
-      const shown =
-        variable === 'PAPERBOY_SECRET'
-          ? '***'
-          : variable === 'PAPERBOY_SMTP_URL'
+      // URLs may carry a password and secrets are one: never print them.
+      const shown = SECRETS.has(variable)
+        ? '***'
+        : variable === 'PAPERBOY_DATABASE_URL'
+          ? maskPassword(value)
+          : URLS_WITH_CREDENTIALS.has(variable)
             ? value.replace(/\/\/[^@/]*@/, '//***@')
-            : variable === 'PAPERBOY_DATABASE_URL'
-              ? maskPassword(value)
-              : value;
+            : value;
       return `  ${variable}=${JSON.stringify(shown)}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
@@ -254,11 +309,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     digest: { hour: v.PAPERBOY_DIGEST_HOUR, timeZone: v.PAPERBOY_DIGEST_TIMEZONE, maxPapers: v.PAPERBOY_DIGEST_MAX_PAPERS },
     trustProxy: v.PAPERBOY_TRUST_PROXY ?? [],
     claimAutoApproveDomains: v.PAPERBOY_CLAIM_AUTO_APPROVE_DOMAINS ?? [],
+    webhookAllowPrivate: v.PAPERBOY_WEBHOOK_ALLOW_PRIVATE === 'true',
     search: {
       embedder: v.PAPERBOY_EMBEDDER,
       onnxModelDir: v.PAPERBOY_ONNX_MODEL === undefined ? null : path.resolve(v.PAPERBOY_ONNX_MODEL),
       onnxPooling: v.PAPERBOY_ONNX_POOLING,
       onnxQueryPrefix: v.PAPERBOY_ONNX_QUERY_PREFIX,
+    },
+    dayPage: v.PAPERBOY_DAY_PAGE,
+    services: {
+      timeoutMs: v.PAPERBOY_SERVICE_TIMEOUT_MS,
+      github: v.PAPERBOY_GITHUB_API_URL === null ? null : { apiUrl: v.PAPERBOY_GITHUB_API_URL, token: v.PAPERBOY_GITHUB_TOKEN ?? null },
+      hub: v.PAPERBOY_HUB_URL === null ? null : { url: v.PAPERBOY_HUB_URL },
+      llm:
+        v.PAPERBOY_LLM_URL === undefined
+          ? null
+          : {
+              url: v.PAPERBOY_LLM_URL,
+              model: v.PAPERBOY_LLM_MODEL!,
+              key: v.PAPERBOY_LLM_KEY ?? null,
+              perMinute: v.PAPERBOY_LLM_PER_MINUTE,
+              dailyBudget: v.PAPERBOY_LLM_DAILY_BUDGET,
+            },
     },
   };
 }

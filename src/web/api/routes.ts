@@ -3,19 +3,20 @@
  * script written for that API works here by changing the base URL. Each route's parameters are
  * checked by the zod schema beside it; papers go out through present.ts. See docs/api.md.
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { apiTokenUser } from '../../community/api-tokens.js';
-import { userByUsername, type User } from '../../community/users.js';
+import { userByUsername } from '../../community/users.js';
 import { dayPeriod, MONTH_KEY, monthPeriod, WEEK_KEY, weekPeriod, type Period } from '../../catalog/periods.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { describePapers, papersOfPeriod } from '../../ranking/period-papers.js';
+import { hubLinksOf } from '../../store/enrichment.js';
 import { getPaper, latestDay } from '../../store/papers.js';
 import type { WebDeps } from '../deps.js';
 import type { BackgroundWork } from '../background-work.js';
 import type { PageCache } from '../page-cache.js';
 import { LIMITS } from '../security.js';
 import { submitWithin } from '../submit.js';
+import { tokenUser } from './auth.js';
 import { badParameter, parseQuery, sendError, sendJsonCached } from './http.js';
 import { integerParam, textParam } from './params.js';
 import { presentDailyPaper, presentPaperDetail } from './present.js';
@@ -42,10 +43,14 @@ export const dailyPapersParameters = z
       .refine((v) => v === undefined || monthPeriod(v) !== null, 'must be a month such as 2025-01')
       .meta({ description: 'A month, `YYYY-MM`.', pattern: MONTH_KEY.source, example: '2025-01' }),
     submitter: textParam(100).meta({ description: 'Only papers this member submitted (their handle, as in `/u/<handle>`).' }),
+    list: z
+      .enum(['featured', 'all'], { error: 'must be featured or all' })
+      .default('featured')
+      .meta({ description: '`featured`: the papers members submitted or moderators picked for the period, as the public API lists; `all`: every paper of the period, the featured ones and those arXiv listed.' }),
     sort: z
-      .enum(['publishedAt', 'trending'], { error: 'must be publishedAt or trending' })
+      .enum(['publishedAt', 'trending', 'code'], { error: 'must be publishedAt, trending or code' })
       .default('publishedAt')
-      .meta({ description: '`publishedAt` (newest first) or `trending` (votes and age, as on the site).' }),
+      .meta({ description: '`publishedAt` (newest first), `trending` (votes and age, as on the site; papers nobody voted on by code, stars and their authors\' earlier papers) or `code` (stars the code gained per day).' }),
     p: integerParam(0, 100_000, 0).meta({ description: 'Page number, from 0.' }),
     limit: integerParam(1, DAILY_PAPERS_MAX_LIMIT, DAILY_PAPERS_DEFAULT_LIMIT).meta({ description: 'Papers per page.' }),
   })
@@ -85,7 +90,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps & { cache:
     }
     const period = await periodOf(p, submitter);
     if (!period) return sendJsonCached(request, reply.header('X-Total-Count', '0'), []);
-    const listing = await papersOfPeriod(db, period, { sort: p.sort, limit: p.limit, offset: p.p * p.limit, submitter, now: new Date() });
+    const listing = await papersOfPeriod(db, period, { sort: p.sort, part: p.list === 'featured' ? 'featured' : 'all', limit: p.limit, offset: p.p * p.limit, submitter, now: new Date() });
     reply.header('X-Total-Count', String(listing.total));
     return sendJsonCached(request, reply, listing.items.map(presentDailyPaper));
   });
@@ -99,12 +104,12 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps & { cache:
     if (!parsed) return badParameter(reply, 'id', `"${raw.slice(0, 80)}" is not an arXiv id such as 2401.12345 or hep-th/9901001`);
     const paper = await getPaper(db, parsed.id);
     if (!paper) return sendError(reply, 404, `arXiv:${parsed.id} is not in this catalog.`);
-    const [item] = await describePapers(db, [paper], new Date(), { includeHidden: true });
-    return sendJsonCached(request, reply, presentPaperDetail(item!));
+    const [[item], hub] = await Promise.all([describePapers(db, [paper], new Date(), { includeHidden: true }), hubLinksOf(db, paper.id)]);
+    return sendJsonCached(request, reply, presentPaperDetail(item!, hub));
   });
 
   app.post('/api/papers/index', { bodyLimit: 4096, config: { rateLimit: LIMITS.write } }, async (request, reply) => {
-    const user = await tokenUser(request, reply);
+    const user = await tokenUser(db, request, reply);
     if (!user) return reply;
     const body = indexBody.safeParse(request.body ?? {});
     if (!body.success) return badParameter(reply, String(body.error.issues[0]!.path[0] ?? 'body'), body.error.issues[0]!.message);
@@ -128,24 +133,4 @@ export function registerApiRoutes(app: FastifyInstance, deps: WebDeps & { cache:
     return latest ? dayPeriod(latest) : null;
   }
 
-  /**
-   * The member a personal API token (`Authorization: Bearer pb_…`) belongs to, or null after
-   * answering 401. Cookies are never looked at here, so no other site can make a browser submit.
-   */
-  async function tokenUser(request: FastifyRequest, reply: FastifyReply): Promise<User | null> {
-    const header = request.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer[ \t]+(\S+)[ \t]*$/i.exec(header) : null;
-    if (!match) {
-      reply.header('WWW-Authenticate', 'Bearer realm="paperboy"');
-      sendError(reply, 401, 'This needs a personal API token: send "Authorization: Bearer <token>". Make one on your profile page.');
-      return null;
-    }
-    const user = await apiTokenUser(db, match[1]);
-    if (!user) {
-      reply.header('WWW-Authenticate', 'Bearer realm="paperboy", error="invalid_token"');
-      sendError(reply, 401, 'This API token is not valid: it is mistyped or has been revoked.');
-      return null;
-    }
-    return user;
-  }
 }
