@@ -48,7 +48,7 @@ await service.load();
 
 const log = createLogger('silent');
 const config = loadConfig({ PAPERBOY_DATA_DIR: dir, PAPERBOY_TRUST_PROXY: '127.0.0.1' });
-const app = await buildServer({ ...webDeps(db, log, config), search: { search: service, maintenanceIntervalMs: 0 } });
+const app = await buildServer({ ...webDeps(db, log, config), search: { search: service } });
 const secret = serverSecret(dir, null);
 const origin = await app.listen({ port: 0, host: '127.0.0.1' });
 const day = (await latestDay(db))!;

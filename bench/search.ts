@@ -230,7 +230,7 @@ function mean(xs: number[]): number {
 
 async function measureHttp(db: Db, service: SearchService, queries: string[], http: Record<SearchMode, { p50: number; p95: number }>) {
   const log = createLogger('silent');
-  const app = await buildServer({ ...webDeps(db, log, loadConfig({ PAPERBOY_DATA_DIR: dir })), search: { search: service, maintenanceIntervalMs: 0 } });
+  const app = await buildServer({ ...webDeps(db, log, loadConfig({ PAPERBOY_DATA_DIR: dir })), search: { search: service } });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   for (const mode of SEARCH_MODES) {
     const times: number[] = [];

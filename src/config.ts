@@ -17,6 +17,9 @@ const schema = z.object({
   HOST: z.string().min(1).default('127.0.0.1'),
   PAPERBOY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PAPERBOY_DEMO: z.enum(['true', 'false']).default('true'),
+  // Whether `paperboy serve` runs the scheduled work (reading arXiv, embedding, digests, mail, enrichment) or
+  // only serves pages, for a site whose `paperboy worker` runs it (serve --no-jobs).
+  PAPERBOY_SERVE_JOBS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   PAPERBOY_ARXIV_API_URL: z.url().default('https://export.arxiv.org/api/query'),
   PAPERBOY_OAI_URL: z.url().default('https://export.arxiv.org/oai2'),
   // The daily announcement feed; the categories are appended (https://rss.arxiv.org/rss/cs.CL+cs.LG).
@@ -45,7 +48,7 @@ const schema = z.object({
     .string()
     .refine((from) => !/[\r\n]/.test(from) && /@/.test(from), 'must be an address, optionally with a name: Paperboy <papers@example.org>')
     .default('Paperboy <paperboy@localhost>'),
-  // Signs cookies. Unset: made once and kept in <data dir>/secret.key.
+  // Signs cookies and links. Unset: made once and kept in <data dir>/secret.key (SQLite) or in the database (PostgreSQL).
   PAPERBOY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // Most messages per second to the SMTP relay (relays throttle or block senders that go faster).
   PAPERBOY_SMTP_RATE: z.coerce.number().positive().max(10_000).default(10),
@@ -175,6 +178,8 @@ export interface Config {
   host: string;
   logLevel: z.infer<typeof schema>['PAPERBOY_LOG_LEVEL'];
   loadDemo: boolean;
+  /** Whether `paperboy serve` runs the scheduled work too (PAPERBOY_SERVE_JOBS, serve --no-jobs). */
+  serveJobs: boolean;
   arxivApiUrl: string;
   oaiUrl: string;
   arxivIntervalMs: number;
@@ -190,7 +195,10 @@ export interface Config {
   /** `smtp://user:pass@host:587`, or null to write mails to `<dataDir>/outbox/`. */
   smtpUrl: string | null;
   mailFrom: string;
-  /** Key that signs cookies; null to use (and make, the first time) `<dataDir>/secret.key`. */
+  /**
+   * Key that signs cookies; null to use (and make, the first time) `<dataDir>/secret.key`. On
+   * PostgreSQL a command fills it in from the database at start (web/secret.ts, sharedSecret).
+   */
   secret: string | null;
   /** Messages per second, at most, to the relay. */
   smtpRate: number;
@@ -253,6 +261,8 @@ export const flagToVariable = {
   port: 'PORT',
   host: 'HOST',
   logLevel: 'PAPERBOY_LOG_LEVEL',
+  /** `serve --no-jobs` gives 'false'. */
+  jobs: 'PAPERBOY_SERVE_JOBS',
 } as const;
 
 export type ConfigFlags = Partial<Record<keyof typeof flagToVariable, string | number | undefined>>;
@@ -292,6 +302,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     host: v.HOST,
     logLevel: v.PAPERBOY_LOG_LEVEL,
     loadDemo: v.PAPERBOY_DEMO === 'true',
+    serveJobs: v.PAPERBOY_SERVE_JOBS === 'true',
     arxivApiUrl: v.PAPERBOY_ARXIV_API_URL,
     oaiUrl: v.PAPERBOY_OAI_URL,
     arxivIntervalMs: v.PAPERBOY_ARXIV_INTERVAL_MS,

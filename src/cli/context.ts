@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { ConfigError, describeLocation, loadConfig, type Config, type ConfigFlags } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { openDatabase, type Db } from '../store/db.js';
+import { sharedSecret } from '../web/secret.js';
 
 /** What every command needs: validated configuration, a logger and (opened lazily) the database. */
 export interface CommandContext {
@@ -35,6 +36,8 @@ export async function openContext(flags: ConfigFlags): Promise<CommandContext> {
     // database (its password masked) and what it answered, not a stack trace.
     fail(`cannot use the database ${describeLocation(config.database)}: ${error instanceof Error ? error.message : String(error)}`);
   }
+  // Every process of a site signs cookies and links alike: on PostgreSQL, with the database's secret.
+  if (config.secret === null) config = { ...config, secret: await sharedSecret(db, config.database, config.dataDir) };
   return { config, log, db, close: () => db.destroy() };
 }
 

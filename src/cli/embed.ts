@@ -4,6 +4,7 @@ import type { Logger } from '../log.js';
 import { embedWithOnnx, trainCatalogModel, type TrainProgress } from '../search/maintain.js';
 import { OnnxEmbedder } from '../search/onnx-embedder.js';
 import { keywordIndexFor } from '../search/keyword-index.js';
+import { notify } from '../store/notices.js';
 import { countDocs, searchDb } from '../store/search-docs.js';
 import { fail, openContext, withCommonOptions } from './context.js';
 
@@ -33,6 +34,8 @@ export function registerEmbed(program: Command): void {
       } finally {
         progress.stop();
       }
+      // Serving processes change to the new vectors now rather than at their next look.
+      await notify(ctx.db, 'search');
       // A good moment to tidy the keyword index too.
       await keywordIndexFor(db).optimize();
       const summary = { model, papers: await countDocs(db, model), seconds: (performance.now() - started) / 1000 };

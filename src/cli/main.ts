@@ -12,6 +12,7 @@ import { registerServe } from './serve.js';
 import { registerShow } from './show.js';
 import { registerStats } from './stats.js';
 import { registerUsers } from './users.js';
+import { registerWorker } from './worker.js';
 
 const program = new Command()
   .name('paperboy')
@@ -22,6 +23,7 @@ const program = new Command()
   .exitOverride((error) => process.exit(error.exitCode === 0 ? 0 : 2));
 
 registerServe(program);
+registerWorker(program);
 registerImport(program);
 registerHarvest(program);
 registerAnnouncements(program);

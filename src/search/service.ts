@@ -65,6 +65,11 @@ export interface SearchResult {
 }
 
 export interface SearchOptions {
+  /**
+   * Whether to keep the vectors in memory for semantic search (default true). A process that
+   * embeds papers but answers no searches (paperboy worker) keeps none.
+   */
+  vectorIndex?: boolean;
   weights?: FieldWeights;
   /** How many candidates each side hands to fusion. */
   depth?: number;
@@ -110,6 +115,7 @@ export class SearchService {
 
   /** Loads the stored vectors into the index; call once, awaited or in the background. */
   load(): Promise<void> {
+    if (this.options.vectorIndex === false) return Promise.resolve();
     this.loading ??= this.loadIndex();
     return this.loading;
   }
@@ -145,6 +151,16 @@ export class SearchService {
     });
     await this.syncIndex();
     return embedded;
+  }
+
+  /**
+   * Takes in the vectors other processes stored or dropped since the last look (they embedded
+   * new papers), without embedding anything; after the embedding under way, if any.
+   */
+  takeInVectors(): Promise<void> {
+    const run = this.indexing.then(() => this.syncIndex());
+    this.indexing = run.catch(() => undefined);
+    return run;
   }
 
   private async syncIndex(): Promise<void> {

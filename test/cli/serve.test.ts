@@ -3,22 +3,8 @@ import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
 import { startCli } from '../support/cli.js';
 import { tempDb, type TempDb } from '../support/db.js';
+import { waitForLog } from '../support/processes.js';
 import { startSmtpRelay, unusedPort, type SmtpRelay } from '../support/smtp.js';
-
-/** Resolves once a log line of the child passes `test`; fails when the child exits first. Keeps everything it logs in `log`. */
-function waitForLog(child: ChildProcess, log: string[], test: (line: string) => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop()!;
-      log.push(...lines);
-      if (lines.some(test)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`paperboy serve exited (${code}):\n${log.join('\n')}`)));
-  });
-}
 
 describe('paperboy serve on another port, with no PAPERBOY_BASE_URL', () => {
   let t: TempDb;

@@ -25,5 +25,5 @@ export async function testServer(db: Db, dir: string, options: TestServerOptions
   const deps = webDeps(db, createLogger('silent'), config);
   if (options.fetchPaper) deps.fetchPaper = options.fetchPaper;
   if (options.now) deps.now = options.now;
-  return buildServer({ ...deps, search: { maintenanceIntervalMs: 0, ...(options.search ? { search: options.search } : {}) } });
+  return buildServer({ ...deps, search: options.search ? { search: options.search } : {} });
 }

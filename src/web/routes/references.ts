@@ -47,7 +47,7 @@ export async function sendPaperReferences(deps: WebDeps & { cache: PageCache }, 
   if (!parsed) return reply.code(404).type('text/plain; charset=utf-8').send(`"${wanted.name.slice(0, 80)}" is not an arXiv id.\n`);
   // The same for every reader, so it is kept like a visitor's page until the next write.
   const cacheKey = `references/${parsed.id}.${wanted.format}`;
-  const cached = deps.cache.get(cacheKey);
+  const cached = await deps.cache.hit(cacheKey);
   if (cached) return asFile(reply, wanted.format, parsed.id).send(cached);
   const paper = await getPaper(deps.db, parsed.id);
   if (!paper) return reply.code(404).type('text/plain; charset=utf-8').send(`arXiv:${parsed.id} is not in this catalog.\n`);
