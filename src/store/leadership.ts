@@ -47,8 +47,10 @@ export interface LeaderRole {
  * is lost, calls `stepDown` and waits again. On SQLite, leads at once.
  */
 export function seekLeadership(db: Db, name: LockName, log: Logger, role: LeaderRole): Leadership {
+  const location = storeKind(db) === 'postgres' ? locationOf(db) : null;
   let transitions: Promise<void> = Promise.resolve();
   let leading = false;
+  let stopped = false;
   // One after the other: stepping down finishes before leading again.
   const then = (step: () => void | Promise<void>) => {
     transitions = transitions.then(step).catch((err: unknown) => log.error({ err }, `could not change who runs the ${LABELS[name]}`));
@@ -56,7 +58,10 @@ export function seekLeadership(db: Db, name: LockName, log: Logger, role: Leader
   };
   const lead = () =>
     then(() => {
+      // The lock may come while the process is stopping: it is let go with the session.
+      if (stopped) return;
       leading = true;
+      if (location) log.info(`this process now runs the ${LABELS[name]} (it holds its lock in PostgreSQL)`);
       role.lead();
     });
   const stepDown = () =>
@@ -66,10 +71,14 @@ export function seekLeadership(db: Db, name: LockName, log: Logger, role: Leader
       await role.stepDown();
     });
 
-  const location = storeKind(db) === 'postgres' ? locationOf(db) : null;
   if (location?.kind !== 'postgres') {
     void lead();
-    return { stop: () => stepDown() };
+    return {
+      stop() {
+        stopped = true;
+        return stepDown();
+      },
+    };
   }
 
   let checker: NodeJS.Timeout | null = null;
@@ -77,7 +86,6 @@ export function seekLeadership(db: Db, name: LockName, log: Logger, role: Leader
     connected: async (client) => {
       // Waits as long as another process holds it.
       await client.query('SELECT pg_advisory_lock($1, $2)', [PAPERBOY, LOCKS[name]]);
-      log.info(`this process now runs the ${LABELS[name]} (it holds their lock in PostgreSQL)`);
       // A connection the network lost may look alive here while the server gave its lock away:
       // look at it now and then, and end it when it does not answer.
       checker = setInterval(() => {
@@ -92,12 +100,13 @@ export function seekLeadership(db: Db, name: LockName, log: Logger, role: Leader
     },
     lost: () => {
       if (checker) clearInterval(checker);
-      log.warn(`this process no longer runs the ${LABELS[name]}: their lock went with its connection`);
+      log.warn(`this process no longer runs the ${LABELS[name]}: its lock went with the connection that held it`);
       void stepDown();
     },
   });
   return {
     async stop() {
+      stopped = true;
       if (checker) clearInterval(checker);
       await stepDown();
       // Ending the session releases the lock for the next process.
