@@ -11,7 +11,7 @@ import { upsertPapers } from '../../src/store/papers.js';
 import type { Db } from '../../src/store/schema.js';
 import { tempDb, testStore, type TempDb } from '../support/db.js';
 import { makePaper } from '../support/papers.js';
-import { messages, startServes, stop, type ServeProcess } from '../support/processes.js';
+import { messages, startServes, stop } from '../support/processes.js';
 import { startSmtpRelay, type SmtpRelay } from '../support/smtp.js';
 
 assert.equal(testStore, 'postgres', 'test/processes/*.postgres.ts run on PostgreSQL only: npm run test:postgres');
