@@ -9,9 +9,9 @@ type Callback = (error: Error | null, result?: { current: number; ttl: number })
 const FORGET_EVERY_MS = 60_000;
 
 /**
- * @fastify/rate-limit's store, kept in the database (store/rate-limits.ts) instead of the
- * plugin's memory: a visitor's attempts count the same whichever process of the site gets them,
- * so ten failed sign-ins are ten across all of them. A route's limit counts under the route
+ * @fastify/rate-limit's store on PostgreSQL, kept in the database (store/rate-limits.ts) instead of
+ * the plugin's memory: a visitor's attempts count the same whichever process of the site gets
+ * them, so ten failed sign-ins are ten across all of them. A route's limit counts under the route
  * (method and path) as the plugin's own store does, one store per route; limits made with
  * createRateLimit count under their keys alone, which name what they count (security.ts).
  * Neither continueExceeding nor exponentialBackoff is kept: Paperboy sets neither.

@@ -1,10 +1,13 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import { isPostgres } from './dialect.js';
 
 /**
- * What several processes on one database share (issue 13, many processes): the counters of rate
- * limits, so a visitor's attempts count the same whichever process answers them; and settings of
- * the instance made once by whichever process starts first (the secret that signs cookies and
- * links, on PostgreSQL, where processes may run on machines that share no disk).
+ * What several processes on one PostgreSQL database share (issue 13, many processes): the counts
+ * of rate limits, so a visitor's attempts count the same whichever process answers them; and
+ * settings of the instance made once by whichever process starts first (the secret that signs
+ * cookies and links, as the processes may run on machines that share no disk). A SQLite site is
+ * one process, which keeps both as before (in memory, and in the data folder); the tables are made
+ * there too, so that both stores have one schema.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
@@ -16,6 +19,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('resets_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('rate_limits_resets_at').on('rate_limits').columns(['resets_at']).execute();
+  // Counts need no durability: on PostgreSQL the table writes no WAL, so a counted request waits
+  // for no disk flush (after a crash of the server the counts start again from zero).
+  if (isPostgres(db)) await sql`ALTER TABLE rate_limits SET UNLOGGED`.execute(db);
   await db.schema
     .createTable('instance_settings')
     .addColumn('name', 'text', (c) => c.primaryKey())
