@@ -11,7 +11,7 @@ import { upsertPapers } from '../../src/store/papers.js';
 import type { Db } from '../../src/store/schema.js';
 import { tempDb, testStore, type TempDb } from '../support/db.js';
 import { makePaper } from '../support/papers.js';
-import { messages, startServes, stop } from '../support/processes.js';
+import { foldersIn, messages, startServes, stop } from '../support/processes.js';
 import { startSmtpRelay, type SmtpRelay } from '../support/smtp.js';
 
 assert.equal(testStore, 'postgres', 'test/processes/*.postgres.ts run on PostgreSQL only: npm run test:postgres');
@@ -70,14 +70,14 @@ describe('digests with three serve processes on one PostgreSQL database', () => 
     const relay = await startSmtpRelay();
     cleanups.push(() => t.cleanup(), () => relay.close());
     await dueDigest(t.db);
-    const serves = await startServes(3, env(t, relay), t.dir);
+    const serves = await startServes(3, env(t, relay), foldersIn(t.dir));
     cleanups.push(() => Promise.all(serves.map((s) => stop(s.child))).then(() => undefined));
 
     await relay.waitFor(READERS, 120_000);
     await until(async () => (await t.db.selectFrom('digest_runs').select('period').where('period', '=', today).executeTakeFirst()) !== undefined, 'the run recorded');
     await relay.settled();
     assert.deepEqual([...perReader(relay).values()], Array(READERS).fill(1));
-    assert.equal(serves.filter((s) => messages(s).includes(RUNS_THE_WORK)).length, 1, 'one process runs the scheduled work');
+    assert.equal(serves.filter((s) => messages(s.log).includes(RUNS_THE_WORK)).length, 1, 'one process runs the scheduled work');
   });
 
   it('finishes in another process the digests of the one killed while sending them, still one each', async () => {
@@ -87,12 +87,12 @@ describe('digests with three serve processes on one PostgreSQL database', () => 
     const relay = await startSmtpRelay({ acceptOnly: 5 });
     cleanups.push(() => t.cleanup(), () => relay.close());
     await dueDigest(t.db);
-    const serves = await startServes(3, env(t, relay), t.dir);
+    const serves = await startServes(3, env(t, relay), foldersIn(t.dir));
     cleanups.push(() => Promise.all(serves.map((s) => stop(s.child))).then(() => undefined));
 
     const sent = async () => (await t.db.selectFrom('mail_outbox').select('id').where('status', '=', 'sent').execute()).length;
     await until(async () => relay.held() > 0 && (await sent()) >= 5, 'five mails marked sent and one held');
-    const running = serves.filter((s) => messages(s).includes(RUNS_THE_WORK));
+    const running = serves.filter((s) => messages(s.log).includes(RUNS_THE_WORK));
     assert.equal(running.length, 1, 'one process runs the scheduled work');
     const killed = running[0]!;
     const others = serves.filter((s) => s !== killed);
@@ -113,6 +113,6 @@ describe('digests with three serve processes on one PostgreSQL database', () => 
     await until(async () => (await sent()) === READERS, 'every digest marked sent');
     await relay.settled();
     assert.deepEqual([...perReader(relay).values()], Array(READERS).fill(1));
-    assert.equal(others.filter((s) => messages(s).includes(RUNS_THE_WORK)).length, 1, 'another process took over the scheduled work');
+    assert.equal(others.filter((s) => messages(s.log).includes(RUNS_THE_WORK)).length, 1, 'another process took over the scheduled work');
   });
 });

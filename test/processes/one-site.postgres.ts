@@ -10,7 +10,7 @@ import type { User } from '../../src/community/users.js';
 import { makeMember } from '../support/community.js';
 import { tempDb, testStore, type TempDb } from '../support/db.js';
 import { makePaper } from '../support/papers.js';
-import { Browser, startServes, stop, type ServeProcess } from '../support/processes.js';
+import { Browser, foldersIn, startServes, stop, type ServeProcess } from '../support/processes.js';
 
 assert.equal(testStore, 'postgres', 'test/processes/*.postgres.ts run on PostgreSQL only: npm run test:postgres');
 
@@ -42,7 +42,7 @@ describe('three serve processes on one PostgreSQL database', () => {
     // 50 voters, then members who have not signed in yet for the limits and the API token.
     for (let i = 0; i < 53; i++) members.push(await makeMember(t.db, `Member ${i}`));
     // No PAPERBOY_SECRET: the processes sign cookies and form tokens with the one in the database.
-    serves = await startServes(3, t.env, t.dir);
+    serves = await startServes(3, t.env, foldersIn(t.dir));
   });
   after(async () => {
     await Promise.all((serves ?? []).map((s) => stop(s.child)));

@@ -27,17 +27,23 @@ export interface ServeProcess {
   log: string[];
 }
 
+/** A data folder of its own for each process, inside `dir`: as on machines that share no disk, only the database is shared. */
+export const foldersIn =
+  (dir: string) =>
+  (i: number): string =>
+    path.join(dir, `process-${i}`);
+
 /**
  * Starts `count` serve processes with `env` (a test database's settings and what the test adds),
- * each with a data folder of its own inside `dataDir` (as on machines that share no disk: only
- * the database is shared), trusting 127.0.0.1 as its proxy so that a test's visitors can come
- * from addresses of their own (X-Forwarded-For); resolves once all of them are serving.
+ * process i with the data folder `dataDir(i)`, each trusting 127.0.0.1 as its proxy so that a
+ * test's visitors can come from addresses of their own (X-Forwarded-For); resolves once all of
+ * them are serving.
  */
-export async function startServes(count: number, env: Record<string, string>, dataDir: string): Promise<ServeProcess[]> {
+export async function startServes(count: number, env: Record<string, string>, dataDir: (i: number) => string): Promise<ServeProcess[]> {
   return Promise.all(
     Array.from({ length: count }, async (_, i) => {
       const port = await unusedPort();
-      const child = startCli(['serve'], { PAPERBOY_DEMO: 'false', PAPERBOY_TRUST_PROXY: '127.0.0.1', ...env, PAPERBOY_DATA_DIR: path.join(dataDir, `process-${i}`), PORT: String(port), PAPERBOY_LOG_LEVEL: 'info' });
+      const child = startCli(['serve'], { PAPERBOY_DEMO: 'false', PAPERBOY_TRUST_PROXY: '127.0.0.1', ...env, PAPERBOY_DATA_DIR: dataDir(i), PORT: String(port), PAPERBOY_LOG_LEVEL: 'info' });
       const log: string[] = [];
       await waitForLog(child, log, (line) => line.includes('Paperboy is serving'));
       return { child, base: `http://127.0.0.1:${port}`, log };
@@ -53,9 +59,9 @@ export async function stop(child: ChildProcess, signal: NodeJS.Signals = 'SIGTER
   await exited;
 }
 
-/** The messages a process logged. */
-export function messages(process: ServeProcess): string[] {
-  return process.log.flatMap((line) => {
+/** The messages of a process's log lines (JSON lines, or text as it came). */
+export function messages(log: string[]): string[] {
+  return log.flatMap((line) => {
     try {
       return [(JSON.parse(line) as { msg: string }).msg];
     } catch {
