@@ -1,4 +1,5 @@
-// npm run bench:http [-- --file FILE]
+// npm run bench:http [-- --file FILE] [--processes]
+// (--processes: the site as real serve processes on SQLite and PostgreSQL; see bench/http-processes.ts.)
 // Loads the 143k arXiv sample (--file, default ../shared/data/arxiv-cs-143k.jsonl.gz), then drives
 // the home page, the latest week and month, a paper page, the same paper's BibTeX export, the
 // search page (one query, asked again and again), an author page and a group's page (a journal
@@ -35,10 +36,18 @@ import { acceptInvitation, createInvitation } from '../src/groups/invitations.js
 import { addToQueue, setQueueState, toggleGroupVote } from '../src/groups/queue.js';
 import { scheduleSession } from '../src/groups/sessions.js';
 import { serverSecret } from '../src/web/secret.js';
+import { benchProcesses } from './http-processes.js';
 import { ARXIV_143K, requireData } from './support/data.js';
 
-const { values: args } = parseArgs({ options: { file: { type: 'string', default: ARXIV_143K } } });
+const { values: args } = parseArgs({
+  options: { file: { type: 'string', default: ARXIV_143K }, processes: { type: 'boolean', default: false }, 'keep-sqlite': { type: 'string' }, 'keep-postgres': { type: 'string' } },
+});
 const file = requireData(args.file, '--file', 'arxiv');
+if (args.processes) {
+  // Real serve processes, on SQLite and on PostgreSQL: see bench/http-processes.ts.
+  await benchProcesses(file, { sqlite: args['keep-sqlite'], postgres: args['keep-postgres'] });
+  process.exit(0);
+}
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-http-'));
 const db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'paperboy.sqlite') });
 console.log(`loading ${file} ...`);
