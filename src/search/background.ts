@@ -12,7 +12,7 @@ import type { Logger } from '../log.js';
 import { locationOf } from '../store/db.js';
 import type { Notices } from '../store/notices.js';
 import type { Db } from '../store/schema.js';
-import { activeModel, countDocs, searchDb } from '../store/search-docs.js';
+import { activeModel, activeModelId, countDocs, searchDb } from '../store/search-docs.js';
 import { loadEmbedder, needsRetraining } from './maintain.js';
 import type { SearchService } from './service.js';
 
@@ -65,10 +65,10 @@ export function followSearchChanges(service: SearchService, db: Db, log: Logger,
   let running: Promise<void> | null = null;
   let again = false;
   const look = async () => {
-    const model = await activeModel(sdb);
-    if (settings.embedder === 'catalog' && model && model.id !== service.model?.id) {
+    const model = await activeModelId(sdb);
+    if (settings.embedder === 'catalog' && model !== null && model !== service.model?.id) {
       await service.useEmbedder(await loadEmbedder(sdb, settings));
-      log.info({ model: model.id }, 'semantic search now uses the model another process trained');
+      log.info({ model }, 'semantic search now uses the model another process trained');
     } else {
       await service.takeInVectors();
     }

@@ -181,6 +181,12 @@ export interface StoredModel {
   state: Uint8Array | null;
 }
 
+/** The id of the model in use, without its state (which may be tens of megabytes). */
+export async function activeModelId(db: SearchDb): Promise<string | null> {
+  const row = await db.selectFrom('embedding_models').select('id').where('active', '=', 1).executeTakeFirst();
+  return row?.id ?? null;
+}
+
 export async function activeModel(db: SearchDb): Promise<StoredModel | null> {
   const row = await db.selectFrom('embedding_models').selectAll().where('active', '=', 1).executeTakeFirst();
   return row
