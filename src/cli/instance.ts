@@ -16,6 +16,7 @@ import type { Logger } from '../log.js';
 import { followSearchChanges } from '../search/background.js';
 import { openSearch } from '../search/open.js';
 import { arxivClient } from '../sources/http.js';
+import { storeKind } from '../store/dialect.js';
 import { oneAtATime } from '../store/leadership.js';
 import { openNotices } from '../store/notices.js';
 import { webDeps } from '../web/compose.js';
@@ -52,7 +53,10 @@ export async function runProcess(ctx: CommandContext, roles: ProcessRoles): Prom
   const search = await openSearch(db, log, config.search, { vectorIndex: roles.web });
   const deps = webDeps(db, log, config, client);
   const app = roles.web ? await buildServer({ ...deps, notices, search: { search } }) : null;
-  const stopFollowing = roles.web ? followSearchChanges(search, db, log, config.search, notices) : null;
+  // A serving process takes in what others embed and train; on SQLite only when a worker does it
+  // (one process that does its own upkeep reads what `paperboy import` embedded then, as before).
+  const follows = roles.web && (storeKind(db) === 'postgres' || !roles.jobs);
+  const stopFollowing = follows ? followSearchChanges(search, db, log, config.search, notices) : null;
   let work: ScheduledWork | null = null;
 
   const shutdown = async () => {
