@@ -37,6 +37,8 @@ export async function embedNewPapers(service: SearchService, log: Logger, notice
 export function searchUpkeep(service: SearchService, db: Db, log: Logger, settings: SearchSettings, notices: Notices): () => Promise<void> {
   let trainingFailedAt = 0;
   return async () => {
+    // A model another process made the one in use (paperboy embed) is taken, not embedded for again with the old one.
+    await takeInModel(service, db, settings, log);
     await embedNewPapers(service, log, notices);
     if (service.model?.kind === 'onnx') return;
     const sdb = searchDb(db);
@@ -61,17 +63,10 @@ export function searchUpkeep(service: SearchService, db: Db, log: Logger, settin
  * function that stops it.
  */
 export function followSearchChanges(service: SearchService, db: Db, log: Logger, settings: SearchSettings, notices: Notices, everyMs = FOLLOW_EVERY_MS): () => void {
-  const sdb = searchDb(db);
   let running: Promise<void> | null = null;
   let again = false;
   const look = async () => {
-    const model = await activeModelId(sdb);
-    if (settings.embedder === 'catalog' && model !== null && model !== service.model?.id) {
-      await service.useEmbedder(await loadEmbedder(sdb, settings));
-      log.info({ model }, 'semantic search now uses the model another process trained');
-    } else {
-      await service.takeInVectors();
-    }
+    if (!(await takeInModel(service, db, settings, log))) await service.takeInVectors();
   };
   // One look at a time; a notice during one asks for another after it.
   const refresh = () => {
@@ -93,6 +88,17 @@ export function followSearchChanges(service: SearchService, db: Db, log: Logger,
   const timer = setInterval(refresh, everyMs);
   timer.unref();
   return () => clearInterval(timer);
+}
+
+/** Changes to the catalog model another process made the one in use, if it did (its vectors with it); true when it changed. */
+async function takeInModel(service: SearchService, db: Db, settings: SearchSettings, log: Logger): Promise<boolean> {
+  if (settings.embedder !== 'catalog') return false;
+  const sdb = searchDb(db);
+  const model = await activeModelId(sdb);
+  if (model === null || model === service.model?.id) return false;
+  await service.useEmbedder(await loadEmbedder(sdb, settings));
+  log.info({ model }, 'semantic search now uses the model another process trained');
+  return true;
 }
 
 function retrainInWorker(location: DatabaseLocation): Promise<string> {
