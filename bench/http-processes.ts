@@ -7,8 +7,9 @@
 // limits per address do not turn the load into 429s, and the search page's limit counts each one
 // in the database), and a paper page as a signed-in member (rendered for each request), with 66
 // connections for 10 s each, in two rounds (configurations taking turns page by page, so a change
-// in the machine's load shows as a difference between rounds). The load generator shares the
-// machine's cores with the servers and the database.
+// in the machine's load shows as a difference between rounds), each after one request to every
+// process of the configuration (so a visitor's page is in its cache, as on a site in use). The
+// load generator shares the machine's cores with the servers and the database.
 //
 // Both databases are loaded from FILE (default ../shared/data/arxiv-cs-143k.jsonl.gz) and the
 // catalog model trained on each; --keep-sqlite FILE and --keep-postgres NAME keep them for the next
@@ -73,12 +74,16 @@ export async function benchProcesses(file: string, keep: { sqlite?: string; post
       for (const page of pages) {
         for (const configuration of configurations) {
           const pathOf = page.path(configuration.prepared);
+          const headers: Record<string, string> = page.member ? { cookie: configuration.prepared.cookie } : {};
+          // One request to each process first: the timed run measures pages served, not 66 visitors
+          // all missing an empty cache at once.
+          for (const base of configuration.urls) await fetch(base + pathOf, { headers: { ...headers, 'x-forwarded-for': '10.255.255.2' } });
           const result = await autocannon({
             // Several addresses take the connections in turn (autocannon's types know only one).
             url: configuration.urls.map((base) => base + pathOf) as unknown as string,
             connections: CONNECTIONS,
             duration: SECONDS,
-            headers: page.member ? { cookie: configuration.prepared.cookie } : {},
+            headers,
             requests: [{ setupRequest: fromAnotherVisitor }],
           });
           const errors = result.errors + result.non2xx;
