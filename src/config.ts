@@ -46,6 +46,8 @@ const schema = z.object({
     .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
     .refine((entries) => entries.every(isAddressOrRange), 'must be addresses or CIDR ranges (not /0) separated by commas, such as 127.0.0.1,::1 or 10.0.0.0/8')
     .optional(),
+  // A member's personal API token, for `paperboy mcp`: what the assistant that started it may do as that member.
+  PAPERBOY_API_TOKEN: z.string().optional(),
   // The vectors of semantic search: learned from this catalog (no download), or a local sentence-embedding model.
   PAPERBOY_EMBEDDER: z.enum(['catalog', 'onnx'], { error: 'must be catalog or onnx' }).default('catalog'),
   // A model directory in the Hugging Face layout: config.json, tokenizer.json, onnx/model.onnx.
@@ -116,6 +118,8 @@ export interface Config {
   };
   /** Addresses or CIDR ranges of the reverse proxies in front of the site; empty when there are none. */
   trustProxy: string[];
+  /** A personal API token for the stdio MCP server (`paperboy mcp`); null for read-only use. */
+  apiToken: string | null;
   search: SearchSettings;
 }
 
@@ -156,7 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       const value = merged[variable] ?? '';
       // The SMTP URL may carry a password and the secret is one: never print them.
       const shown =
-        variable === 'PAPERBOY_SECRET' ? '***' : variable === 'PAPERBOY_SMTP_URL' ? value.replace(/\/\/[^@/]*@/, '//***@') : value;
+        variable === 'PAPERBOY_SECRET' || variable === 'PAPERBOY_API_TOKEN' ? '***' : variable === 'PAPERBOY_SMTP_URL' ? value.replace(/\/\/[^@/]*@/, '//***@') : value;
       return `  ${variable}=${JSON.stringify(shown)}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
@@ -183,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     mailRetryMs: v.PAPERBOY_MAIL_RETRY_MS,
     digest: { hour: v.PAPERBOY_DIGEST_HOUR, timeZone: v.PAPERBOY_DIGEST_TIMEZONE, maxPapers: v.PAPERBOY_DIGEST_MAX_PAPERS },
     trustProxy: v.PAPERBOY_TRUST_PROXY ?? [],
+    apiToken: v.PAPERBOY_API_TOKEN ?? null,
     search: {
       embedder: v.PAPERBOY_EMBEDDER,
       onnxModelDir: v.PAPERBOY_ONNX_MODEL === undefined ? null : path.resolve(v.PAPERBOY_ONNX_MODEL),

@@ -5,6 +5,7 @@ import { registerFetch } from './fetch.js';
 import { registerHarvest } from './harvest.js';
 import { registerEmbed } from './embed.js';
 import { registerImport } from './import.js';
+import { registerMcp } from './mcp.js';
 import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
 import { registerShow } from './show.js';
@@ -26,5 +27,6 @@ registerUsers(program);
 registerSearch(program);
 registerEmbed(program);
 registerDigest(program);
+registerMcp(program);
 
 await program.parseAsync(process.argv);

@@ -70,12 +70,17 @@ export function sessionToken(request: FastifyRequest): string | null {
   return unsigned.valid ? unsigned.value : null;
 }
 
-/** Limits for writes, per member (or per address for visitors), and for API reads. */
+const MINUTE = 60_000;
+
+/**
+ * Limits for writes, per member (or per address for visitors), and for API reads; windows in
+ * milliseconds. The MCP server counts its writes against the same numbers (web/mcp/limits.ts).
+ */
 export const LIMITS = {
-  signIn: { max: 10, timeWindow: '15 minutes' },
-  signUp: { max: 5, timeWindow: '1 hour' },
-  passwordReset: { max: 5, timeWindow: '1 hour' },
-  write: { max: 60, timeWindow: '1 minute' },
+  signIn: { max: 10, timeWindow: 15 * MINUTE },
+  signUp: { max: 5, timeWindow: 60 * MINUTE },
+  passwordReset: { max: 5, timeWindow: 60 * MINUTE },
+  write: { max: 60, timeWindow: MINUTE },
   /** Reads of the JSON API and feeds, per address and route: paging through a month is a few dozen requests. */
-  api: { max: 300, timeWindow: '1 minute' },
+  api: { max: 300, timeWindow: MINUTE },
 } as const;

@@ -8,12 +8,15 @@ import { apiError } from './api/http.js';
 import { registerOpenApiRoutes } from './api/openapi.js';
 import { secureCookies, wantsJson, type WebDeps } from './deps.js';
 import { registerFeedRoutes } from './feeds/routes.js';
+import { RecentPicks } from '../recommend/recent-picks.js';
 import { PageCache } from './page-cache.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerApiTokenRoutes } from './routes/api-tokens.js';
 import { errorPage, registerCatalogRoutes, sendHtml, viewerFor } from './routes/catalog.js';
 import { registerCommunityRoutes } from './routes/community.js';
 import { registerForYouRoutes } from './routes/for-you.js';
+import { WriteLimiter } from './mcp/context.js';
+import { MCP_PATH, registerMcpRoutes } from './mcp/http.js';
 import { registerModerationRoutes } from './routes/moderation.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
 import { isRefusal, refusalDetails, refusalStatus, refusalTitle, type Refusal } from './refusals.js';
@@ -63,7 +66,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerFeedRoutes(app, { ...deps, search: search.service });
   registerApiTokenRoutes(app, deps);
   registerSubscriptionRoutes(app, deps);
-  registerForYouRoutes(app, { ...deps, cache });
+  const picks = new RecentPicks(db);
+  registerForYouRoutes(app, { ...deps, cache, picks });
+  registerMcpRoutes(app, { db, log, baseUrl: config.baseUrl, search: search.service, picks, writes: new WriteLimiter() });
 
   app.setNotFoundHandler((request, reply) => {
     if (isMachinePath(request.url)) return reply.code(404).send(apiError(404, 'There is nothing at this address; see /api for the routes.'));
@@ -114,7 +119,7 @@ function loggedUrl(request: FastifyRequest): string {
   return request.url.replace(/token=[^&]*/, 'token=…');
 }
 
-/** The API and feeds answer in JSON, whatever went wrong; pages answer in HTML. */
+/** The API, feeds and MCP server answer in JSON, whatever went wrong; pages answer in HTML. */
 function isMachinePath(url: string): boolean {
-  return url.startsWith('/api/') || url.startsWith('/feeds/');
+  return url.startsWith('/api/') || url.startsWith('/feeds/') || url.split('?')[0] === MCP_PATH;
 }
