@@ -50,15 +50,18 @@ const schema = z.object({
   PAPERBOY_API_TOKEN: z.string().optional(),
   // The vectors of semantic search: learned from this catalog (no download), or a local sentence-embedding model.
   PAPERBOY_EMBEDDER: z.enum(['catalog', 'onnx'], { error: 'must be catalog or onnx' }).default('catalog'),
-  // A model directory in the Hugging Face layout: config.json, tokenizer.json, onnx/model.onnx.
+  // A model pulled into the data directory, by name (`paperboy model pull Xenova/bge-small-en-v1.5`), or the
+  // directory of one in the Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx).
   PAPERBOY_ONNX_MODEL: z.string().optional(),
+  // Where `paperboy model pull` downloads models from (transformers.js's remote host): the Hugging Face Hub or a mirror of it.
+  PAPERBOY_MODEL_HOST: z.url({ protocol: /^https?$/ }).transform((url) => (url.endsWith('/') ? url : `${url}/`)).default('https://huggingface.co/'),
   // How token vectors become one vector: `mean` (MiniLM, e5) or `cls` (bge).
   PAPERBOY_ONNX_POOLING: z.enum(['mean', 'cls'], { error: 'must be mean or cls' }).default('mean'),
   // Put before every query, for models trained with one (bge: "Represent this sentence for searching relevant passages: ").
   PAPERBOY_ONNX_QUERY_PREFIX: z.string().default(''),
 }).refine((v) => v.PAPERBOY_EMBEDDER !== 'onnx' || v.PAPERBOY_ONNX_MODEL !== undefined, {
   path: ['PAPERBOY_ONNX_MODEL'],
-  message: 'PAPERBOY_EMBEDDER=onnx needs the directory of a local model',
+  message: 'PAPERBOY_EMBEDDER=onnx needs a model: the name of one pulled with `paperboy model pull`, or a directory',
 });
 
 /**
@@ -74,6 +77,17 @@ function isAddressOrRange(entry: string): boolean {
   const prefix = Number(bits);
   const least = family === 6 && address.includes('.') ? 96 : 1;
   return /^\d{1,3}$/.test(bits) && prefix >= least && prefix <= (family === 4 ? 32 : 128);
+}
+
+/** A model's name on the Hugging Face Hub: `owner/name`, as `paperboy model pull` takes it. */
+export const MODEL_NAME = /^[A-Za-z0-9][\w-]*(?:\.[\w-]+)*\/[A-Za-z0-9][\w-]*(?:\.[\w-]+)*$/;
+
+/**
+ * PAPERBOY_ONNX_MODEL as a directory: a name (`Xenova/bge-small-en-v1.5`) is the model pulled into
+ * `modelsDir`; anything else (`/srv/models/minilm`, `./minilm`) is a directory of its own.
+ */
+export function modelDirectory(value: string, modelsDir: string): string {
+  return MODEL_NAME.test(value) ? path.join(modelsDir, ...value.split('/')) : path.resolve(value);
 }
 
 function isTimeZone(zone: string): boolean {
@@ -126,8 +140,12 @@ export interface Config {
 /** Which embedder semantic search uses (see docs/search.md). */
 export interface SearchSettings {
   embedder: 'catalog' | 'onnx';
-  /** An absolute path; set when `embedder` is `onnx`. */
+  /** An absolute path: the directory given, or where the model named was pulled to; set when `embedder` is `onnx`. */
   onnxModelDir: string | null;
+  /** Where `paperboy model pull` puts models, each under its name: `<dataDir>/models`. */
+  modelsDir: string;
+  /** The Hugging Face Hub, or a mirror of it, with a trailing slash. */
+  modelHost: string;
   onnxPooling: 'mean' | 'cls';
   onnxQueryPrefix: string;
 }
@@ -190,7 +208,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     apiToken: v.PAPERBOY_API_TOKEN ?? null,
     search: {
       embedder: v.PAPERBOY_EMBEDDER,
-      onnxModelDir: v.PAPERBOY_ONNX_MODEL === undefined ? null : path.resolve(v.PAPERBOY_ONNX_MODEL),
+      onnxModelDir: v.PAPERBOY_ONNX_MODEL === undefined ? null : modelDirectory(v.PAPERBOY_ONNX_MODEL, path.join(dataDir, 'models')),
+      modelsDir: path.join(dataDir, 'models'),
+      modelHost: v.PAPERBOY_MODEL_HOST,
       onnxPooling: v.PAPERBOY_ONNX_POOLING,
       onnxQueryPrefix: v.PAPERBOY_ONNX_QUERY_PREFIX,
     },

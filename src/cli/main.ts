@@ -6,6 +6,7 @@ import { registerHarvest } from './harvest.js';
 import { registerEmbed } from './embed.js';
 import { registerImport } from './import.js';
 import { registerMcp } from './mcp.js';
+import { registerModel } from './model.js';
 import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
 import { registerShow } from './show.js';
@@ -28,5 +29,6 @@ registerSearch(program);
 registerEmbed(program);
 registerDigest(program);
 registerMcp(program);
+registerModel(program);
 
 await program.parseAsync(process.argv);

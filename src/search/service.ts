@@ -103,12 +103,20 @@ export class SearchService {
     return this.loading;
   }
 
-  /** Swaps in another model (after retraining) and reloads its vectors. */
-  async useEmbedder(embedder: Embedder | null): Promise<void> {
+  /**
+   * Moves searches to another model with no gap: its index is built from `vectors` while searches
+   * go on with the current model, then `commit` puts its vectors in use in the database, and the
+   * model and its index take over together.
+   */
+  async swapTo(embedder: Embedder, vectors: AsyncIterable<{ doc: number; vector: Float32Array }[]>, commit: () => Promise<void>): Promise<void> {
+    const index = new VectorIndex(embedder.id, embedder.dimensions);
+    for await (const page of vectors) await index.add(page);
+    await commit();
     this.embedder = embedder;
-    this.index = null;
-    this.loading = null;
-    await this.load();
+    this.index = index;
+    this.loading = Promise.resolve();
+    // Papers whose text changed meanwhile kept their old vectors: out of the new index until re-embedded.
+    await this.syncIndex();
   }
 
   /**

@@ -6,6 +6,7 @@ import * as apiTokens from './migrations/2026-11-28-api-tokens.js';
 import * as profile from './migrations/2026-11-28-profile.js';
 import * as mail from './migrations/2026-11-29-mail.js';
 import * as digestRuns from './migrations/2026-12-01-digest-runs.js';
+import * as nextVectors from './migrations/2026-12-03-next-vectors.js';
 
 /** Listed by hand so they run the same from tsx and from the built dist/ folder. */
 const migrations: Record<string, Migration> = {
@@ -16,6 +17,7 @@ const migrations: Record<string, Migration> = {
   '2026-11-28-profile': profile,
   '2026-11-29-mail': mail,
   '2026-12-01-digest-runs': digestRuns,
+  '2026-12-03-next-vectors': nextVectors,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
