@@ -12,7 +12,7 @@ import { promoteNextVectors } from '../store/next-vectors.js';
 import type { Db } from '../store/schema.js';
 import { activeModel, countDocs, searchDb, type SearchDb } from '../store/search-docs.js';
 import type { Embedder } from './embedder.js';
-import { loadEmbedder, needsRetraining, nextVectorPages, preparedEmbedder, prepareModel } from './maintain.js';
+import { loadEmbedder, needsRetraining, nextVectorPages, preparedEmbedder, prepareModel, storedEmbedder, vectorPages } from './maintain.js';
 import type { OnnxEmbedder } from './onnx-embedder.js';
 import type { SearchService } from './service.js';
 import { databaseFile } from './sqlite-search.js';
@@ -32,6 +32,7 @@ export function startMaintenance(service: SearchService, db: Db, log: Logger, se
     if (running) return;
     running = true;
     try {
+      await adoptModelInUse(service, sdb, log);
       const added = await service.indexNewPapers();
       if (added > 0) log.info({ added }, `embedded ${added} new papers`);
       if (Date.now() - failedAt < RETRY_AFTER_MS) return;
@@ -76,6 +77,19 @@ async function retrainIfDue(service: SearchService, db: SearchDb, log: Logger): 
   const trained = await preparedEmbedder(db, await retrainInWorker(await databaseFile(db)));
   if (!trained) throw new Error('the training worker recorded no model');
   await changeOver(service, db, trained, log);
+}
+
+/**
+ * Another command (`paperboy embed`) may have put a model in use: search with it, rather than
+ * embed every paper again with the old one.
+ */
+async function adoptModelInUse(service: SearchService, db: SearchDb, log: Logger): Promise<void> {
+  const active = await activeModel(db);
+  if (!active || active.id === service.model?.id) return;
+  const embedder = await storedEmbedder(active);
+  if (!embedder) return;
+  await service.swapTo(embedder, vectorPages(db, active.id), async () => {});
+  log.info({ model: active.id }, 'semantic search now uses the model put in use by another command');
 }
 
 async function changeOver(service: SearchService, db: SearchDb, embedder: Embedder, log: Logger): Promise<void> {

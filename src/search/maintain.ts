@@ -6,7 +6,7 @@
  */
 import type { SearchSettings } from '../config.js';
 import { countNextVectors, docsWithoutNextVector, promoteNextVectors, readNextVectors, saveNextVectors } from '../store/next-vectors.js';
-import { activeModel, countDocs, docTexts, modelById, saveModel, saveVectors, type DocText, type SearchDb, type StoredModel } from '../store/search-docs.js';
+import { activeModel, countDocs, docTexts, modelById, readVectors, saveModel, saveVectors, type DocText, type SearchDb, type StoredModel } from '../store/search-docs.js';
 import { CatalogEmbedder, type CatalogTrainingOptions } from './catalog-embedder.js';
 import type { Embedder } from './embedder.js';
 import { OnnxEmbedder } from './onnx-embedder.js';
@@ -106,10 +106,19 @@ export async function prepareModel(db: SearchDb, embedder: Embedder, state: Uint
 }
 
 /** A model's next vectors, a page at a time, for building its index before it is put in use. */
-export async function* nextVectorPages(db: SearchDb, model: string): AsyncIterable<{ doc: number; vector: Float32Array }[]> {
+export function nextVectorPages(db: SearchDb, model: string): AsyncIterable<{ doc: number; vector: Float32Array }[]> {
+  return pages((afterDoc) => readNextVectors(db, model, { afterDoc, limit: 5000 }));
+}
+
+/** The vectors of the model in use, a page at a time. */
+export function vectorPages(db: SearchDb, model: string): AsyncIterable<{ doc: number; vector: Float32Array }[]> {
+  return pages((afterDoc) => readVectors(db, model, { afterDoc, limit: 5000 }));
+}
+
+async function* pages(read: (afterDoc: number) => Promise<{ doc: number; vector: Float32Array }[]>): AsyncIterable<{ doc: number; vector: Float32Array }[]> {
   let afterDoc = 0;
   for (;;) {
-    const page = await readNextVectors(db, model, { afterDoc, limit: 5000 });
+    const page = await read(afterDoc);
     if (page.length === 0) return;
     yield page;
     afterDoc = page[page.length - 1]!.doc;

@@ -131,4 +131,23 @@ describe('switching semantic search to another model while it answers', () => {
     assert.equal(await countDocs(db, target.id), PAPERS);
     assert.ok(asked > 1, `searched ${asked} times`);
   });
+
+  it('takes up a model another command put in use, instead of embedding every paper again with its own', async () => {
+    const db = searchDb(t.db);
+    const old = await trainCatalogModel(db);
+    const service = new SearchService(t.db, old);
+    await service.load();
+    // `paperboy embed` run beside the server: a new model, every vector replaced, and in use.
+    const retrained = await trainCatalogModel(db, { dimensions: 128 });
+    assert.notEqual(retrained.id, old.id);
+    const stop = startMaintenance(service, t.db, createLogger('silent'), loadConfig({ PAPERBOY_DATA_DIR: t.dir }).search, 3_600_000);
+    try {
+      await eventually(async () => service.model?.id === retrained.id, 'the server searching with the new model');
+    } finally {
+      stop();
+    }
+    assert.equal(await countDocs(db, retrained.id), PAPERS, 'no vector was made again with the old model');
+    const probe = titles[5]!;
+    assert.ok((await service.search({ query: probe.title, mode: 'semantic', limit: 3 })).hits.length > 0);
+  });
 });
