@@ -14,8 +14,21 @@ const schema = z.object({
   PAPERBOY_DEMO: z.enum(['true', 'false']).default('true'),
   PAPERBOY_ARXIV_API_URL: z.url().default('https://export.arxiv.org/api/query'),
   PAPERBOY_OAI_URL: z.url().default('https://export.arxiv.org/oai2'),
+  // The daily announcement feed; the categories are appended (https://rss.arxiv.org/rss/cs.CL+cs.LG).
+  PAPERBOY_ARXIV_RSS_URL: z.url().default('https://rss.arxiv.org/rss/'),
   // arXiv asks for at least 3 s between requests; tests point at a local server and go faster.
   PAPERBOY_ARXIV_INTERVAL_MS: z.coerce.number().int().min(0).default(3000),
+  // What `serve` reads from arXiv every announcement: categories and archives (cs.CL cs.LG stat.ML, cs), or none.
+  PAPERBOY_ARXIV_CATEGORIES: z
+    .string()
+    .default('cs')
+    .transform((value) => (value.trim() === 'none' ? [] : value.split(/[\s,]+/).filter((entry) => entry !== '')))
+    .refine((entries) => entries.every((entry) => /^[a-z][a-z-]*(\.[A-Za-z][A-Za-z-]*)?$/.test(entry)), 'must be arXiv categories or archives separated by spaces, such as cs.CL cs.LG stat.ML, or none'),
+  // Who arXiv can write to about this harvester; sent in the User-Agent of every request to arXiv.
+  PAPERBOY_CONTACT_EMAIL: z
+    .string()
+    .refine((address) => /^[^\s@<>()]+@[^\s@<>()]+\.[^\s@<>()]+$/.test(address), 'must be an e-mail address such as admin@example.org')
+    .optional(),
   // Where links in emails point; the address people reach the site at. Unset: http://localhost:<PORT>.
   PAPERBOY_BASE_URL: z
     .url({ protocol: /^https?$/ })
@@ -109,6 +122,11 @@ export interface Config {
   arxivApiUrl: string;
   oaiUrl: string;
   arxivIntervalMs: number;
+  arxivRssUrl: string;
+  /** Categories and archives read every announcement; empty when the daily read is off. */
+  arxivCategories: string[];
+  /** Sent to arXiv in the User-Agent; null when not configured. */
+  contactEmail: string | null;
   /** No trailing slash: `https://papers.example.org`; without PAPERBOY_BASE_URL, `http://localhost:<port>`. */
   baseUrl: string;
   /** Whether baseUrl was given (PAPERBOY_BASE_URL) rather than made from the port. */
@@ -195,6 +213,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     arxivApiUrl: v.PAPERBOY_ARXIV_API_URL,
     oaiUrl: v.PAPERBOY_OAI_URL,
     arxivIntervalMs: v.PAPERBOY_ARXIV_INTERVAL_MS,
+    arxivRssUrl: v.PAPERBOY_ARXIV_RSS_URL,
+    arxivCategories: v.PAPERBOY_ARXIV_CATEGORIES,
+    contactEmail: v.PAPERBOY_CONTACT_EMAIL ?? null,
     baseUrl: v.PAPERBOY_BASE_URL ?? `http://localhost:${v.PORT}`,
     baseUrlGiven: v.PAPERBOY_BASE_URL !== undefined,
     smtpUrl: v.PAPERBOY_SMTP_URL ?? null,

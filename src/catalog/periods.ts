@@ -1,3 +1,5 @@
+import { shiftDay } from '../papers/dates.js';
+
 /**
  * Days, ISO weeks and months as the daily pages and the API name them:
  * `2026-07-01`, `2026-W27`, `2026-07`. A week runs Monday to Sunday and belongs to the year
@@ -80,10 +82,6 @@ export function parseDay(day: string): Date | null {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(day)) return null;
   const date = new Date(`${day}T00:00:00Z`);
   return Number.isNaN(date.getTime()) || isoDay(date) !== day ? null : date;
-}
-
-export function shiftDay(day: string, days: number): string {
-  return isoDay(new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS));
 }
 
 function isoDay(date: Date): string {

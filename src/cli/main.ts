@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerAnnouncements } from './announcements.js';
 import { registerDigest } from './digest.js';
 import { registerFetch } from './fetch.js';
 import { registerHarvest } from './harvest.js';
@@ -21,6 +22,7 @@ const program = new Command()
 registerServe(program);
 registerImport(program);
 registerHarvest(program);
+registerAnnouncements(program);
 registerFetch(program);
 registerShow(program);
 registerStats(program);

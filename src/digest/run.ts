@@ -9,7 +9,8 @@ import type { Db, DigestFrequency } from '../store/schema.js';
 import { composeDigests } from './compose.js';
 import { parseContent } from './content.js';
 import { drainOutbox, type DeliveryReport } from './outbox.js';
-import { digestPeriod, wallClock } from './period.js';
+import { wallClock } from '../papers/dates.js';
+import { digestPeriod } from './period.js';
 import { DigestRenderer } from './render.js';
 import { recipientById, recipientsOfQueuedMail, subscriptionsDue, type MailRecipient } from './subscriptions.js';
 

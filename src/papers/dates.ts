@@ -137,3 +137,33 @@ export function submittedWhen(paper: Pick<Paper, 'id' | 'published'>): string | 
   const month = arxivIdMonth(paper.id);
   return month === null ? null : MONTH_YEAR.format(new Date(`${month}-01T00:00:00Z`));
 }
+
+export interface WallClock {
+  /** YYYY-MM-DD */
+  day: string;
+  /** 0-23 */
+  hour: number;
+  minute: number;
+}
+
+/** The date and time of day in a time zone (an IANA name such as America/New_York). */
+export function wallClock(now: Date, timeZone: string): WallClock {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(now)
+      .map((p) => [p.type, p.value]),
+  );
+  return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour), minute: Number(parts.minute) };
+}
+
+const DAY_MS = 86_400_000;
+
+/** The day `days` after (or, negative, before) a `YYYY-MM-DD` day. */
+export function shiftDay(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 0 for Sunday to 6 for Saturday. */
+export function weekdayOf(day: string): number {
+  return new Date(`${day}T00:00:00Z`).getUTCDay();
+}

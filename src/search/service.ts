@@ -76,6 +76,7 @@ export class SearchService {
   private readonly db: SearchDb;
   private index: VectorIndex | null = null;
   private loading: Promise<void> | null = null;
+  private indexing: Promise<unknown> = Promise.resolve();
   private readonly termStats: TermStats;
 
   constructor(
@@ -124,7 +125,14 @@ export class SearchService {
    * takes in vectors stored by another process (an import) and drops those of changed papers.
    * Returns how many papers this call embedded.
    */
-  async indexNewPapers(onProgress?: (done: number) => void): Promise<number> {
+  indexNewPapers(onProgress?: (done: number) => void): Promise<number> {
+    // One at a time: the server's upkeep and serve's scheduler both call it, and two at once would embed the same papers twice.
+    const run = this.indexing.then(() => this.indexNow(onProgress));
+    this.indexing = run.catch(() => 0);
+    return run;
+  }
+
+  private async indexNow(onProgress?: (done: number) => void): Promise<number> {
     if (!this.embedder) return 0;
     await this.load();
     const embedded = await embedMissing(this.db, this.embedder, {

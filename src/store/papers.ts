@@ -10,21 +10,19 @@ export interface UpsertResult {
 
 /**
  * Stores papers keyed on their arXiv id. A newer version replaces the stored paper and adds to its
- * version history; an older or equal version changes nothing, so running an import twice is a no-op.
- * Call it inside a transaction: the batch is stored whole or not at all.
+ * version history, but keeps its listing day: a paper is listed once, on the day it was first
+ * stored with (a replacement is not news again). An older or equal version changes nothing, so
+ * running an import twice is a no-op. Call it inside a transaction: the batch is stored whole or
+ * not at all.
  */
 export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toISOString()): Promise<UpsertResult> {
   const papers = newestPerId(batch);
-  const stored = new Map<string, number>();
-  for (const ids of perStatement(papers.map((p) => p.id))) {
-    const rows = await db.selectFrom('papers').select(['id', 'version']).where('id', 'in', ids).execute();
-    for (const row of rows) stored.set(row.id, row.version);
-  }
+  const stored = await storedListings(db, papers.map((p) => p.id));
 
   const result: UpsertResult = { inserted: [], updated: [], unchanged: [] };
   const changed: Paper[] = [];
   for (const paper of papers) {
-    const version = stored.get(paper.id);
+    const version = stored.get(paper.id)?.version;
     if (version === undefined) result.inserted.push(paper.id);
     else if (paper.version > version) result.updated.push(paper.id);
     else {
@@ -50,7 +48,6 @@ export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toIS
           primary_category: eb.ref('excluded.primary_category'),
           published: eb.ref('excluded.published'),
           updated: eb.ref('excluded.updated'),
-          day: eb.ref('excluded.day'),
           comment: eb.ref('excluded.comment'),
           journal_ref: eb.ref('excluded.journal_ref'),
           doi: eb.ref('excluded.doi'),
@@ -80,6 +77,40 @@ export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toIS
       .execute();
   }
   return result;
+}
+
+/** The stored version and listing day of each of the ids the catalog holds. */
+export async function storedListings(db: Db, ids: readonly string[]): Promise<Map<string, { version: number; day: string }>> {
+  const held = new Map<string, { version: number; day: string }>();
+  for (const chunk of perStatement([...new Set(ids)])) {
+    const rows = await db.selectFrom('papers').select(['id', 'version', 'day']).where('id', 'in', chunk).execute();
+    for (const row of rows) held.set(row.id, { version: row.version, day: row.day });
+  }
+  return held;
+}
+
+/** How many papers each of the days lists (days without papers are absent). */
+export async function countsOnDays(db: Db, days: readonly string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const chunk of perStatement([...days])) {
+    const rows = await db
+      .selectFrom('papers')
+      .select((eb) => ['day', eb.fn.countAll<number>().as('n')])
+      .where('day', 'in', chunk)
+      .groupBy('day')
+      .execute();
+    for (const row of rows) counts.set(row.day, Number(row.n));
+  }
+  return counts;
+}
+
+/**
+ * Moves the papers listed on `from` to `to`. Only for a day found to have had no announcement
+ * before anyone was shown it (catalog/announcements.ts, catching up): a listing day is otherwise
+ * never moved.
+ */
+export async function moveListingDay(db: Db, from: string, to: string): Promise<void> {
+  await db.updateTable('papers').set({ day: to }).where('day', '=', from).execute();
 }
 
 export async function getPaper(db: Db, id: string): Promise<Paper | null> {

@@ -250,6 +250,23 @@ export interface DigestRunsTable {
   finished_at: string;
 }
 
+/** A listing day read from arXiv (migrations/2026-12-03-announcements.ts). */
+export interface AnnouncementDaysTable {
+  /** YYYY-MM-DD, as arXiv names the announcement. */
+  day: string;
+  /** `listed`: its papers are stored; `none`: arXiv announced nothing that day. */
+  status: 'listed' | 'none';
+  /** `feed`: the daily RSS feed; `oai`: caught up through OAI-PMH after downtime. */
+  source: 'feed' | 'oai';
+  /** Papers first listed that day (new and cross-listed). */
+  listed: Generated<number>;
+  /** Papers of earlier days that got a new version that day. */
+  replaced: Generated<number>;
+  read_at: string;
+  /** When search embedded the day's papers; null until then. */
+  embedded_at: string | null;
+}
+
 export interface Database {
   papers: PapersTable;
   paper_versions: PaperVersionsTable;
@@ -273,6 +290,7 @@ export interface Database {
   mail_outbox: MailOutboxTable;
   digest_papers: DigestPapersTable;
   digest_runs: DigestRunsTable;
+  announcement_days: AnnouncementDaysTable;
 }
 
 export type Db = Kysely<Database>;

@@ -5,7 +5,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { getCollectionBySlug } from '../../community/collections.js';
-import { dayPeriod, periodEnd, shiftDay } from '../../catalog/periods.js';
+import { dayPeriod, periodEnd } from '../../catalog/periods.js';
+import { shiftDay } from '../../papers/dates.js';
 import { categoryName, isKnownCategory } from '../../papers/taxonomy.js';
 import { describePapers, papersOfPeriod, type ListedPaper } from '../../ranking/period-papers.js';
 import { trendingPapers } from '../../ranking/trending-papers.js';
