@@ -112,12 +112,17 @@ export class SearchService {
   async swapTo(embedder: Embedder, vectors: AsyncIterable<{ doc: number; vector: Float32Array }[]>, commit: () => Promise<void>): Promise<void> {
     const index = new VectorIndex(embedder.id, embedder.dimensions);
     for await (const page of vectors) await index.add(page);
-    await commit();
-    this.embedder = embedder;
-    this.index = index;
-    this.loading = Promise.resolve();
-    // Papers whose text changed meanwhile kept their old vectors: out of the new index until re-embedded.
-    await this.syncIndex();
+    // Between two runs of indexNewPapers: one in flight would store the old model's vectors, and add them to the new index.
+    const swap = this.indexing.then(async () => {
+      await commit();
+      this.embedder = embedder;
+      this.index = index;
+      this.loading = Promise.resolve();
+      // Papers whose text changed meanwhile kept their old vectors: out of the new index until re-embedded.
+      await this.syncIndex();
+    });
+    this.indexing = swap.catch(() => 0);
+    await swap;
   }
 
   /**
