@@ -1,7 +1,7 @@
 // npm run bench:http [-- --file FILE]
 // Loads the 143k arXiv sample (--file, default ../shared/data/arxiv-cs-143k.jsonl.gz), then drives
-// the home page, a paper page and the search page with 64 concurrent connections on loopback
-// (autocannon) and prints requests/s and latencies.
+// the home page, a paper page, the same paper's BibTeX export and the search page with 64
+// concurrent connections on loopback (autocannon) and prints requests/s and latencies.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +38,7 @@ const paper = await db.selectFrom('papers').select('id').where('day', '=', day).
 const targets = [
   ['home page', '/'],
   ['paper page', `/papers/${paper.id}`],
+  ['paper BibTeX', `/papers/${paper.id}.bib`],
   ['search page', '/search?q=diffusion+models+for+video'],
 ] as const;
 

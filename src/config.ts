@@ -61,6 +61,13 @@ const schema = z.object({
     .optional(),
   // A member's personal API token, for `paperboy mcp`: what the assistant that started it may do as that member.
   PAPERBOY_API_TOKEN: z.string().optional(),
+  // Members whose confirmed address is in one of these domains (or a subdomain) have their author
+  // claims approved at once, without a moderator: the institution vouches for them. Unset: none.
+  PAPERBOY_CLAIM_AUTO_APPROVE_DOMAINS: z
+    .string()
+    .transform((list) => list.split(',').map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== ''))
+    .refine((domains) => domains.every(isDomain), 'must be domain names separated by commas, such as example.edu,cs.example.org')
+    .optional(),
   // The vectors of semantic search: learned from this catalog (no download), or a local sentence-embedding model.
   PAPERBOY_EMBEDDER: z.enum(['catalog', 'onnx'], { error: 'must be catalog or onnx' }).default('catalog'),
   // A model pulled into the data directory, by name (`paperboy model pull Xenova/bge-small-en-v1.5`), or the
@@ -101,6 +108,11 @@ export const MODEL_NAME = /^[A-Za-z0-9][\w-]*(?:\.[\w-]+)*\/[A-Za-z0-9][\w-]*(?:
  */
 export function modelDirectory(value: string, modelsDir: string): string {
   return MODEL_NAME.test(value) ? path.join(modelsDir, ...value.split('/')) : path.resolve(value);
+}
+
+/** A domain name as mail addresses end in: labels of letters, digits and hyphens, at least two of them. */
+function isDomain(entry: string): boolean {
+  return /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(entry);
 }
 
 function isTimeZone(zone: string): boolean {
@@ -152,6 +164,8 @@ export interface Config {
   trustProxy: string[];
   /** A personal API token for the stdio MCP server (`paperboy mcp`); null for read-only use. */
   apiToken: string | null;
+  /** Domains whose members' author claims are approved without a moderator; empty when none. */
+  claimAutoApproveDomains: string[];
   search: SearchSettings;
 }
 
@@ -227,6 +241,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     digest: { hour: v.PAPERBOY_DIGEST_HOUR, timeZone: v.PAPERBOY_DIGEST_TIMEZONE, maxPapers: v.PAPERBOY_DIGEST_MAX_PAPERS },
     trustProxy: v.PAPERBOY_TRUST_PROXY ?? [],
     apiToken: v.PAPERBOY_API_TOKEN ?? null,
+    claimAutoApproveDomains: v.PAPERBOY_CLAIM_AUTO_APPROVE_DOMAINS ?? [],
     search: {
       embedder: v.PAPERBOY_EMBEDDER,
       onnxModelDir: v.PAPERBOY_ONNX_MODEL === undefined ? null : modelDirectory(v.PAPERBOY_ONNX_MODEL, path.join(dataDir, 'models')),

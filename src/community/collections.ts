@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Paper } from '../papers/paper.js';
 import type { CollectionsTable, Db } from '../store/schema.js';
+import { perStatement } from '../store/chunks.js';
 import { fromRow } from '../store/papers.js';
 import { CommunityError, FORBIDDEN_IN_LINE, invalid } from './errors.js';
 import { requireMember, type PublicUser } from './users.js';
@@ -85,6 +86,35 @@ export async function addToCollection(db: Db, userId: number, collectionId: numb
     .onConflict((oc) => oc.columns(['collection_id', 'paper_id']).doNothing())
     .executeTakeFirst();
   return { added: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
+}
+
+/**
+ * Adds many papers at once, in one transaction: all of them or, on any failure, none. Papers
+ * already there are left as they were. Every id must be a paper of the catalog.
+ */
+export async function addPapersToCollection(
+  db: Db,
+  userId: number,
+  collectionId: number,
+  paperIds: readonly string[],
+  now = new Date(),
+): Promise<{ added: string[]; alreadyThere: string[] }> {
+  await requireMember(db, userId);
+  await ownedCollection(db, userId, collectionId);
+  const ids = [...new Set(paperIds)];
+  const added = new Set<string>();
+  await db.transaction().execute(async (trx) => {
+    for (const chunk of perStatement(ids.map((paper_id) => ({ collection_id: collectionId, paper_id, added_at: now.toISOString() })))) {
+      const rows = await trx
+        .insertInto('collection_papers')
+        .values(chunk)
+        .onConflict((oc) => oc.columns(['collection_id', 'paper_id']).doNothing())
+        .returning('paper_id')
+        .execute();
+      for (const row of rows) added.add(row.paper_id);
+    }
+  });
+  return { added: ids.filter((id) => added.has(id)), alreadyThere: ids.filter((id) => !added.has(id)) };
 }
 
 export async function removeFromCollection(db: Db, userId: number, collectionId: number, paperId: string): Promise<{ removed: boolean }> {

@@ -24,7 +24,9 @@ export type ModerationAction =
   | 'unhide_comment'
   | 'suspend'
   | 'unsuspend'
-  | 'resolve_report';
+  | 'resolve_report'
+  | 'approve_claim'
+  | 'refuse_claim';
 
 export interface ModerationEntry {
   id: number;
@@ -219,14 +221,15 @@ async function setCommentHidden(db: Db, adminId: number, commentId: number, reas
   });
 }
 
-async function logAction(trx: Db, moderatorId: number | null, action: ModerationAction, targetType: ReportTarget | 'report', targetId: string, reason: string, now: Date): Promise<void> {
+/** Appends an action to the log; call it in the transaction of the change it records. */
+export async function logAction(trx: Db, moderatorId: number | null, action: ModerationAction, targetType: ReportTarget | 'report' | 'claim', targetId: string, reason: string, now: Date): Promise<void> {
   await trx
     .insertInto('moderation_log')
     .values({ moderator_id: moderatorId, action, target_type: targetType, target_id: targetId, reason, at: now.toISOString() })
     .execute();
 }
 
-function cleanReason(raw: string): string {
+export function cleanReason(raw: string): string {
   const reason = typeof raw === 'string' ? raw.trim() : '';
   if (reason === '') throw invalid('reason', 'Please give a reason; it is shown in the public moderation log.');
   if (reason.length > MAX_MODERATION_REASON_LENGTH) throw invalid('reason', `A reason can be at most ${MAX_MODERATION_REASON_LENGTH} characters long.`);

@@ -7,6 +7,8 @@ import * as profile from './migrations/2026-11-28-profile.js';
 import * as mail from './migrations/2026-11-29-mail.js';
 import * as digestRuns from './migrations/2026-12-01-digest-runs.js';
 import * as announcements from './migrations/2026-12-03-announcements.js';
+import * as paperKeys from './migrations/2026-12-03-paper-keys.js';
+import * as authorClaims from './migrations/2026-12-03-author-claims.js';
 import * as nextVectors from './migrations/2026-12-03-next-vectors.js';
 
 /** Listed by hand so they run the same from tsx and from the built dist/ folder. */
@@ -19,6 +21,8 @@ const migrations: Record<string, Migration> = {
   '2026-11-29-mail': mail,
   '2026-12-01-digest-runs': digestRuns,
   '2026-12-03-announcements': announcements,
+  '2026-12-03-paper-keys': paperKeys,
+  '2026-12-03-author-claims': authorClaims,
   '2026-12-03-next-vectors': nextVectors,
 };
 

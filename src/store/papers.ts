@@ -1,3 +1,4 @@
+import { doiKey, titleKey } from '../papers/match-keys.js';
 import type { Paper, PaperVersion } from '../papers/paper.js';
 import { perStatement } from './chunks.js';
 import type { Db, NewPaperRow, PaperRow } from './schema.js';
@@ -54,6 +55,8 @@ export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toIS
           license: eb.ref('excluded.license'),
           links: eb.ref('excluded.links'),
           modified_at: eb.ref('excluded.modified_at'),
+          title_key: eb.ref('excluded.title_key'),
+          doi_key: eb.ref('excluded.doi_key'),
         })),
       )
       .execute();
@@ -208,6 +211,8 @@ function toRow(p: Paper, now: string): NewPaperRow {
     links: JSON.stringify(p.links),
     created_at: now,
     modified_at: now,
+    title_key: titleKey(p.title),
+    doi_key: doiKey(p.doi),
   };
 }
 

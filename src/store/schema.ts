@@ -19,6 +19,9 @@ export interface PapersTable {
   links: string;
   created_at: string;
   modified_at: string;
+  /** The title and DOI as an imported library's entries are matched against (papers/match-keys.ts); null when there is none. */
+  title_key: string | null;
+  doi_key: string | null;
 }
 
 export interface PaperVersionsTable {
@@ -55,6 +58,8 @@ export interface UsersTable {
   created_at: string;
   /** 1 when the member shows their upvotes on their profile. */
   upvotes_public: Generated<number>;
+  /** ORCID iD, normalized (`0000-0002-1825-0097`), checked by its check digit; null when none given. */
+  orcid: Generated<string | null>;
 }
 
 export type AuthTokenPurpose = 'verify_email' | 'reset_password';
@@ -267,6 +272,26 @@ export interface AnnouncementDaysTable {
   embedded_at: string | null;
 }
 
+// ---- Author claims (migration 2026-12-03-author-claims).
+
+export type ClaimStatus = 'pending' | 'approved' | 'refused';
+
+/** A member's claim to be one of a paper's authors; one per member and paper. */
+export interface AuthorClaimsTable {
+  id: Generated<number>;
+  user_id: number;
+  paper_id: string;
+  /** The name as the paper writes it. */
+  author_name: string;
+  /** The name folded (papers/authors.ts `foldName`), as author pages look it up. */
+  author_key: string;
+  status: ClaimStatus;
+  created_at: string;
+  decided_at: string | null;
+  /** The moderator who decided; null while pending, or when the operator's domain rule approved it. */
+  decided_by: number | null;
+}
+
 export interface Database {
   papers: PapersTable;
   paper_versions: PaperVersionsTable;
@@ -291,6 +316,7 @@ export interface Database {
   digest_papers: DigestPapersTable;
   digest_runs: DigestRunsTable;
   announcement_days: AnnouncementDaysTable;
+  author_claims: AuthorClaimsTable;
 }
 
 export type Db = Kysely<Database>;

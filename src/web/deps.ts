@@ -10,7 +10,7 @@ import type { Viewer } from './forms.js';
 export interface WebDeps {
   db: Db;
   log: Logger;
-  config: Pick<Config, 'baseUrl' | 'dataDir' | 'secret' | 'trustProxy' | 'search'>;
+  config: Pick<Config, 'baseUrl' | 'dataDir' | 'secret' | 'trustProxy' | 'search' | 'claimAutoApproveDomains'>;
   mailer: Mailer;
   /** Fetches a paper from arXiv into the catalog, for submissions. */
   fetchPaper: FetchPaper;

@@ -18,6 +18,8 @@ import { parseQuery, sendJsonCached } from './api/http.js';
 import { integerParam, searchText } from './api/params.js';
 import { presentDailyPaper } from './api/present.js';
 import { searchPage } from './pages/search.js';
+import { REFERENCE_FORMATS, type ReferenceFormat } from '../references/export.js';
+import { sendReferences } from './routes/references.js';
 import { viewerFor } from './routes/catalog.js';
 import { LIMITS } from './security.js';
 
@@ -80,9 +82,7 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps
   app.addHook('onClose', async () => stop?.());
 
   app.get<{ Querystring: Record<string, unknown> }>('/search', async (request, reply) => {
-    const query = firstString(request.query.q)?.slice(0, 5000) ?? '';
-    const modeText = firstString(request.query.mode);
-    const mode: SearchMode = SEARCH_MODES.includes(modeText as SearchMode) ? (modeText as SearchMode) : 'hybrid';
+    const { query, mode } = searchRequest(request.query);
     const viewer = viewerFor(request, reply);
     const none = { query, mode, items: [], voted: new Set<string>() };
     if (query.trim() === '') return sendPage(reply, searchPage({ ...none, notes: [] }, viewer));
@@ -96,6 +96,15 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps
       return sendPage(reply.code(500), searchPage({ ...none, notes: ['The search could not be run; please try again.'] }, viewer));
     }
   });
+
+  // The results of a search page as a file for a reference manager: the same query, mode and papers.
+  for (const format of Object.keys(REFERENCE_FORMATS) as ReferenceFormat[]) {
+    app.get<{ Querystring: Record<string, unknown> }>(`/search.${REFERENCE_FORMATS[format].extension}`, async (request, reply) => {
+      const { query, mode } = searchRequest(request.query);
+      const hits = query.trim() === '' ? [] : (await (await ready).search({ query, mode, limit: PAGE_RESULTS })).hits;
+      return sendReferences(reply, hits.map((h) => h.paper), format, 'search');
+    });
+  }
 
   app.get<{ Querystring: Record<string, unknown> }>('/api/papers/search', { config: { rateLimit: LIMITS.api } }, async (request, reply) => {
     const p = parseQuery(searchApiParameters, request.query, reply);
@@ -135,6 +144,13 @@ export function searchFilters(p: { cat?: string | undefined; author?: string | u
 
 function sendPage(reply: FastifyReply, body: { value: string }) {
   return reply.type('text/html; charset=utf-8').send(body.value);
+}
+
+/** The search page's query and mode, as its form sends them. */
+function searchRequest(params: Record<string, unknown>): { query: string; mode: SearchMode } {
+  const query = firstString(params.q)?.slice(0, 5000) ?? '';
+  const modeText = firstString(params.mode);
+  return { query, mode: SEARCH_MODES.includes(modeText as SearchMode) ? (modeText as SearchMode) : 'hybrid' };
 }
 
 function firstString(value: unknown): string | undefined {

@@ -81,6 +81,8 @@ export const LIMITS = {
   signUp: { max: 5, timeWindow: 60 * MINUTE },
   passwordReset: { max: 5, timeWindow: 60 * MINUTE },
   write: { max: 60, timeWindow: MINUTE },
+  /** Library uploads: each reads a whole file and may add thousands of papers. */
+  import: { max: 20, timeWindow: 60 * MINUTE },
   /** Reads of the JSON API and feeds, per address and route: paging through a month is a few dozen requests. */
   api: { max: 300, timeWindow: MINUTE },
 } as const;

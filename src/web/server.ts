@@ -18,6 +18,7 @@ import { registerForYouRoutes } from './routes/for-you.js';
 import { WriteLimiter } from './mcp/context.js';
 import { MCP_PATH, registerMcpRoutes } from './mcp/http.js';
 import { registerModerationRoutes } from './routes/moderation.js';
+import { registerReferenceRoutes } from './routes/references.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
 import { isRefusal, refusalDetails, refusalStatus, refusalTitle, type Refusal } from './refusals.js';
 import { registerSearchRoutes, type SearchRouteDeps } from './search-routes.js';
@@ -69,6 +70,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   const picks = new RecentPicks(db);
   registerForYouRoutes(app, { ...deps, cache, picks });
   registerMcpRoutes(app, { db, log, baseUrl: config.baseUrl, search: search.service, picks, writes: new WriteLimiter() });
+  registerReferenceRoutes(app, { ...deps, cache });
 
   app.setNotFoundHandler((request, reply) => {
     if (isMachinePath(request.url)) return reply.code(404).send(apiError(404, 'There is nothing at this address; see /api for the routes.'));

@@ -1,3 +1,4 @@
+import type { Claim } from '../../community/claims.js';
 import type { Collection } from '../../community/collections.js';
 import type { CommentNode } from '../../community/comments.js';
 import type { PublicUser } from '../../community/users.js';
@@ -12,6 +13,7 @@ import { page } from '../layout.js';
 import { commentThread } from './comments.js';
 import { authorList, paperLinks } from './paper-card.js';
 import { periodPath } from './period.js';
+import { exportLinks } from './references.js';
 import { voteButton } from './votes.js';
 
 export interface PaperView {
@@ -26,6 +28,8 @@ export interface PaperView {
   /** The viewer's own collections, with whether each holds this paper. */
   myCollections: { collection: Collection; has: boolean }[];
   hidden: boolean;
+  /** Approved author claims on the paper, and the viewer's own claim. */
+  claims: { approved: Claim[]; mine: Claim | null };
 }
 
 /** KaTeX typesets `$…$` in the abstract and comments in the browser; without JavaScript the TeX shows as written. */
@@ -45,8 +49,12 @@ ${voteButton(paper.id, view.upvotes, view.voted, viewer)}
 <h1 class="math">${paper.title}</h1>
 </div>
 <p class="authors">${paper.authors.map((name, i) => html`${i > 0 ? ', ' : ''}<a class="author" href="${authorPath(name)}">${name}</a>`)}</p>
+${view.claims.approved.length > 0
+    ? html`<p class="claimed">On Paperboy: ${view.claims.approved.map((c, i) => html`${i > 0 ? '; ' : ''}${c.authorName} is <a href="/u/${c.member.username}">${c.member.displayName}</a>`)}</p>`
+    : ''}
 ${view.submission ? html`<p class="submitter">Submitted by <a href="/u/${view.submission.by.username}">${view.submission.by.displayName}</a> on ${view.submission.at.slice(0, 10)}</p>` : ''}
 ${paperLinks(paper)}
+${exportLinks('Cite', paperPath(paper.id))}
 <section aria-labelledby="abstract-h"><h2 id="abstract-h">Abstract</h2><p class="abstract math">${paper.abstract}</p></section>
 <dl class="facts">
 <dt>arXiv id</dt><dd>${paper.id}v${paper.version}</dd>
@@ -66,6 +74,7 @@ ${view.inCollections.length > 0
     : ''}
 </dl>
 ${collectionControls(view, viewer)}
+${claimControls(view, viewer)}
 ${viewer?.user?.emailVerified ? html`<details class="report"><summary>Report this paper</summary><form method="post" action="${paperPath(paper.id)}/report" class="inline-form">${csrfField(viewer)}<label for="report-paper">What is wrong with it?</label><input id="report-paper" name="reason" maxlength="1000" required><button type="submit">Report</button></form></details>` : ''}
 ${viewer?.user?.role === 'admin' ? moderationControls(view, viewer) : ''}
 ${commentThread(paper.id, view.comments, viewer)}
@@ -89,6 +98,22 @@ ${view.myCollections.length > 0
     : ''}
 <form method="post" action="/collections" class="inline-form">${csrfField(viewer)}<input type="hidden" name="paperId" value="${paperId}"><label for="new-collection">New collection</label><input id="new-collection" name="name" maxlength="100" required><label class="check"><input type="checkbox" name="isPublic" value="1" checked> Public</label><button type="submit">Create and add</button></form>
 </section>`;
+}
+
+const CLAIM_STATUS: Record<Claim['status'], string> = {
+  pending: 'waiting for a moderator',
+  approved: 'approved: the paper is on your profile',
+  refused: 'refused by a moderator',
+};
+
+/** A verified member may claim to be one of the authors, choosing the name the paper gives them. */
+function claimControls(view: PaperView, viewer: Viewer | undefined): Html | '' {
+  if (!viewer?.user?.emailVerified) return '';
+  const mine = view.claims.mine;
+  if (mine) return html`<p class="claim muted" id="claim">You claimed to be ${mine.authorName} on this paper: ${CLAIM_STATUS[mine.status]}.</p>`;
+  return html`<details class="claim" id="claim"><summary>Are you an author of this paper?</summary>
+<form method="post" action="${paperPath(view.paper.id)}/claim" class="inline-form">${csrfField(viewer)}<label for="claim-author">Your name on this paper</label><select id="claim-author" name="author">${view.paper.authors.map((name) => html`<option>${name}</option>`)}</select><button type="submit">Claim authorship</button></form>
+<p class="muted">A moderator checks each claim; the paper then shows on your profile and your name links to it.</p></details>`;
 }
 
 function moderationControls(view: PaperView, viewer: Viewer): Html {

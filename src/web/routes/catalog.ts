@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { claimsOnPaper, membersForAuthor } from '../../community/claims.js';
 import { collectionsWithPaper, listCollections } from '../../community/collections.js';
 import { listComments } from '../../community/comments.js';
 import { isFollowing } from '../../community/follows.js';
@@ -24,6 +25,7 @@ import { emptyCatalogPage } from '../pages/empty.js';
 import { paperPage } from '../pages/paper.js';
 import { periodPage, periodPath } from '../pages/period.js';
 import { trendingAboutPage } from '../pages/about.js';
+import { exportRequest, sendPaperReferences } from './references.js';
 
 const PAGE_SIZE = 30;
 
@@ -97,6 +99,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
   app.get<{ Params: { '*': string } }>('/papers/*', async (request, reply) => {
     const raw = request.params['*'];
     if (raw.endsWith('.md')) return sendPaperMarkdown(db, deps.config.baseUrl, raw.slice(0, -3), reply);
+    if (exportRequest(raw)) return sendPaperReferences(deps, raw, reply);
     const viewer = viewerFor(request, reply);
     const parsed = parseArxivId(raw);
     if (!parsed) return sendHtml(reply, errorPage(viewer, 'Not an arXiv id', `"${raw}" is not an arXiv id.`), 404);
@@ -107,13 +110,14 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     const paper = await getPaper(db, parsed.id);
     if (!paper) return sendHtml(reply, errorPage(viewer, 'Paper not in the catalog', `arXiv:${parsed.id} is not in this catalog yet. Members can submit it.`), 404);
     const userId = viewer?.user?.id ?? null;
-    const [stats, comments, similar, submission, hidden, voted] = await Promise.all([
+    const [stats, comments, similar, submission, hidden, voted, claims] = await Promise.all([
       statsOf(db, [paper.id]),
       listComments(db, paper.id, userId),
       deps.search.similar(paper.id),
       submissionOf(db, paper.id),
       hiddenPaperIds(db, [paper.id]),
       userId === null ? Promise.resolve(new Set<string>()) : votesOf(db, userId, [paper.id]),
+      claimsOnPaper(db, paper.id, userId),
     ]);
     const submitter = submission ? await getUser(db, submission.submittedBy) : null;
     const mine = userId === null ? [] : await listCollections(db, userId, userId);
@@ -147,6 +151,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
           })),
           myCollections: mine.map((collection) => ({ collection, has: holding.has(collection.id) })),
           hidden: hidden.has(paper.id),
+          claims,
         },
         viewer,
       );
@@ -158,7 +163,8 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     const name = request.params.name.slice(0, 200);
     const { hits, notes } = await (await deps.search.service).search({ query: '', filters: { authors: [name] }, limit: 100 });
     const following = request.user ? await isFollowing(db, request.user.id, name) : undefined;
-    return sendHtml(reply, authorPage(name, hits.map((h) => h.paper), viewerFor(request, reply), notes, following));
+    const members = await membersForAuthor(db, name);
+    return sendHtml(reply, authorPage(name, hits.map((h) => h.paper), viewerFor(request, reply), notes, following, members));
   });
 
   app.get<{ Params: { category: string }; Querystring: { page?: string } }>('/categories/:category', async (request, reply) => {

@@ -1,8 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { claimAuthorship, claimedPapers, claimsOf } from '../../community/claims.js';
 import { addToCollection, createCollection, getCollectionBySlug, listCollections, removeFromCollection, updateCollection } from '../../community/collections.js';
 import { addComment, deleteComment, editComment, getComment } from '../../community/comments.js';
 import { listApiTokens } from '../../community/api-tokens.js';
 import { CommunityError } from '../../community/errors.js';
+import { orcidOf, setOrcid } from '../../community/orcid.js';
 import { report } from '../../community/reports.js';
 import { submitPaper } from '../../community/submissions.js';
 import { getUser, userByUsername } from '../../community/users.js';
@@ -42,13 +44,19 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
 
   // Votes and comments on papers; old-style ids contain a slash, so the action is the path's end.
   app.post<{ Params: { '*': string } }>('/papers/*', write, async (request, reply) => {
-    const match = /^(.+)\/(vote|comments|report)$/.exec(request.params['*']);
+    const match = /^(.+)\/(vote|comments|report|claim)$/.exec(request.params['*']);
     const id = match ? parseArxivId(match[1]!)?.id : undefined;
     if (!match || !id) return sendHtml(reply, errorPage(viewerFor(request, reply), 'Not found', 'There is nothing to post to here.'), 404);
     if (match[2] === 'vote') {
       return memberWrite(request, reply, async (userId) => {
         const result = await toggleVote(db, userId, id);
         return { json: result, redirect: `/papers/${id}` };
+      });
+    }
+    if (match[2] === 'claim') {
+      return memberWrite(request, reply, async (userId) => {
+        await claimAuthorship(db, userId, id, formString(request.body, 'author', 300), { autoApproveDomains: deps.config.claimAutoApproveDomains });
+        return { redirect: `/papers/${id}#claim` };
       });
     }
     if (match[2] === 'report') {
@@ -77,6 +85,13 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
       return { redirect: back };
     });
   });
+
+  app.post('/settings/orcid', write, async (request, reply) =>
+    memberWrite(request, reply, async (userId) => {
+      await setOrcid(db, userId, formString(request.body, 'orcid', 100));
+      return { redirect: `/u/${request.user!.username}` };
+    }),
+  );
 
   app.post('/settings/upvotes', write, async (request, reply) =>
     memberWrite(request, reply, async (userId) => {
@@ -151,7 +166,19 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
       reply,
       profilePage(
         user,
-        { submissions, collections, isSelf, upvoted, upvotesPublic: full?.upvotesPublic ?? false, suspended: full?.suspended ?? false, apiTokens, followedAuthors: isSelf ? await followedAuthors(db, user.id) : undefined },
+        {
+          submissions,
+          collections,
+          isSelf,
+          upvoted,
+          upvotesPublic: full?.upvotesPublic ?? false,
+          suspended: full?.suspended ?? false,
+          apiTokens,
+          followedAuthors: isSelf ? await followedAuthors(db, user.id) : undefined,
+          authored: await claimedPapers(db, user.id),
+          orcid: await orcidOf(db, user.id),
+          claims: isSelf ? await claimsOf(db, user.id, user.id) : undefined,
+        },
         viewer,
       ),
     );

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { approveClaim, pendingClaims, refuseClaim } from '../../community/claims.js';
 import { CommunityError } from '../../community/errors.js';
 import { hideComment, hidePaper, listReports, moderationLog, resolveReport, suspendUser, unhideComment, unhidePaper, unsuspendUser } from '../../community/moderation.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
@@ -17,8 +18,8 @@ export function registerModerationRoutes(app: FastifyInstance, deps: WebDeps & {
   app.get('/admin', async (request, reply) => {
     const viewer = viewerFor(request, reply);
     if (viewer?.user?.role !== 'admin') return sendHtml(reply, errorPage(viewer, 'Admins only', 'This page is for the moderators of this site.'), viewer ? 403 : 401);
-    const [reports, log] = await Promise.all([listReports(db, viewer.user.id, { state: 'open' }), moderationLog(db, { limit: 50 })]);
-    return sendHtml(reply, adminPage(viewer, reports, log));
+    const [reports, claims, log] = await Promise.all([listReports(db, viewer.user.id, { state: 'open' }), pendingClaims(db, viewer.user.id), moderationLog(db, { limit: 50 })]);
+    return sendHtml(reply, adminPage(viewer, reports, log, claims));
   });
 
   app.get('/moderation-log', async (request, reply) => sendHtml(reply, publicLogPage(viewerFor(request, reply), await moderationLog(db, { limit: 200 }))));
@@ -43,6 +44,8 @@ export function registerModerationRoutes(app: FastifyInstance, deps: WebDeps & {
       await (action === 'hide' ? hideComment : unhideComment)(db, adminId, Number(target), reason);
     } else if (key === 'users/suspend' || key === 'users/unsuspend') {
       await (action === 'suspend' ? suspendUser : unsuspendUser)(db, adminId, Number(target), reason);
+    } else if (key === 'claims/approve' || key === 'claims/refuse') {
+      await (action === 'approve' ? approveClaim : refuseClaim)(db, adminId, Number(target), reason);
     } else if (key === 'reports/resolve') {
       await resolveReport(db, adminId, Number(target), reason);
     } else {
