@@ -15,6 +15,7 @@ import * as demoMembers from './migrations/2026-12-03-demo-members.js';
 import * as codeRepos from './migrations/2026-12-03-code-repos.js';
 import * as hubLinks from './migrations/2026-12-03-hub-links.js';
 import * as summaries from './migrations/2026-12-03-summaries.js';
+import * as nextVectors from './migrations/2026-12-03-next-vectors.js';
 
 /** Listed by hand so they run the same from tsx and from the built dist/ folder. */
 const migrations: Record<string, Migration> = {
@@ -34,6 +35,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03-code-repos': codeRepos,
   '2026-12-03-hub-links': hubLinks,
   '2026-12-03-summaries': summaries,
+  '2026-12-03-next-vectors': nextVectors,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
