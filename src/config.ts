@@ -67,6 +67,8 @@ const schema = z.object({
     .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
     .refine((entries) => entries.every(isAddressOrRange), 'must be addresses or CIDR ranges (not /0) separated by commas, such as 127.0.0.1,::1 or 10.0.0.0/8')
     .optional(),
+  // A member's personal API token, for `paperboy mcp`: what the assistant that started it may do as that member.
+  PAPERBOY_API_TOKEN: z.string().optional(),
   // Members whose confirmed address is in one of these domains (or a subdomain) have their author
   // claims approved at once, without a moderator: the institution vouches for them. Unset: none.
   PAPERBOY_CLAIM_AUTO_APPROVE_DOMAINS: z
@@ -78,8 +80,11 @@ const schema = z.object({
   PAPERBOY_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   // The vectors of semantic search: learned from this catalog (no download), or a local sentence-embedding model.
   PAPERBOY_EMBEDDER: z.enum(['catalog', 'onnx'], { error: 'must be catalog or onnx' }).default('catalog'),
-  // A model directory in the Hugging Face layout: config.json, tokenizer.json, onnx/model.onnx.
+  // A model pulled into the data directory, by name (`paperboy model pull Xenova/bge-small-en-v1.5`), or the
+  // directory of one in the Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx).
   PAPERBOY_ONNX_MODEL: z.string().optional(),
+  // Where `paperboy model pull` downloads models from (transformers.js's remote host): the Hugging Face Hub or a mirror of it.
+  PAPERBOY_MODEL_HOST: z.url({ protocol: /^https?$/ }).transform((url) => (url.endsWith('/') ? url : `${url}/`)).default('https://huggingface.co/'),
   // How token vectors become one vector: `mean` (MiniLM, e5) or `cls` (bge).
   PAPERBOY_ONNX_POOLING: z.enum(['mean', 'cls'], { error: 'must be mean or cls' }).default('mean'),
   // Put before every query, for models trained with one (bge: "Represent this sentence for searching relevant passages: ").
@@ -101,7 +106,7 @@ const schema = z.object({
   PAPERBOY_SERVICE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
 }).refine((v) => v.PAPERBOY_EMBEDDER !== 'onnx' || v.PAPERBOY_ONNX_MODEL !== undefined, {
   path: ['PAPERBOY_ONNX_MODEL'],
-  message: 'PAPERBOY_EMBEDDER=onnx needs the directory of a local model',
+  message: 'PAPERBOY_EMBEDDER=onnx needs a model: the name of one pulled with `paperboy model pull`, or a directory',
 }).refine((v) => v.PAPERBOY_LLM_URL === undefined || v.PAPERBOY_LLM_MODEL !== undefined, {
   path: ['PAPERBOY_LLM_MODEL'],
   message: 'PAPERBOY_LLM_URL needs the model to ask for, such as llama3.2 or gpt-4o-mini',
@@ -116,7 +121,7 @@ function serviceUrl(defaultUrl: string) {
 }
 
 /** Settings whose values are secret, or may carry one: never printed. */
-const SECRETS = new Set(['PAPERBOY_SECRET', 'PAPERBOY_GITHUB_TOKEN', 'PAPERBOY_LLM_KEY']);
+const SECRETS = new Set(['PAPERBOY_SECRET', 'PAPERBOY_API_TOKEN', 'PAPERBOY_GITHUB_TOKEN', 'PAPERBOY_LLM_KEY']);
 const URLS_WITH_CREDENTIALS = new Set(['PAPERBOY_SMTP_URL', 'PAPERBOY_LLM_URL', 'PAPERBOY_GITHUB_API_URL', 'PAPERBOY_HUB_URL']);
 
 /**
@@ -141,6 +146,17 @@ function isPostgresUrl(value: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A model's name on the Hugging Face Hub: `owner/name`, as `paperboy model pull` takes it. */
+export const MODEL_NAME = /^[A-Za-z0-9][\w-]*(?:\.[\w-]+)*\/[A-Za-z0-9][\w-]*(?:\.[\w-]+)*$/;
+
+/**
+ * PAPERBOY_ONNX_MODEL as a directory: a name (`Xenova/bge-small-en-v1.5`) is the model pulled into
+ * `modelsDir`; anything else (`/srv/models/minilm`, `./minilm`) is a directory of its own.
+ */
+export function modelDirectory(value: string, modelsDir: string): string {
+  return MODEL_NAME.test(value) ? path.join(modelsDir, ...value.split('/')) : path.resolve(value);
 }
 
 /** A domain name as mail addresses end in: labels of letters, digits and hyphens, at least two of them. */
@@ -214,6 +230,8 @@ export interface Config {
   };
   /** Addresses or CIDR ranges of the reverse proxies in front of the site; empty when there are none. */
   trustProxy: string[];
+  /** A personal API token for the stdio MCP server (`paperboy mcp`); null for read-only use. */
+  apiToken: string | null;
   /** Domains whose members' author claims are approved without a moderator; empty when none. */
   claimAutoApproveDomains: string[];
   /** PAPERBOY_WEBHOOK_ALLOW_PRIVATE: group webhooks may post to private addresses and over plain http. */
@@ -245,8 +263,12 @@ export interface LlmSettings {
 /** Which embedder semantic search uses (see docs/search.md). */
 export interface SearchSettings {
   embedder: 'catalog' | 'onnx';
-  /** An absolute path; set when `embedder` is `onnx`. */
+  /** An absolute path: the directory given, or where the model named was pulled to; set when `embedder` is `onnx`. */
   onnxModelDir: string | null;
+  /** Where `paperboy model pull` puts models, each under its name: `<dataDir>/models`. */
+  modelsDir: string;
+  /** The Hugging Face Hub, or a mirror of it, with a trailing slash. */
+  modelHost: string;
   onnxPooling: 'mean' | 'cls';
   onnxQueryPrefix: string;
 }
@@ -319,11 +341,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     mailRetryMs: v.PAPERBOY_MAIL_RETRY_MS,
     digest: { hour: v.PAPERBOY_DIGEST_HOUR, timeZone: v.PAPERBOY_DIGEST_TIMEZONE, maxPapers: v.PAPERBOY_DIGEST_MAX_PAPERS },
     trustProxy: v.PAPERBOY_TRUST_PROXY ?? [],
+    apiToken: v.PAPERBOY_API_TOKEN ?? null,
     claimAutoApproveDomains: v.PAPERBOY_CLAIM_AUTO_APPROVE_DOMAINS ?? [],
     webhookAllowPrivate: v.PAPERBOY_WEBHOOK_ALLOW_PRIVATE === 'true',
     search: {
       embedder: v.PAPERBOY_EMBEDDER,
-      onnxModelDir: v.PAPERBOY_ONNX_MODEL === undefined ? null : path.resolve(v.PAPERBOY_ONNX_MODEL),
+      onnxModelDir: v.PAPERBOY_ONNX_MODEL === undefined ? null : modelDirectory(v.PAPERBOY_ONNX_MODEL, path.join(dataDir, 'models')),
+      modelsDir: path.join(dataDir, 'models'),
+      modelHost: v.PAPERBOY_MODEL_HOST,
       onnxPooling: v.PAPERBOY_ONNX_POOLING,
       onnxQueryPrefix: v.PAPERBOY_ONNX_QUERY_PREFIX,
     },

@@ -19,14 +19,18 @@ export function withCommonOptions(command: Command): Command {
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent').env('PAPERBOY_LOG_LEVEL'));
 }
 
-export async function openContext(flags: ConfigFlags): Promise<CommandContext> {
-  let config: Config;
+/** The configuration from the environment and flags; a wrong value ends the process naming it. */
+export function commandConfig(flags: ConfigFlags): Config {
   try {
-    config = loadConfig(process.env, flags);
+    return loadConfig(process.env, flags);
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
+}
+
+export async function openContext(flags: ConfigFlags): Promise<CommandContext> {
+  const config = commandConfig(flags);
   const log = createLogger(config.logLevel);
   let db: Db;
   try {
@@ -37,8 +41,8 @@ export async function openContext(flags: ConfigFlags): Promise<CommandContext> {
     fail(`cannot use the database ${describeLocation(config.database)}: ${error instanceof Error ? error.message : String(error)}`);
   }
   // Every process of a site signs cookies and links alike: on PostgreSQL, with the database's secret.
-  if (config.secret === null) config = { ...config, secret: await sharedSecret(db, config.database, config.dataDir) };
-  return { config, log, db, close: () => db.destroy() };
+  const secret = config.secret ?? (await sharedSecret(db, config.database, config.dataDir));
+  return { config: { ...config, secret }, log, db, close: () => db.destroy() };
 }
 
 /** Ends the process with a message for a person, not a stack trace. */

@@ -56,7 +56,7 @@ export async function runProcess(ctx: CommandContext, roles: ProcessRoles): Prom
   // A serving process takes in what others embed and train; on SQLite only when a worker does it
   // (one process that does its own upkeep reads what `paperboy import` embedded then, as before).
   const follows = roles.web && (storeKind(db) === 'postgres' || !roles.jobs);
-  const stopFollowing = follows ? followSearchChanges(search, db, log, config.search, notices) : null;
+  const stopFollowing = follows ? followSearchChanges(search, db, log, notices) : null;
   let work: ScheduledWork | null = null;
 
   const shutdown = async () => {

@@ -15,6 +15,8 @@ import * as demoMembers from './migrations/2026-12-03-demo-members.js';
 import * as codeRepos from './migrations/2026-12-03-code-repos.js';
 import * as hubLinks from './migrations/2026-12-03-hub-links.js';
 import * as summaries from './migrations/2026-12-03-summaries.js';
+import * as nextVectors from './migrations/2026-12-03-next-vectors.js';
+import * as searchTitles from './migrations/2026-12-03-search-titles.js';
 import * as processes from './migrations/2026-12-03-processes.js';
 
 /** Listed by hand so they run the same from tsx and from the built dist/ folder. */
@@ -35,6 +37,8 @@ const migrations: Record<string, Migration> = {
   '2026-12-03-code-repos': codeRepos,
   '2026-12-03-hub-links': hubLinks,
   '2026-12-03-summaries': summaries,
+  '2026-12-03-next-vectors': nextVectors,
+  '2026-12-03-search-titles': searchTitles,
   '2026-12-03-processes': processes,
 };
 

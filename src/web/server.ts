@@ -20,6 +20,8 @@ import { registerForYouRoutes } from './routes/for-you.js';
 import { registerGroupAdminRoutes } from './routes/group-admin.js';
 import { registerGroupFeedRoutes } from './routes/group-feeds.js';
 import { registerGroupRoutes } from './routes/groups.js';
+import { WriteLimiter } from './mcp/context.js';
+import { MCP_PATH, registerMcpRoutes } from './mcp/http.js';
 import { registerModerationRoutes } from './routes/moderation.js';
 import { registerReferenceRoutes } from './routes/references.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
@@ -79,6 +81,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerApiTokenRoutes(app, deps);
   registerSubscriptionRoutes(app, deps);
   registerForYouRoutes(app, { ...deps, cache, picks });
+  registerMcpRoutes(app, { db, log, baseUrl: config.baseUrl, search: search.service, picks, writes: new WriteLimiter(db) });
   registerReferenceRoutes(app, { ...deps, cache });
   registerGroupRoutes(app, { ...deps, cache });
   registerGroupAdminRoutes(app, { ...deps, cache });
@@ -134,7 +137,7 @@ function loggedUrl(request: FastifyRequest): string {
   return request.url.replace(/token=[^&]*/, 'token=…');
 }
 
-/** The API and feeds answer in JSON, whatever went wrong; pages answer in HTML. */
+/** The API, feeds and MCP server answer in JSON, whatever went wrong; pages answer in HTML. */
 function isMachinePath(url: string): boolean {
-  return url.startsWith('/api/') || url.startsWith('/feeds/');
+  return url.startsWith('/api/') || url.startsWith('/feeds/') || url.split('?')[0] === MCP_PATH;
 }

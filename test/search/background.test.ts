@@ -3,7 +3,6 @@ import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { searchUpkeep } from '../../src/search/background.js';
-import { loadEmbedder, trainCatalogModel } from '../../src/search/maintain.js';
 import { SearchService } from '../../src/search/service.js';
 import { oneProcess } from '../../src/store/notices.js';
 import { activeModel, countDocs, searchDb } from '../../src/store/search-docs.js';
@@ -36,18 +35,4 @@ describe('search upkeep, a job of the scheduled work', () => {
     assert.equal((await service.search({ query: newest.abstract.slice(0, 600), mode: 'semantic', limit: 1 })).hits[0]?.paper.id, newest.id, 'the new paper found by meaning');
   });
 
-  it('takes the model `paperboy embed` trained meanwhile instead of embedding every paper again for the old one', async () => {
-    // A server started on the model the first test trained, as serve opens it.
-    const settings = loadConfig({}).search;
-    const service = new SearchService(t.db, await loadEmbedder(searchDb(t.db), settings));
-    const upkeep = searchUpkeep(service, t.db, createLogger('silent'), settings, oneProcess);
-    await upkeep();
-    const old = service.model!.id;
-    // What `paperboy embed` does while the server runs: a new model, every paper embedded with it.
-    const retrained = await trainCatalogModel(searchDb(t.db));
-    assert.notEqual(retrained.id, old);
-    await upkeep();
-    assert.equal(service.model?.id, retrained.id);
-    assert.equal(await countDocs(searchDb(t.db), retrained.id), await countDocs(searchDb(t.db)), 'every paper keeps its vector of the new model');
-  });
 });

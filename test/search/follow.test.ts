@@ -8,16 +8,8 @@ import { openDatabase, type Db } from '../../src/store/db.js';
 import { openNotices, type Notices } from '../../src/store/notices.js';
 import { activeModel, searchDb } from '../../src/store/search-docs.js';
 import { tempDb, testStore, type TempDb } from '../support/db.js';
+import { eventually } from '../support/eventually.js';
 import { importSample } from './sample.js';
-
-/** Waits for a condition checked every 100 ms; the cap only keeps a broken run from hanging. */
-async function eventually(check: () => Promise<boolean> | boolean, what: string): Promise<void> {
-  for (let i = 0; i < 1800; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  assert.fail(`never happened: ${what}`);
-}
 
 /**
  * A process that answers searches while another one runs the scheduled work: it changes to the
@@ -51,7 +43,7 @@ describe('search in one process follows what another embeds and trains', () => {
     const answering = new SearchService(serving, null);
     const answeringNotices = openNotices(serving, log);
     notices.push(workingNotices, answeringNotices);
-    stopFollowing = followSearchChanges(answering, serving, log, settings, answeringNotices, testStore === 'postgres' ? 3_600_000 : 100);
+    stopFollowing = followSearchChanges(answering, serving, log, answeringNotices, testStore === 'postgres' ? 3_600_000 : 100);
     await answering.load();
     assert.equal(answering.semanticReady, false);
 
@@ -59,7 +51,7 @@ describe('search in one process follows what another embeds and trains', () => {
     await upkeep();
     const model = (await activeModel(searchDb(t.db)))!;
     assert.equal(model.trainedOn, 1200);
-    await eventually(() => answering.semanticReady && answering.model?.id === model.id, 'the serving process using the new model');
+    await eventually(async () => answering.semanticReady && answering.model?.id === model.id, 'the serving process using the new model');
 
     await importSample(t.db, 1200, 1300);
     await upkeep();

@@ -13,10 +13,8 @@ const SHOWN = 30;
 
 /** The "For you" tab and following authors. */
 export function registerForYouRoutes(app: FastifyInstance, deps: WebDeps & { cache: PageCache; picks: RecentPicks }): void {
-  const { db } = deps;
+  const { db, picks } = deps;
   const write = { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.write } };
-
-  const { picks } = deps;
 
   app.get('/for-you', async (request, reply) => {
     const viewer = viewerFor(request, reply);
