@@ -18,14 +18,18 @@ export function withCommonOptions(command: Command): Command {
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent').env('PAPERBOY_LOG_LEVEL'));
 }
 
-export async function openContext(flags: ConfigFlags): Promise<CommandContext> {
-  let config: Config;
+/** The configuration from the environment and the flags; a wrong setting ends the process naming it. */
+export function commandConfig(flags: ConfigFlags): Config {
   try {
-    config = loadConfig(process.env, flags);
+    return loadConfig(process.env, flags);
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
+}
+
+export async function openContext(flags: ConfigFlags): Promise<CommandContext> {
+  const config = commandConfig(flags);
   const log = createLogger(config.logLevel);
   let db: Db;
   try {

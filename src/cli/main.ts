@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerDb } from './db.js';
 import { registerDigest } from './digest.js';
 import { registerFetch } from './fetch.js';
 import { registerHarvest } from './harvest.js';
@@ -26,5 +27,6 @@ registerUsers(program);
 registerSearch(program);
 registerEmbed(program);
 registerDigest(program);
+registerDb(program);
 
 await program.parseAsync(process.argv);

@@ -11,6 +11,14 @@ export class Client {
   private readonly remoteAddress = `127.0.0.${++addresses + 1}`;
   constructor(private readonly app: FastifyInstance) {}
 
+  /** The same browser (its cookies and form token) visiting another server of the site. */
+  on(app: FastifyInstance): Client {
+    const other = new Client(app);
+    other.cookies = new Map(this.cookies);
+    other.csrf = this.csrf;
+    return other;
+  }
+
   private keep(setCookie: string | string[] | undefined) {
     for (const c of [setCookie ?? []].flat()) {
       const [pair] = c.split(';');
