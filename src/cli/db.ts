@@ -53,12 +53,19 @@ export function registerDb(program: Command): void {
       fail(`the copy failed: ${message} (run the same command again to continue)`, 1);
     }
     progress.stop();
-    process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : describe(report, config.secret === null ? path.join(config.dataDir, 'secret.key') : null));
+    process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : describe(report, secretAdvice(config.secret, path.join(config.dataDir, 'secret.key'))));
     if (report.interrupted) process.exitCode = 130;
   });
 }
 
-function describe(r: CopyReport, secretFile: string | null): string {
+/** Cookies, CSRF tokens and the links in mails already sent are signed with the secret: the copy's processes need this instance's. */
+function secretAdvice(configured: string | null, file: string): string {
+  if (configured) return 'keep the same PAPERBOY_SECRET on every process';
+  if (fs.existsSync(file)) return `set PAPERBOY_SECRET to the contents of ${file} on every process`;
+  return 'set the same PAPERBOY_SECRET on every process';
+}
+
+function describe(r: CopyReport, secret: string): string {
   const total = r.tables.reduce((n, t) => n + t.rows, 0);
   const rate = Math.round(r.rowsThisRun / Math.max(r.seconds, 0.001));
   const lines = [
@@ -75,9 +82,8 @@ function describe(r: CopyReport, secretFile: string | null): string {
   for (const t of r.leftOut) lines.push(`  ${t.name}: ${t.why}`);
   if (r.sequences.length > 0) lines.push(`new ids continue past the copied ones: ${r.sequences.join(', ')}`);
   lines.push(
-    `Writes to the SQLite instance after ${r.snapshotAt} are not in the copy. Run Paperboy on the copy with PAPERBOY_DATABASE_URL, and sign cookies and mail links with the same secret: ` +
-      (secretFile ? `set PAPERBOY_SECRET to the contents of ${secretFile}` : 'the same PAPERBOY_SECRET') +
-      ' on every process (docs/operations.md, "PostgreSQL").',
+    `Writes to the SQLite instance after ${r.snapshotAt} are not in the copy. To run Paperboy on the copy, set PAPERBOY_DATABASE_URL, and ${secret}` +
+      ' so that members stay signed in and links in mails already sent keep working (docs/operations.md, "PostgreSQL").',
   );
   return `${lines.join('\n')}\n`;
 }
