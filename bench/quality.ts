@@ -1,12 +1,11 @@
-// npm run bench:quality [-- --corpus FILE --queries FILE --qrels FILE] [--keyword-rows N --keyword-postings N] [--json]
+// npm run bench:quality [-- --corpus FILE --queries FILE --qrels FILE] [--store sqlite|postgres|both] [--keyword-rows N --keyword-postings N] [--json]
 // Ranking quality on a BEIR-layout benchmark (SciFact train by default): indexes the corpus into a
-// fresh temporary instance through the search layer (the same FTS5 triggers, embedder and query
-// code as the product; BEIR ids are not arXiv ids, so the arXiv normalizer is skipped) and prints
-// nDCG@10 and Recall@100 for each mode. --keyword-rows and --keyword-postings set the keyword
+// fresh temporary instance of each store (SQLite, then PostgreSQL) through the search layer (the
+// same keyword index, embedder and query code as the product; BEIR ids are not arXiv ids, so the
+// arXiv normalizer is skipped) and prints nDCG@10 and Recall@100 for each mode and store. --keyword-rows and --keyword-postings set the keyword
 // budget (see src/search/keyword-plan.ts): SciFact has 5k documents where arXiv has 143k, so
 // smaller budgets show what leaving common words out does to ranking.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -19,6 +18,7 @@ import { openDatabase } from '../src/store/db.js';
 import { upsertPapers } from '../src/store/papers.js';
 import { searchDb } from '../src/store/search-docs.js';
 import { SCIFACT, requireData } from './support/data.js';
+import { machine, openStore, storesOf, type StoreName } from './support/stores.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,6 +27,7 @@ const { values: args } = parseArgs({
     qrels: { type: 'string', default: path.join(SCIFACT, 'qrels-train.tsv') },
     'keyword-rows': { type: 'string' },
     'keyword-postings': { type: 'string' },
+    store: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -97,64 +98,74 @@ function recallAt(ranked: string[], relevant: Map<string, number>, k: number): n
   return relevant.size > 0 ? found / relevant.size : 0;
 }
 
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-quality-'));
-try {
-  const db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'paperboy.sqlite') });
-  let batch: Paper[] = [];
-  let docs = 0;
-  const flush = async () => {
-    await db.transaction().execute((trx) => upsertPapers(trx, batch));
-    docs += batch.length;
-    batch = [];
-  };
-  for await (const row of jsonLines(args.corpus)) {
-    batch.push(asPaper(String(row._id), String(row.title ?? ''), String(row.text ?? '')));
-    if (batch.length >= 5000) await flush();
-  }
-  if (batch.length > 0) await flush();
+type Scores = Record<SearchMode, { 'ndcg@10': number; 'recall@100': number }>;
 
-  const started = performance.now();
-  const embedder = await trainCatalogModel(searchDb(db));
-  const trainSeconds = (performance.now() - started) / 1000;
-  const service = new SearchService(db, embedder, { keywordBudget });
-  await service.load();
-
-  const qrels = readQrels(args.qrels);
-  const queries: { id: string; text: string }[] = [];
-  for await (const row of jsonLines(args.queries)) {
-    const id = String(row._id);
-    if (qrels.has(id)) queries.push({ id, text: String(row.text ?? '') });
-  }
-
-  const results = {} as Record<SearchMode, { 'ndcg@10': number; 'recall@100': number }>;
-  for (const mode of SEARCH_MODES) {
-    let ndcg = 0;
-    let recall = 0;
-    for (const q of queries) {
-      const { hits } = await service.search({ query: q.text, mode, limit: 100 });
-      const ranked = hits.map((h) => h.paper.id.slice('beir:'.length));
-      const relevant = qrels.get(q.id)!;
-      ndcg += ndcgAt(ranked, relevant, 10);
-      recall += recallAt(ranked, relevant, 100);
+/** Indexes the corpus into a fresh store of this kind, trains the embedder on it, and scores every mode. */
+async function measure(name: StoreName): Promise<{ store: StoreName; docs: number; queries: number; embedder: string; trainSeconds: number; scores: Scores }> {
+  const store = await openStore(name, 'quality');
+  const db = await openDatabase(store.location);
+  try {
+    let batch: Paper[] = [];
+    let docs = 0;
+    const flush = async () => {
+      await db.transaction().execute((trx) => upsertPapers(trx, batch));
+      docs += batch.length;
+      batch = [];
+    };
+    for await (const row of jsonLines(args.corpus)) {
+      batch.push(asPaper(String(row._id), String(row.title ?? ''), String(row.text ?? '')));
+      if (batch.length >= 5000) await flush();
     }
-    results[mode] = { 'ndcg@10': round(ndcg / queries.length), 'recall@100': round(recall / queries.length) };
-  }
-  await db.destroy();
+    if (batch.length > 0) await flush();
 
-  if (args.json) {
-    console.log(JSON.stringify(results));
-  } else {
-    console.log(`corpus:   ${args.corpus} (${docs} documents)`);
-    console.log(`queries:  ${queries.length} with judgements (${args.queries})`);
-    console.log(`embedder: ${embedder.id}, trained and embedded in ${trainSeconds.toFixed(1)} s`);
-    console.log(`keyword budget: ${keywordBudget.rows} rows, ${keywordBudget.postings} postings per tier`);
-    console.log('mode       nDCG@10  Recall@100');
+    const started = performance.now();
+    const embedder = await trainCatalogModel(searchDb(db));
+    const trainSeconds = (performance.now() - started) / 1000;
+    const service = new SearchService(db, embedder, { keywordBudget });
+    await service.load();
+
+    const scores = {} as Scores;
     for (const mode of SEARCH_MODES) {
-      console.log(`${mode.padEnd(10)} ${results[mode]['ndcg@10'].toFixed(4)}   ${results[mode]['recall@100'].toFixed(4)}`);
+      let ndcg = 0;
+      let recall = 0;
+      for (const q of queries) {
+        const { hits } = await service.search({ query: q.text, mode, limit: 100 });
+        const ranked = hits.map((h) => h.paper.id.slice('beir:'.length));
+        const relevant = qrels.get(q.id)!;
+        ndcg += ndcgAt(ranked, relevant, 10);
+        recall += recallAt(ranked, relevant, 100);
+      }
+      scores[mode] = { 'ndcg@10': round(ndcg / queries.length), 'recall@100': round(recall / queries.length) };
     }
+    return { store: name, docs, queries: queries.length, embedder: embedder.id, trainSeconds, scores };
+  } finally {
+    await db.destroy();
+    await store.drop();
   }
-} finally {
-  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+const qrels = readQrels(args.qrels);
+const queries: { id: string; text: string }[] = [];
+for await (const row of jsonLines(args.queries)) {
+  const id = String(row._id);
+  if (qrels.has(id)) queries.push({ id, text: String(row.text ?? '') });
+}
+
+const results = [];
+for (const name of storesOf(args.store)) results.push(await measure(name));
+
+if (args.json) {
+  console.log(JSON.stringify(Object.fromEntries(results.map((r) => [r.store, r.scores]))));
+} else {
+  console.log(`corpus:   ${args.corpus} (${results[0]!.docs} documents)`);
+  console.log(`queries:  ${queries.length} with judgements (${args.queries})`);
+  for (const r of results) console.log(`embedder: ${r.embedder} on ${r.store}, trained and embedded in ${r.trainSeconds.toFixed(1)} s`);
+  console.log(`keyword budget: ${keywordBudget.rows} rows, ${keywordBudget.postings} postings per tier`);
+  console.log(`mode       ${results.map((r) => `${r.store} nDCG@10  Recall@100`.padStart(30)).join('')}`);
+  for (const mode of SEARCH_MODES) {
+    console.log(`${mode.padEnd(10)} ${results.map((r) => `${r.scores[mode]['ndcg@10'].toFixed(4)}   ${r.scores[mode]['recall@100'].toFixed(4)}`.padStart(30)).join('')}`);
+  }
+  console.log(`machine:  ${machine()}`);
 }
 
 function round(x: number): number {

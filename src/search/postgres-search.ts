@@ -7,7 +7,8 @@
  * Ranking is FTS5's BM25, reproduced (bm25.ts): PostgreSQL's ts_rank has no IDF, so a common word
  * counts as much as a rare one, and pasted titles or claims rank poorly. A first pass in SQL
  * orders a tier's matches by an IDF-weighted ts_rank and keeps the best RERANK_DEPTH; those are
- * scored exactly from their tsvectors' positions. Which papers a tier can find is the same as on
+ * scored exactly from the positions in their tsvectors (read here, tsvector.ts). Which papers a
+ * tier can find is the same as on
  * SQLite; their order differs only where PostgreSQL's stemmer or word splitting does.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
@@ -16,6 +17,7 @@ import { bm25, idf, type Corpus, type DocField, type DocPostings, type Occurrenc
 import type { Countable, KeywordHit, KeywordIndex, TierSearch } from './keyword-index.js';
 import { expressionParts, type Filters, type Term } from './query.js';
 import { authorQuery, termQuery, tierQuery, wordPieces } from './tsquery.js';
+import { wordsOfTsvector } from './tsvector.js';
 
 /** How many of a tier's matches the first pass hands to exact BM25, at least (more for a deeper search). */
 const RERANK_DEPTH = 300;
@@ -53,9 +55,8 @@ export class PostgresKeywordIndex implements KeywordIndex {
       return words.length === 0 ? [] : [{ lexemes: words, prefix: p.prefix, field: p.field, papers: papers[i]! }];
     });
 
-    const candidates = await this.firstPass(match, scored, corpus, filters, Math.max(RERANK_DEPTH, limit * 3));
-    const postings = await this.postings(candidates.map((c) => c.doc), scored);
-    const hits = candidates.map((c) => ({ doc: c.doc, paperId: c.paperId, score: -bm25(postings.get(c.doc) ?? emptyPostings(c.doc), scored, corpus, weights) }));
+    const candidates = await this.candidates(match, scored, corpus, filters, Math.max(RERANK_DEPTH, limit * 3));
+    const hits = candidates.map((c) => ({ doc: c.doc, paperId: c.paperId, score: -bm25(c.postings, scored, corpus, weights) }));
     hits.sort((a, b) => a.score - b.score || a.doc - b.doc);
     return hits.slice(0, limit);
   }
@@ -94,43 +95,29 @@ export class PostgresKeywordIndex implements KeywordIndex {
   }
 
   /**
-   * The tier's matches that pass the filters, best first by the sum over its phrases of IDF times
-   * ts_rank (which weighs fields and occurrences but not rarity), at most `depth` of them.
+   * The tier's matches that pass the filters, at most `depth` of them, with where the phrases'
+   * words stand in each. Which ones: the best by the sum over the phrases of IDF times ts_rank
+   * (which weighs fields and occurrences but not rarity). Each comes with its tsvector in binary
+   * form, read here (tsvector.ts): on the server, unnest() would cost more than the search.
    */
-  private async firstPass(match: string, phrases: ScoredPhrase[], corpus: Corpus, filters: Filters, depth: number): Promise<{ doc: number; paperId: string }[]> {
+  private async candidates(match: string, phrases: ScoredPhrase[], corpus: Corpus, filters: Filters, depth: number): Promise<{ doc: number; paperId: string; postings: DocPostings }[]> {
     const terms = phrases.map((p) => sql`${idf(p.papers, corpus)}::float8 * ts_rank(${RANK_WEIGHTS}::float4[], d.fts, ${phraseQuery(p)}::tsquery, 1)`);
     const rough = terms.length > 0 ? sql.join(terms, sql` + `) : sql`0`;
-    const { rows } = await sql<{ doc: number; paper_id: string }>`
-      SELECT d.doc, d.paper_id FROM search_docs d ${joinPapers(filters)}
-      WHERE d.fts @@ to_tsquery('paperboy', ${match}) ${dayConditions(filters)} ${categoryCondition(filters)}
-      ORDER BY ${rough} DESC, d.doc LIMIT ${depth}`.execute(this.db);
-    return rows.map((r) => ({ doc: r.doc, paperId: r.paper_id }));
-  }
-
-  /** Where the phrases' words stand in each of these papers, read from their tsvectors. */
-  private async postings(docs: number[], phrases: ScoredPhrase[]): Promise<Map<number, DocPostings>> {
-    const out = new Map<number, DocPostings>();
-    if (docs.length === 0 || phrases.length === 0) return out;
+    const { rows } = await sql<{ doc: number; paper_id: string; length: number; words: Uint8Array }>`
+      SELECT c.doc, c.paper_id, c.length, tsvectorsend(c.fts) AS words FROM (
+        SELECT d.doc, d.paper_id, d.length, d.fts FROM search_docs d ${joinPapers(filters)}
+        WHERE d.fts @@ to_tsquery('paperboy', ${match}) ${dayConditions(filters)} ${categoryCondition(filters)}
+        ORDER BY ${rough} DESC, d.doc LIMIT ${depth}
+      ) AS c`.execute(this.db);
     const exact = [...new Set(phrases.flatMap((p) => (p.prefix ? p.lexemes.slice(0, -1) : p.lexemes)))];
     const prefixes = [...new Set(phrases.filter((p) => p.prefix).map((p) => p.lexemes[p.lexemes.length - 1]!))];
-    const { rows } = await sql<{ doc: number; length: number; lexeme: string; positions: number[]; weights: string[] }>`
-      SELECT d.doc, d.length, u.lexeme, u.positions, u.weights
-      FROM search_docs d CROSS JOIN LATERAL unnest(d.fts) u
-      WHERE d.doc = ANY(${docs}::int[])
-      AND (u.lexeme = ANY(${exact}::text[]) OR EXISTS (SELECT 1 FROM unnest(${prefixes}::text[]) p WHERE starts_with(u.lexeme, p)))`.execute(this.db);
-    for (const r of rows) {
-      let doc = out.get(r.doc);
-      if (!doc) out.set(r.doc, (doc = { doc: r.doc, length: r.length, words: new Map() }));
-      const list: Occurrence[] = r.positions.map((position, i) => ({ position, field: FIELDS[r.weights[i]!] ?? 'abstract' }));
-      doc.words.set(r.lexeme, list);
-    }
-    // Papers with none of the words (a tier matched them through a required word only) still need their length.
-    const missing = docs.filter((d) => !out.has(d));
-    if (missing.length > 0) {
-      const lengths = await sql<{ doc: number; length: number }>`SELECT doc, length FROM search_docs WHERE doc = ANY(${missing}::int[])`.execute(this.db);
-      for (const r of lengths.rows) out.set(r.doc, { doc: r.doc, length: r.length, words: new Map() });
-    }
-    return out;
+    return rows.map((r) => {
+      const words = new Map<string, Occurrence[]>();
+      for (const [word, positions] of wordsOfTsvector(r.words, exact, prefixes)) {
+        words.set(word, positions.map(({ position, weight }) => ({ position, field: FIELDS[weight] ?? 'abstract' })));
+      }
+      return { doc: r.doc, paperId: r.paper_id, postings: { doc: r.doc, length: r.length, words } };
+    });
   }
 
   /** Each text's stemmed words in order, as the `paperboy` configuration makes them. */
@@ -197,10 +184,6 @@ function phraseQuery(p: ScoredPhrase): string {
     return `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}'${marks ? `:${marks}` : ''}`;
   });
   return operands.join(' <-> ');
-}
-
-function emptyPostings(doc: number): DocPostings {
-  return { doc, length: 0, words: new Map() };
 }
 
 function joinPapers(filters: Filters): RawBuilder<unknown> {

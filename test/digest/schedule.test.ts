@@ -84,6 +84,7 @@ describe('the digest schedule in serve', () => {
       server.setTime('2026-11-17T08:00:00Z');
       server.start();
       await server.relay.waitFor(1, 10_000);
+      await server.until(() => server.runs('daily').length === 1); // recorded after its last mail
       await server.stop();
       assert.deepEqual(server.sent(), ['daily 2026-11-17'], 'a first run ever sends the newest day only');
 
@@ -105,6 +106,7 @@ describe('the digest schedule in serve', () => {
       server.setTime('2026-11-12T08:00:00Z');
       server.start();
       await server.relay.waitFor(1, 10_000);
+      await server.until(() => server.runs('daily').length === 1); // recorded after its last mail
       await server.stop();
 
       await server.papers('2026-11-13', '2026-11-16', '2026-11-17', '2026-11-18');
@@ -174,6 +176,8 @@ describe('the digest schedule in serve', () => {
       server.setTime('2026-11-16T08:00:00Z'); // Monday
       server.start();
       await server.relay.waitFor(2, 10_000);
+      // A run records itself after its last mail; stopped before that, it would rightly not.
+      await server.until(() => server.runs('daily').length === 1 && server.runs('weekly').length === 1);
       await server.stop();
       const recorded = await server.db.selectFrom('digest_runs').selectAll().orderBy('frequency').execute();
       assert.deepEqual(

@@ -143,7 +143,8 @@ function commandExists(name: string): boolean {
 }
 
 function run(command: string, args: string[], env: Record<string, string> = {}): void {
-  const result = spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, ...env } });
+  // Its output goes to stderr: stdout may be a channel of the caller's (a benchmark's child answers there).
+  const result = spawnSync(command, args, { stdio: ['ignore', process.stderr.fd, 'inherit'], env: { ...process.env, ...env } });
   if (result.status !== 0) fail(`\`${command} ${args.join(' ')}\` failed (exit ${result.status ?? result.signal})`);
 }
 
