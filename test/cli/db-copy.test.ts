@@ -212,10 +212,16 @@ describe('paperboy db copy of a populated instance', onPostgres, () => {
   });
 
   it('keeps counters that match their rows', async () => {
-    const { rows } = await sql<{ paper_id: string; upvotes: number; votes: number }>`
-      SELECT s.paper_id, s.upvotes, (SELECT count(*) FROM votes v WHERE v.paper_id = s.paper_id) AS votes FROM paper_stats s`.execute(copy);
-    assert.ok(rows.length > 0);
-    for (const r of rows) assert.equal(r.upvotes, r.votes, r.paper_id);
+    const { rows } = await sql<{ paper_id: string; upvotes: number; votes: number; comments: number; shown: number }>`
+      SELECT s.paper_id, s.upvotes, s.comments,
+        (SELECT count(*) FROM votes v WHERE v.paper_id = s.paper_id) AS votes,
+        (SELECT count(*) FROM comments c WHERE c.paper_id = s.paper_id AND c.deleted_at IS NULL AND c.hidden_at IS NULL) AS shown
+      FROM paper_stats s`.execute(copy);
+    assert.ok(rows.some((r) => r.upvotes > 1) && rows.some((r) => r.comments > 1));
+    for (const r of rows) {
+      assert.equal(r.upvotes, r.votes, `${r.paper_id}: upvotes`);
+      assert.equal(r.comments, r.shown, `${r.paper_id}: comments (deleted and hidden ones not counted)`);
+    }
   });
 
   it('sends no digest twice: the period and its mails are known as sent', async () => {
