@@ -20,6 +20,12 @@ export interface IngestReport {
   rejections: Rejection[];
   /** The first warnings (a dropped unknown category, for example). */
   warningExamples: string[];
+  /**
+   * Where a file could not be read to its end, or at all (truncated or corrupt, not a format we
+   * read): the sources reject such a file as a whole, with the field `file`. What came before the
+   * break is stored; the commands exit non-zero.
+   */
+  unread: string[];
   interrupted: boolean;
 }
 
@@ -48,6 +54,7 @@ export class Ingest {
     warnings: 0,
     rejections: [],
     warningExamples: [],
+    unread: [],
     interrupted: false,
   };
 
@@ -125,6 +132,7 @@ export class Ingest {
     const rejection = { where: error.where, field: error.field, reason: error.reason };
     this.report.rejected++;
     if (this.report.rejections.length < KEPT_REJECTIONS) this.report.rejections.push(rejection);
+    if (error.field === 'file') this.report.unread.push(error.where);
     this.options.onRejection?.(rejection);
   }
 

@@ -18,7 +18,7 @@ export function withCommonOptions(command: Command): Command {
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent').env('PAPERBOY_LOG_LEVEL'));
 }
 
-/** The configuration from the environment and the flags; a wrong setting ends the process naming it. */
+/** The configuration from the environment and flags; a wrong value ends the process naming it. */
 export function commandConfig(flags: ConfigFlags): Config {
   try {
     return loadConfig(process.env, flags);

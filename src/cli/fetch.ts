@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import { parseArxivId } from '../papers/arxiv-id.js';
 import { isKnownCategory } from '../papers/taxonomy.js';
 import { fetchByCategory, fetchByIds } from '../sources/arxiv-api.js';
-import { arxivClient, describeRunError } from './arxiv.js';
+import { arxivClient } from '../sources/http.js';
+import { describeRunError } from './arxiv.js';
 import { fail, openContext, withCommonOptions } from './context.js';
 import { runIngest } from './run-ingest.js';
 

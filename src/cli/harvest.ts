@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { harvestOai, oaiDay, type OaiCheckpoint } from '../sources/oai-harvest.js';
 import { loadCheckpoint, saveCheckpoint } from '../store/checkpoints.js';
-import { arxivClient, describeRunError } from './arxiv.js';
+import { arxivClient } from '../sources/http.js';
+import { describeRunError } from './arxiv.js';
 import { fail, openContext, withCommonOptions } from './context.js';
 import { runIngest } from './run-ingest.js';
 

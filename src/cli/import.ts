@@ -24,7 +24,7 @@ export function registerImport(program: Command): void {
         }
       });
       if (!report.interrupted && report.inserted + report.updated > 0) await embedImported(ctx.db, ctx.log, ctx.config.search);
-      process.exitCode = report.interrupted ? 130 : 0;
+      process.exitCode = report.interrupted ? 130 : report.unread.length > 0 ? 1 : 0;
     } finally {
       await ctx.close();
     }

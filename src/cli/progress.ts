@@ -52,6 +52,7 @@ export function formatSummary(r: IngestReport, seconds: number): string {
       (r.interrupted ? ' (interrupted: run the same command again to continue)' : ''),
   ];
   for (const x of r.rejections) lines.push(`  rejected ${x.where}: ${x.field}: ${x.reason}`);
+  for (const where of r.unread) lines.push(`a file could not be read to its end: ${where} (what came before is stored)`);
   if (r.rejected > r.rejections.length) lines.push(`  ... and ${r.rejected - r.rejections.length} more rejections (see the log)`);
   if (r.warnings > 0) {
     lines.push(`${r.warnings} warnings, for example:`);

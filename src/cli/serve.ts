@@ -1,12 +1,18 @@
 import { Option, type Command } from 'commander';
-import type { Config } from '../config.js';
+import { announcementCategories } from '../catalog/announcements.js';
+import { ConfigError, type Config } from '../config.js';
 import { loadDemoIfEmpty } from '../catalog/demo.js';
-import { startDigestSchedule } from '../digest/schedule.js';
+import { seedDemoActivity } from '../community/demo.js';
+import { dailyJobs } from '../jobs/daily.js';
+import { enrichmentJobs } from '../jobs/enrich.js';
+import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
+import { openSearch } from '../search/open.js';
+import { arxivClient } from '../sources/http.js';
 import { webDeps } from '../web/compose.js';
 import { serverSecret } from '../web/secret.js';
 import type { Logger } from '../log.js';
 import { buildServer } from '../web/server.js';
-import { openContext, withCommonOptions } from './context.js';
+import { fail, openContext, withCommonOptions } from './context.js';
 
 export function registerServe(program: Command): void {
   withCommonOptions(
@@ -17,13 +23,33 @@ export function registerServe(program: Command): void {
       .addOption(new Option('--host <host>', 'address to listen on (0.0.0.0 for every interface)').env('HOST')),
   ).action(async (opts: { port?: string; host?: string; dataDir?: string; logLevel?: string }) => {
     const ctx = await openContext(opts);
-    if (ctx.config.loadDemo) await loadDemoIfEmpty(ctx.db, ctx.log);
-    const deps = webDeps(ctx.db, ctx.log, ctx.config);
-    const app = await buildServer(deps);
-    const { hour, timeZone } = ctx.config.digest;
-    const schedule = startDigestSchedule({ db: ctx.db, log: ctx.log, mailer: deps.mailer, config: ctx.config, secret: serverSecret(ctx.config.dataDir, ctx.config.secret) }, { hour, timeZone }, ctx.log);
+    const { config, db, log } = ctx;
+    try {
+      announcementCategories(config);
+    } catch (error) {
+      if (error instanceof ConfigError) fail(error.message);
+      throw error;
+    }
+    if (config.loadDemo && (await loadDemoIfEmpty(db, log))) await seedDemoActivity(db, log);
+    // One client for arXiv, shared by submissions and the daily read; one search service, shared by the site and the scheduler.
+    const client = arxivClient(config, log);
+    const search = await openSearch(db, log, config.search);
+    const deps = webDeps(db, log, config, client);
+    const app = await buildServer({ ...deps, search: { search } });
+    const jobs = [
+      ...dailyJobs({
+        announcements: { db, log, client, config },
+        digests: { db, log, mailer: deps.mailer, config, secret: serverSecret(config.dataDir, config.secret) },
+        digestSchedule: config.digest,
+        embed: () => search.indexNewPapers(),
+        chat: { db, baseUrl: config.baseUrl, policy: { allowPrivate: config.webhookAllowPrivate }, log },
+      }),
+      // After the day's papers are stored: code stars, the Hub's links and summaries of the new papers.
+      ...enrichmentJobs(db, config.services, log),
+    ];
+    let scheduler: Scheduler | null = null;
     const shutdown = async () => {
-      await schedule.stop();
+      await scheduler?.stop();
       await app.close();
       deps.mailer.close();
       await ctx.close();
@@ -35,6 +61,9 @@ export function registerServe(program: Command): void {
     const shownHost = ctx.config.host === '127.0.0.1' || ctx.config.host === '0.0.0.0' ? 'localhost' : ctx.config.host;
     ctx.log.info(`Paperboy is serving http://${shownHost}:${ctx.config.port}`);
     logMailBaseUrl(ctx.config, ctx.log);
+    logDailyRead(config, log);
+    scheduler = startScheduler(jobs, { tickMs: 60_000, log });
+    void scheduler.tick();
   });
 }
 
@@ -54,4 +83,14 @@ function logMailBaseUrl(config: Pick<Config, 'baseUrl' | 'baseUrlGiven' | 'host'
 
 function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+/** What serve reads from arXiv by itself, and whether arXiv can tell who is asking. */
+function logDailyRead(config: Pick<Config, 'arxivCategories' | 'contactEmail'>, log: Logger): void {
+  if (config.arxivCategories.length === 0) {
+    log.info('Not reading arXiv by itself (PAPERBOY_ARXIV_CATEGORIES=none): no new papers and no daily digests unless `paperboy announcements` runs');
+    return;
+  }
+  log.info(`Reading arXiv's announcements of ${config.arxivCategories.join(' ')} after each one (PAPERBOY_ARXIV_CATEGORIES)`);
+  if (config.contactEmail === null) log.warn('arXiv asks harvesters to say whom to contact: set PAPERBOY_CONTACT_EMAIL to an address of yours');
 }

@@ -1,9 +1,11 @@
 import type { Selectable } from 'kysely';
 import type { Paper } from '../papers/paper.js';
 import type { CollectionsTable, Db } from '../store/schema.js';
+import { perStatement } from '../store/chunks.js';
 import { fromRow } from '../store/papers.js';
 import { CommunityError, FORBIDDEN_IN_LINE, invalid } from './errors.js';
 import { requireMember, type PublicUser } from './users.js';
+import { listed } from '../store/visibility.js';
 
 export const MAX_COLLECTION_NAME_LENGTH = 100;
 export const MAX_COLLECTION_DESCRIPTION_LENGTH = 2000;
@@ -87,6 +89,35 @@ export async function addToCollection(db: Db, userId: number, collectionId: numb
   return { added: Number(result.numInsertedOrUpdatedRows ?? 0n) > 0 };
 }
 
+/**
+ * Adds many papers at once, in one transaction: all of them or, on any failure, none. Papers
+ * already there are left as they were. Every id must be a paper of the catalog.
+ */
+export async function addPapersToCollection(
+  db: Db,
+  userId: number,
+  collectionId: number,
+  paperIds: readonly string[],
+  now = new Date(),
+): Promise<{ added: string[]; alreadyThere: string[] }> {
+  await requireMember(db, userId);
+  await ownedCollection(db, userId, collectionId);
+  const ids = [...new Set(paperIds)];
+  const added = new Set<string>();
+  await db.transaction().execute(async (trx) => {
+    for (const chunk of perStatement(ids.map((paper_id) => ({ collection_id: collectionId, paper_id, added_at: now.toISOString() })))) {
+      const rows = await trx
+        .insertInto('collection_papers')
+        .values(chunk)
+        .onConflict((oc) => oc.columns(['collection_id', 'paper_id']).doNothing())
+        .returning('paper_id')
+        .execute();
+      for (const row of rows) added.add(row.paper_id);
+    }
+  });
+  return { added: ids.filter((id) => added.has(id)), alreadyThere: ids.filter((id) => !added.has(id)) };
+}
+
 export async function removeFromCollection(db: Db, userId: number, collectionId: number, paperId: string): Promise<{ removed: boolean }> {
   await requireMember(db, userId, { verified: false });
   await ownedCollection(db, userId, collectionId);
@@ -96,19 +127,19 @@ export async function removeFromCollection(db: Db, userId: number, collectionId:
 
 /**
  * A collection and its papers, newest addition first, as `viewerId` may see it: a private one is
- * `not_found` to everyone but its owner (not `forbidden`, which would say it exists). Visitors do
- * not see papers a moderator has hidden.
+ * `not_found` to everyone but its owner (not `forbidden`, which would say it exists). Papers a
+ * moderator has hidden are left out, for the owner too, as from every list.
  */
 export async function getCollection(db: Db, viewerId: number | null, collectionId: number): Promise<{ collection: Collection; items: CollectionItem[] }> {
   const collection = await collectionById(db, collectionId);
   if (!collection || !(collection.isPublic || collection.owner.id === viewerId)) throw notFound();
-  let query = db
+  const query = db
     .selectFrom('collection_papers')
     .innerJoin('papers', 'papers.id', 'collection_papers.paper_id')
     .selectAll('papers')
     .select('collection_papers.added_at')
-    .where('collection_papers.collection_id', '=', collectionId);
-  if (collection.owner.id !== viewerId) query = query.where('papers.id', 'not in', db.selectFrom('hidden_papers').select('paper_id'));
+    .where('collection_papers.collection_id', '=', collectionId)
+    .where(listed('papers.id'));
   const rows = await query.orderBy('collection_papers.added_at', 'desc').orderBy('papers.id').execute();
   return { collection, items: rows.map(({ added_at, ...paper }) => ({ paper: fromRow(paper), addedAt: added_at })) };
 }

@@ -20,11 +20,15 @@ export type ModerationAction =
   | 'demote'
   | 'hide_paper'
   | 'unhide_paper'
+  | 'feature_paper'
+  | 'unfeature_paper'
   | 'hide_comment'
   | 'unhide_comment'
   | 'suspend'
   | 'unsuspend'
-  | 'resolve_report';
+  | 'resolve_report'
+  | 'approve_claim'
+  | 'refuse_claim';
 
 export interface ModerationEntry {
   id: number;
@@ -72,6 +76,43 @@ export async function unhidePaper(db: Db, adminId: number, paperId: string, reas
     if (changed) await logAction(trx, adminId, 'unhide_paper', 'paper', paperId, why, now);
     return { changed };
   });
+}
+
+/**
+ * A moderator's pick: the paper is featured on its listing day's page, beside the papers members
+ * submitted, and ranked with them by trending.
+ */
+export async function featurePaper(db: Db, adminId: number, paperId: string, reason: string, now = new Date()): Promise<{ changed: boolean }> {
+  await requireAdmin(db, adminId);
+  const why = cleanReason(reason);
+  return db.transaction().execute(async (trx) => {
+    const paper = await trx.selectFrom('papers').select(['id', 'day']).where('id', '=', paperId).executeTakeFirst();
+    if (!paper) throw new CommunityError('not_found', `No paper ${paperId} in the catalog.`);
+    const result = await trx
+      .insertInto('featured_picks')
+      .values({ paper_id: paperId, day: paper.day, picked_by: adminId, picked_at: now.toISOString() })
+      .onConflict((oc) => oc.column('paper_id').doNothing())
+      .executeTakeFirst();
+    const changed = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+    if (changed) await logAction(trx, adminId, 'feature_paper', 'paper', paperId, why, now);
+    return { changed };
+  });
+}
+
+export async function unfeaturePaper(db: Db, adminId: number, paperId: string, reason: string, now = new Date()): Promise<{ changed: boolean }> {
+  await requireAdmin(db, adminId);
+  const why = cleanReason(reason);
+  return db.transaction().execute(async (trx) => {
+    const result = await trx.deleteFrom('featured_picks').where('paper_id', '=', paperId).executeTakeFirst();
+    const changed = Number(result.numDeletedRows) > 0;
+    if (changed) await logAction(trx, adminId, 'unfeature_paper', 'paper', paperId, why, now);
+    return { changed };
+  });
+}
+
+/** Whether a moderator has picked the paper. */
+export async function isFeatured(db: Db, paperId: string): Promise<boolean> {
+  return (await db.selectFrom('featured_picks').select('paper_id').where('paper_id', '=', paperId).executeTakeFirst()) !== undefined;
 }
 
 /** Hides a comment's text from everyone but admins; it stops counting. */
@@ -177,12 +218,6 @@ export async function moderationLog(db: Db, opts: { limit?: number; before?: num
   }));
 }
 
-/** Which of these papers are hidden, for lists to leave out (and paper pages to show as removed). */
-export async function hiddenPaperIds(db: Db, paperIds: readonly string[]): Promise<Set<string>> {
-  if (paperIds.length === 0) return new Set();
-  const rows = await db.selectFrom('hidden_papers').select('paper_id').where('paper_id', 'in', [...new Set(paperIds)]).execute();
-  return new Set(rows.map((r) => r.paper_id));
-}
 
 async function setRole(db: Db, email: string, role: 'admin' | 'member', now: Date): Promise<User> {
   const normalized = normalizeEmail(email);
@@ -222,14 +257,15 @@ async function setCommentHidden(db: Db, adminId: number, commentId: number, reas
   });
 }
 
-async function logAction(trx: Db, moderatorId: number | null, action: ModerationAction, targetType: ReportTarget | 'report', targetId: string, reason: string, now: Date): Promise<void> {
+/** Appends an action to the log; call it in the transaction of the change it records. */
+export async function logAction(trx: Db, moderatorId: number | null, action: ModerationAction, targetType: ReportTarget | 'report' | 'claim', targetId: string, reason: string, now: Date): Promise<void> {
   await trx
     .insertInto('moderation_log')
     .values({ moderator_id: moderatorId, action, target_type: targetType, target_id: targetId, reason, at: now.toISOString() })
     .execute();
 }
 
-function cleanReason(raw: string): string {
+export function cleanReason(raw: string): string {
   const reason = typeof raw === 'string' ? raw.trim() : '';
   if (reason === '') throw invalid('reason', 'Please give a reason; it is shown in the public moderation log.');
   if (reason.length > MAX_MODERATION_REASON_LENGTH) throw invalid('reason', `A reason can be at most ${MAX_MODERATION_REASON_LENGTH} characters long.`);

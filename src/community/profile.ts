@@ -2,6 +2,7 @@ import type { Paper } from '../papers/paper.js';
 import { fromRow } from '../store/papers.js';
 import type { Db } from '../store/schema.js';
 import { requireMember } from './users.js';
+import { listed } from '../store/visibility.js';
 
 /** A member shows or hides the papers they upvoted on their profile. */
 export async function setUpvotesPublic(db: Db, userId: number, isPublic: boolean): Promise<void> {
@@ -18,6 +19,7 @@ export async function upvotedPapers(db: Db, userId: number, viewerId: number | n
     .innerJoin('papers', 'papers.id', 'votes.paper_id')
     .selectAll('papers')
     .where('votes.user_id', '=', userId)
+    .where(listed('papers.id'))
     .orderBy('votes.created_at', 'desc')
     .limit(limit)
     .execute();

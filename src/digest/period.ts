@@ -16,18 +16,3 @@ export function digestPeriod(frequency: DigestFrequency, latestDay: string, toda
 export function outboxKey(frequency: DigestFrequency, period: Period, subscriptionId: number): string {
   return `digest-${frequency}:${period.key}:${subscriptionId}`;
 }
-
-export interface WallClock {
-  day: string;
-  hour: number;
-}
-
-/** The date and hour in a time zone. */
-export function wallClock(now: Date, timeZone: string): WallClock {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', hourCycle: 'h23' })
-      .formatToParts(now)
-      .map((p) => [p.type, p.value]),
-  );
-  return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour) };
-}

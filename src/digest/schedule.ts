@@ -1,111 +1,102 @@
 import { dayPeriod, type Period } from '../catalog/periods.js';
 import type { Logger } from '../log.js';
+import { wallClock } from '../papers/dates.js';
+import { listedDays } from '../store/announcement-days.js';
 import { latestDay } from '../store/papers.js';
 import type { Db, DigestFrequency } from '../store/schema.js';
-import { digestPeriod, wallClock } from './period.js';
-import { deliverQueued, runDigests, type DigestRunDeps } from './run.js';
+import { digestPeriod } from './period.js';
+import { groupDigestWeek } from './group-digest.js';
+import { deliverQueued, runDigests, runGroupDigests, type DigestRunDeps } from './run.js';
 
 const FAILED_RUN_RETRY_MS = 15 * 60_000;
 /** Listing days missed (downtime, late harvests) that are still sent: older news is stale news. */
 const MAX_MISSED_DAYS = 3;
-/**
- * A listing day whose papers were stored less than this long ago waits: a harvest may still be
- * storing it, and a digest sent half-way would leave the rest of the day out for good.
- */
-const SETTLE_MS = 10 * 60_000;
 
-export interface ScheduleSettings {
+export interface DigestScheduleSettings {
   /** Hour (0-23) in `timeZone` from which digests go out. */
   hour: number;
   timeZone: string;
-  /** How often to look at the clock, the catalog and the outbox. */
-  tickMs?: number;
-  /** The time now; tests move it. */
-  now?: () => Date;
 }
 
 /**
- * The digest schedule inside `paperboy serve`. At every tick at or after the hour it sends what
- * `digest_runs` says is not done: daily, each listing day newer than the last one sent (oldest
- * first, the newest three at most; only the newest when nothing was ever sent), so a day that
- * arrives late or while the server was down still goes out; weekly, the last complete week, on
- * whichever day the server first can. In between, mails waiting for a retry are sent when due.
- * Runs are recorded in the database, so a restart does not run a period again.
+ * The digests `serve` sends, one step of its scheduler (jobs/scheduler.ts), which runs it after
+ * the day's announcement was read and embedded. At or after the hour it sends what `digest_runs`
+ * says is not done: daily, each listing day newer than the last one sent whose announcement is
+ * stored and embedded (`announcement_days`; oldest first, the newest three at most, only the
+ * newest when nothing was ever sent), so a day that arrives late or while the server was down
+ * still goes out, and a day still being read waits; a day without announcement has no digest.
+ * Weekly, the last complete week, on whichever day the server first can; the groups' weekly
+ * digests (group-digest.ts), once in each ISO week. Then mail waiting for a retry goes out when due. Runs are recorded in the database, so a restart does not run a period
+ * again; a run that failed is tried again a quarter of an hour later (kept in memory).
  */
-export function startDigestSchedule(deps: DigestRunDeps, settings: ScheduleSettings, log: Logger): { stop(): Promise<void> } {
-  const now = settings.now ?? (() => new Date());
-  const controller = new AbortController();
-  let running: Promise<void> = Promise.resolve();
-  let busy = false;
+export class DigestSchedule {
+  /** Keyed `daily:2026-11-25`. */
+  private readonly retryAt = new Map<string, number>();
 
-  /** A run that failed is tried again after a while, not at every tick. Keyed `daily:2026-11-25`. */
-  const retryAt = new Map<string, number>();
+  constructor(
+    private readonly deps: DigestRunDeps,
+    private readonly settings: DigestScheduleSettings,
+    private readonly log: Logger,
+  ) {}
 
-  /** Runs one period unless it failed a short while ago; true when it ran. */
-  const attempt = async (frequency: DigestFrequency, period: Period, at: number): Promise<boolean> => {
-    const key = `${frequency}:${period.key}`;
-    if ((retryAt.get(key) ?? 0) > at) return false;
-    try {
-      await runDigests(deps, { frequency, period, signal: controller.signal });
-      retryAt.delete(key);
-      return true;
-    } catch (error) {
-      retryAt.set(key, at + FAILED_RUN_RETRY_MS);
-      log.error({ err: error, frequency, period: period.key }, 'digest run failed; trying again in a quarter of an hour');
-      return false;
-    }
-  };
-
-  const tick = async () => {
-    const at = now();
-    const clock = wallClock(at, settings.timeZone);
-    if (clock.hour >= settings.hour) {
-      for (const day of await daysDue(deps.db, clock.day, at.getTime())) {
+  async run(now: Date, signal: AbortSignal): Promise<void> {
+    const clock = wallClock(now, this.settings.timeZone);
+    if (clock.hour >= this.settings.hour) {
+      for (const day of await daysDue(this.deps.db, clock.day)) {
         // A day that did not go out holds back the newer ones: once a newer day is recorded, it never would.
-        if (controller.signal.aborted || !(await attempt('daily', dayPeriod(day)!, at.getTime()))) break;
+        if (signal.aborted || !(await this.attempt('daily', dayPeriod(day)!, now.getTime(), signal))) break;
       }
-      const week = await weekDue(deps.db, clock.day);
-      if (week && !controller.signal.aborted) await attempt('weekly', week, at.getTime());
+      const week = await weekDue(this.deps.db, clock.day);
+      if (week && !signal.aborted) await this.attempt('weekly', week, now.getTime(), signal);
+      if (!signal.aborted) await this.attemptGroups(now, signal);
     }
     // Whatever happened above, mail already in the outbox (earlier runs, retries) goes out when due.
-    await deliverQueued(deps, { maxWaitMs: 0, signal: controller.signal });
-  };
+    await deliverQueued(this.deps, { maxWaitMs: 0, signal });
+  }
 
-  const timer = setInterval(() => {
-    if (busy) return;
-    busy = true;
-    running = tick()
-      .catch((error: unknown) => log.error({ err: error }, 'digest schedule failed; trying again at the next tick'))
-      .finally(() => {
-        busy = false;
-      });
-  }, settings.tickMs ?? 60_000);
-  timer.unref();
+  /** The groups' weekly digests of this ISO week, unless sent already (normally at the first tick from the hour on Monday). */
+  private async attemptGroups(now: Date, signal: AbortSignal): Promise<void> {
+    const week = groupDigestWeek(now).key;
+    const key = `group-weekly:${week}`;
+    if ((this.retryAt.get(key) ?? 0) > now.getTime()) return;
+    const done = await this.deps.db.selectFrom('digest_runs').select('period').where('frequency', '=', 'group-weekly').where('period', '=', week).executeTakeFirst();
+    if (done) return;
+    try {
+      await runGroupDigests(this.deps, { now, signal });
+      this.retryAt.delete(key);
+    } catch (error) {
+      this.retryAt.set(key, now.getTime() + FAILED_RUN_RETRY_MS);
+      this.log.error({ err: error, week }, 'group digest run failed; trying again in a quarter of an hour');
+    }
+  }
 
-  return {
-    async stop() {
-      clearInterval(timer);
-      controller.abort();
-      await running;
-    },
-  };
+  /** Runs one period unless it failed a short while ago; true when it ran. */
+  private async attempt(frequency: DigestFrequency, period: Period, at: number, signal: AbortSignal): Promise<boolean> {
+    const key = `${frequency}:${period.key}`;
+    if ((this.retryAt.get(key) ?? 0) > at) return false;
+    try {
+      await runDigests(this.deps, { frequency, period, signal });
+      this.retryAt.delete(key);
+      return true;
+    } catch (error) {
+      this.retryAt.set(key, at + FAILED_RUN_RETRY_MS);
+      this.log.error({ err: error, frequency, period: period.key }, 'digest run failed; trying again in a quarter of an hour');
+      return false;
+    }
+  }
 }
 
 /**
- * Listing days not yet sent to daily readers, oldest first. Not those after `today` where the
- * readers are: west of UTC, tomorrow's listing is harvested in the evening and waits for the morning.
- * Nor a day still being stored (see SETTLE_MS), nor any after it.
+ * Listing days not yet sent to daily readers, oldest first: those whose announcement is stored and
+ * embedded, up to the first that is not yet. Not those after `today` where the readers are: west
+ * of UTC, tomorrow's listing is read in the evening and waits for the morning.
  */
-async function daysDue(db: Db, today: string, at: number): Promise<string[]> {
+async function daysDue(db: Db, today: string): Promise<string[]> {
   const last = await db.selectFrom('digest_runs').select((eb) => eb.fn.max('period').as('period')).where('frequency', '=', 'daily').executeTakeFirst();
   const lastDay = last?.period ?? null;
-  let days = db.selectFrom('papers').select('day').distinct().where('day', '<=', today);
-  if (lastDay !== null) days = days.where('day', '>', lastDay);
-  const newest = await days.orderBy('day', 'desc').limit(lastDay === null ? 1 : MAX_MISSED_DAYS).execute();
   const due: string[] = [];
-  for (const { day } of newest.reverse()) {
-    const stored = await db.selectFrom('papers').select((eb) => eb.fn.max('modified_at').as('at')).where('day', '=', day).executeTakeFirst();
-    if (stored?.at && Date.parse(stored.at) > at - SETTLE_MS) break;
+  for (const { day, embedded_at } of await listedDays(db, lastDay, today, lastDay === null ? 1 : MAX_MISSED_DAYS)) {
+    if (embedded_at === null) break;
     due.push(day);
   }
   return due;

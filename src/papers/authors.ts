@@ -121,3 +121,27 @@ export function foldName(name: string): string {
     .replace(/[^\p{L}\p{N}-]+/gu, ' ')
     .trim();
 }
+
+/** Words that make a name a group's rather than a person's: `The ATLAS Collaboration`. */
+const GROUP_NAME = /\b(?:collaboration|consortium|team|group|project|initiative|committee|network|alliance|organi[sz]ation|institute|university|laboratory)\b/i;
+/** Lower-case words that belong to the family name: `Ludwig van Beethoven`, `Pierre de Fermat`. */
+const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'dos', 'das', 'du', 'la', 'le', 'ten', 'ter', 'zu', 'bin', 'ibn']);
+
+export type NameParts = { given: string; family: string; suffix?: string } | { literal: string };
+
+/**
+ * A name as arXiv writes it (`First Last`, see above) split for citation formats: the family name
+ * is the last word, with the lower-case particles before it (`van Beethoven`) and without a suffix
+ * (`Jr.`, kept apart); a one-word name is a family name; a group (`The ATLAS Collaboration`) stays
+ * whole. Two-word family names written without a particle (`Vaezi Joze`) cannot be told apart from
+ * middle names and come out as the last word, as every reference manager does with them.
+ */
+export function nameParts(name: string): NameParts {
+  if (GROUP_NAME.test(name)) return { literal: name };
+  const words = name.split(' ').filter((w) => w !== '');
+  const suffix = words.length > 2 && SUFFIX.test(words[words.length - 1] ?? '') ? words.pop() : undefined;
+  let start = words.length - 1;
+  while (start > 1 && PARTICLES.has(words[start - 1] ?? '')) start--;
+  const parts = { given: words.slice(0, start).join(' '), family: words.slice(start).join(' ') };
+  return suffix === undefined ? parts : { ...parts, suffix };
+}

@@ -105,16 +105,20 @@ function isValid(p: Parts): boolean {
   );
 }
 
-function daysInMonth(year: number, month: number): number {
+/** Days in a month (1-12) of the Gregorian calendar, for any year (Date.UTC would read years 0 to 99 as 1900 to 1999). */
+export function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
 
-function toIso(p: Parts): string {
+/** The time in UTC; null when its zone moves it out of the four-digit years (9999-12-31T23:00-02:00). */
+function toIso(p: Parts): string | null {
   // Formatting by hand: Date's own formatting was the slowest step of normalizing a record.
   if (p.offset === 0) return format(p.year, p.month, p.day, p.hour, p.minute, p.second);
   const d = new Date(Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute, p.second) - p.offset * 60_000);
-  return format(d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds());
+  const year = d.getUTCFullYear();
+  if (year < 1000 || year > 9999) return null;
+  return format(year, d.getUTCMonth() + 1, d.getUTCDate(), d.getUTCHours(), d.getUTCMinutes(), d.getUTCSeconds());
 }
 
 function format(year: number, month: number, day: number, hour: number, minute: number, second: number): string {
@@ -136,4 +140,34 @@ export function submittedWhen(paper: Pick<Paper, 'id' | 'published'>): string | 
   if (paper.published) return paper.published.slice(0, 10);
   const month = arxivIdMonth(paper.id);
   return month === null ? null : MONTH_YEAR.format(new Date(`${month}-01T00:00:00Z`));
+}
+
+export interface WallClock {
+  /** YYYY-MM-DD */
+  day: string;
+  /** 0-23 */
+  hour: number;
+  minute: number;
+}
+
+/** The date and time of day in a time zone (an IANA name such as America/New_York). */
+export function wallClock(now: Date, timeZone: string): WallClock {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
+      .formatToParts(now)
+      .map((p) => [p.type, p.value]),
+  );
+  return { day: `${parts.year}-${parts.month}-${parts.day}`, hour: Number(parts.hour), minute: Number(parts.minute) };
+}
+
+const DAY_MS = 86_400_000;
+
+/** The day `days` after (or, negative, before) a `YYYY-MM-DD` day. */
+export function shiftDay(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** 0 for Sunday to 6 for Saturday. */
+export function weekdayOf(day: string): number {
+  return new Date(`${day}T00:00:00Z`).getUTCDay();
 }

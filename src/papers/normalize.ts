@@ -7,6 +7,7 @@
  * dropped or defaulted and reported in `warnings`, so one stray field never costs a paper.
  */
 
+import { scheduledListingDay } from './announcements.js';
 import { parseArxivId } from './arxiv-id.js';
 import { normalizeAuthors } from './authors.js';
 import { parseDate, sizeFromDateNote } from './dates.js';
@@ -37,7 +38,7 @@ export function normalizePaper(input: PaperInput): NormalizeResult {
   const statedPublished = dateField(input.published, where, 'published');
   const published = versions.find((v) => v.version === 1)?.date ?? statedPublished;
   const updated = dateField(input.updated, where, 'updated') ?? versions[versions.length - 1]?.date ?? null;
-  const day = pickDay(input.listedOn, published, updated, where);
+  const day = pickDay(input, arxivId.id, published, updated);
   const comment = optionalText(input.comment);
 
   const paper: Paper = {
@@ -167,18 +168,25 @@ function pickVersion(stated: unknown, fromId: number | null, versions: PaperVers
 }
 
 /**
- * The day a paper belongs to: its listing day, else the day of its first submission, else of its
- * latest version. The listing day may be written as any accepted date; when it starts with
- * `YYYY-MM-DD` that day is taken as written (a listing day is a local calendar day, not an
- * instant to shift into UTC), otherwise the UTC day of the instant.
+ * The day a paper belongs to: its listing day when the source says (an announcement feed, a
+ * listing file, a dump with listing dates), else the day arXiv's regular schedule lists a paper
+ * first submitted then (docs/announcements.md), else the same for its latest version. A listing
+ * day starting with `YYYY-MM-DD` is taken as written (a listing day is a calendar day in New
+ * York, not an instant to shift into UTC), otherwise the UTC day of the instant. A submission
+ * known only by its day (OAI-PMH's `created`; read as midnight UTC, which no real submission time
+ * is but by chance) is taken as made before that day's cut-off, as three quarters of a UTC day are.
  */
-function pickDay(listedOn: unknown, published: string | null, updated: string | null, where: Where): string {
-  const listed = dateField(listedOn, where, 'listedOn');
-  const written = typeof listedOn === 'string' ? /^\s*(\d{4}-\d{2}-\d{2})/.exec(listedOn)?.[1] : undefined;
-  const day = listed === null ? null : (written ?? listed.slice(0, 10));
-  const chosen = day ?? published?.slice(0, 10) ?? updated?.slice(0, 10);
-  if (chosen === undefined) throw new RecordError(where, 'day', 'no listing day, published or updated date');
-  return chosen;
+function pickDay(input: PaperInput, id: string, published: string | null, updated: string | null): string {
+  const where = input.where;
+  const listed = dateField(input.listedOn, where, 'listedOn');
+  if (listed !== null) {
+    const written = typeof input.listedOn === 'string' ? /^\s*(\d{4}-\d{2}-\d{2})/.exec(input.listedOn)?.[1] : undefined;
+    return written ?? listed.slice(0, 10);
+  }
+  const submitted = published ?? updated;
+  if (submitted === null) throw new RecordError(where, 'day', 'no listing day, published or updated date');
+  // A date without a time (OAI-PMH's `created`) parses to midnight UTC.
+  return scheduledListingDay(submitted.endsWith('T00:00:00Z') ? `${submitted.slice(0, 10)}T12:00:00Z` : submitted, { id });
 }
 
 function describe(value: unknown): string {

@@ -60,6 +60,8 @@ export interface PaperInput {
   published?: string | null;
   updated?: string | null;
   listedOn?: string | null;
+  /** OAI-PMH's header `<datestamp>`: the day (UTC) arXiv last changed the record (see papers/announcements.ts). */
+  datestamp?: string | null;
   versions?: { version: number | string; date: string; size?: string | null }[] | null;
   comment?: string | null;
   journalRef?: string | null;

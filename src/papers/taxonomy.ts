@@ -315,3 +315,25 @@ export function classifyCategoryToken(s: string): CategoryTokenKind {
   if (acm.length > 0 && acm.every((code) => ACM_CODE.test(code))) return 'acm';
   return 'unknown';
 }
+
+/** An archive (`cs`, `hep-th`, `stat`) or a category (`cs.CL`), as arXiv's feeds and OAI-PMH sets name them. */
+export function isArchiveOrCategory(entry: string): boolean {
+  return isKnownCategory(entry) || entry in GROUP_NAMES;
+}
+
+/** The archive of a category, the part before the dot: `cs.CL` → `cs`, `hep-th` → `hep-th`. */
+export function archiveOf(category: string): string {
+  return category.split('.')[0] ?? category;
+}
+
+/** The OAI-PMH set that holds an archive or category: `cs`, `stat`, `physics:hep-th`. */
+export function oaiSetOf(entry: string): string {
+  const archive = archiveOf(entry);
+  const group = categoryGroup(entry) ?? categoryGroup(archive) ?? (archive in GROUP_NAMES ? archive : null);
+  return group === 'physics' ? `physics:${archive}` : (group ?? archive);
+}
+
+/** Whether a paper's categories meet a selection of categories and archives (an archive holds all its categories). */
+export function inSelection(categories: readonly string[], selection: readonly string[]): boolean {
+  return categories.some((category) => selection.includes(category) || selection.includes(archiveOf(category)));
+}

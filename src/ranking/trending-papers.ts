@@ -2,6 +2,7 @@ import type { Paper } from '../papers/paper.js';
 import type { Db } from '../store/schema.js';
 import { fromRow } from '../store/papers.js';
 import { ageInHours, rankByTrending, trendingScore } from './trending.js';
+import { listed } from '../store/visibility.js';
 
 export interface TrendingPaper {
   paper: Paper;
@@ -29,13 +30,12 @@ export interface TrendingOptions {
 export async function trendingPapers(db: Db, opts: TrendingOptions = {}): Promise<TrendingPaper[]> {
   const now = opts.now ?? new Date();
   const since = new Date(now.getTime() - (opts.windowDays ?? 7) * 86_400_000).toISOString();
-  const hidden = db.selectFrom('hidden_papers').select('paper_id');
   const base = db
     .selectFrom('papers')
     .leftJoin('paper_stats', 'paper_stats.paper_id', 'papers.id')
     .leftJoin('submissions', 'submissions.paper_id', 'papers.id')
     .select(['papers.id', 'papers.day', 'paper_stats.upvotes', 'paper_stats.comments', 'submissions.submitted_at'])
-    .where('papers.id', 'not in', hidden);
+    .where(listed('papers.id'));
   // Two index-friendly queries rather than one OR across joined tables.
   const byDay = await base.where('papers.day', '>=', since.slice(0, 10)).execute();
   const bySubmission = await base.where('submissions.submitted_at', '>=', since).execute();

@@ -31,11 +31,16 @@ import type { Db } from '../store/schema.js';
 import { activeModel, decodeVector, searchDb, type SearchDb } from '../store/search-docs.js';
 import { crossProducts, fitLogisticGram, primalOf, scoreRows, sigmoid } from './logistic.js';
 import { compileSavedSearch, prepare, type MatchablePaper } from './search-match.js';
+import { listed } from '../store/visibility.js';
 
 export type Reason =
   | { kind: 'similar'; to: { id: string; title: string }; via: 'upvoted' | 'collected' }
   | { kind: 'author'; author: string }
-  | { kind: 'search'; query: string };
+  | { kind: 'search'; query: string }
+  /** A member the reader follows upvoted it (followed-activity.ts). */
+  | { kind: 'member'; member: { username: string; displayName: string } }
+  /** A group the reader follows queued it (followed-activity.ts). */
+  | { kind: 'group'; group: { slug: string; name: string } };
 
 export interface Recommendation {
   paperId: string;
@@ -146,7 +151,7 @@ export class Recommender {
         .leftJoin('search_docs as d', (join) => join.onRef('d.paper_id', '=', 'p.id').on('d.model', '=', model?.id ?? ''))
         .select(['p.id', 'p.title', 'p.abstract', 'p.authors', 'p.categories', 'p.day', 'd.vector'])
         .where('p.id', 'in', chunk)
-        .where('p.id', 'not in', (eb) => eb.selectFrom('hidden_papers').select('paper_id'))
+        .where(listed('p.id'))
         .execute();
       const byId = new Map(rows.map((r) => [r.id, r]));
       for (const id of chunk) {
@@ -426,6 +431,10 @@ export function reasonText(reason: Reason): string {
       return `By ${reason.author}, whom you follow`;
     case 'search':
       return `Matches your search “${shorten(reason.query)}”`;
+    case 'member':
+      return `Upvoted by ${reason.member.displayName}, whom you follow`;
+    case 'group':
+      return `In the queue of ${reason.group.name}, which you follow`;
   }
 }
 

@@ -9,6 +9,7 @@
  */
 import { stemmer } from 'stemmer';
 import { foldName } from '../papers/authors.js';
+import { daysInMonth } from '../papers/dates.js';
 import { canonicalCategory } from '../papers/taxonomy.js';
 import { STOPWORDS } from './stopwords.js';
 
@@ -241,7 +242,7 @@ export function parseDay(value: string, end: 'start' | 'end'): string | null {
   const year = Number(m[1]);
   const month = m[2] === undefined ? (end === 'start' ? 1 : 12) : Number(m[2]);
   if (month < 1 || month > 12) return null;
-  const lastDay = new Date(Date.UTC(year, month, 0)).getUTCDate();
+  const lastDay = daysInMonth(year, month);
   const day = m[3] === undefined ? (end === 'start' ? 1 : lastDay) : Number(m[3]);
   if (day < 1 || day > lastDay) return null;
   return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;

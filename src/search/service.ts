@@ -5,9 +5,9 @@
 import type { Paper } from '../papers/paper.js';
 import { perStatement } from '../store/chunks.js';
 import type { Db } from '../store/schema.js';
+import { hiddenAmong } from '../store/visibility.js';
 import {
   docOfPaper,
-  hiddenAmong,
   papersForDocs,
   readVectors,
   searchDb,
@@ -84,6 +84,7 @@ export class SearchService {
   /** Vectors written after this point are not in the index yet (see vectorChangesSince). */
   private horizon: VectorHorizon = null;
   private loading: Promise<void> | null = null;
+  private indexing: Promise<unknown> = Promise.resolve();
   private readonly keywords: KeywordIndex;
   private readonly termStats: TermStats;
 
@@ -113,12 +114,27 @@ export class SearchService {
     return this.loading;
   }
 
-  /** Swaps in another model (after retraining) and reloads its vectors. */
-  async useEmbedder(embedder: Embedder | null): Promise<void> {
-    this.embedder = embedder;
-    this.index = null;
-    this.loading = null;
-    await this.load();
+  /**
+   * Moves searches to another model with no gap: its index is built from `vectors` while searches
+   * go on with the current model, then `commit` puts its vectors in use in the database, and the
+   * model and its index take over together.
+   */
+  async swapTo(embedder: Embedder, vectors: AsyncIterable<{ doc: number; vector: Float32Array }[]>, commit: () => Promise<void>): Promise<void> {
+    const index = new VectorIndex(embedder.id, embedder.dimensions);
+    for await (const page of vectors) await index.add(page);
+    // Between two runs of indexNewPapers: one in flight would store the old model's vectors, and add them to the new index.
+    const swap = this.indexing.then(async () => {
+      await commit();
+      this.embedder = embedder;
+      this.index = index;
+      // The horizon was the old index's: the next sync reads every vector's state afresh.
+      this.horizon = null;
+      this.loading = Promise.resolve();
+      // Papers whose text changed meanwhile kept their old vectors: out of the new index until re-embedded.
+      await this.syncIndex();
+    });
+    this.indexing = swap.catch(() => 0);
+    await swap;
   }
 
   /**
@@ -126,7 +142,14 @@ export class SearchService {
    * takes in vectors stored by another process (an import) and drops those of changed papers.
    * Returns how many papers this call embedded.
    */
-  async indexNewPapers(onProgress?: (done: number) => void): Promise<number> {
+  indexNewPapers(onProgress?: (done: number) => void): Promise<number> {
+    // One at a time: the server's upkeep and serve's scheduler both call it, and two at once would embed the same papers twice.
+    const run = this.indexing.then(() => this.indexNow(onProgress));
+    this.indexing = run.catch(() => 0);
+    return run;
+  }
+
+  private async indexNow(onProgress?: (done: number) => void): Promise<number> {
     if (!this.embedder) return 0;
     await this.load();
     const embedded = await embedMissing(this.db, this.embedder, {

@@ -14,6 +14,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Config } from '../config.js';
 
 /** The subset of a pino logger this module writes to. `debug` is used when present. */
 export interface HttpLogger {
@@ -112,6 +113,17 @@ export class HttpError extends Error {
 }
 
 export const DEFAULT_USER_AGENT = 'paperboy/0.1 (self-hosted daily-papers hub; polite harvester)';
+
+/**
+ * The one client a process uses for arXiv (the feed, the export API, OAI-PMH), so the pause between
+ * requests holds across all of them and there is one connection at a time. Its User-Agent says
+ * what runs and, as arXiv asks of harvesters, whom to write to: `PAPERBOY_CONTACT_EMAIL`.
+ */
+export function arxivClient(config: Pick<Config, 'arxivIntervalMs' | 'contactEmail' | 'baseUrl' | 'baseUrlGiven'>, logger?: HttpLogger): HttpClient {
+  const about = [config.baseUrlGiven ? `+${config.baseUrl}` : null, config.contactEmail === null ? null : `mailto:${config.contactEmail}`].filter((part) => part !== null);
+  const userAgent = about.length === 0 ? DEFAULT_USER_AGENT : `paperboy/0.1 (self-hosted daily-papers hub; ${about.join('; ')})`;
+  return new HttpClient({ minIntervalMs: config.arxivIntervalMs, userAgent, ...(logger ? { logger } : {}) });
+}
 
 const ERROR_BODY_LIMIT = 4000;
 

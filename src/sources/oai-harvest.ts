@@ -27,9 +27,14 @@ import { parseOaiPage, type OaiPage } from './oai-pmh.js';
 export const ARXIV_OAI_URL = 'https://export.arxiv.org/oai2';
 
 /** Where a harvest stands after a page: everything needed to ask for the next one. JSON-serializable. */
+/** arXiv's two record formats: `arXiv` (structured authors, first and latest version's day) and `arXivRaw` (every version with its time and size). */
+export type OaiFormat = 'arXiv' | 'arXivRaw';
+
 export interface OaiCheckpoint {
   /** OAI set (`cs`, `physics:hep-th`), or null for all of arXiv. */
   set: string | null;
+  /** Absent in checkpoints written before the format could be chosen: `arXiv`. */
+  metadataPrefix?: OaiFormat;
   /** `YYYY-MM-DD` datestamp bounds of the list, both included, or null. */
   from: string | null;
   until: string | null;
@@ -66,6 +71,8 @@ export interface HarvestOaiOptions {
   /** Default `https://export.arxiv.org/oai2`. */
   baseUrl?: string;
   set?: string | null;
+  /** Default `arXiv`. */
+  metadataPrefix?: OaiFormat;
   /** `YYYY-MM-DD` (a Date is taken as its UTC day). */
   from?: string | Date | null;
   until?: string | Date | null;
@@ -94,9 +101,10 @@ export class OaiError extends Error {
 }
 
 /** A checkpoint for a harvest that has not started. */
-export function initialCheckpoint(set: string | null, from: string | null, until: string | null): OaiCheckpoint {
+export function initialCheckpoint(set: string | null, from: string | null, until: string | null, metadataPrefix: OaiFormat = 'arXiv'): OaiCheckpoint {
   return {
     set,
+    metadataPrefix,
     from,
     until,
     resumptionToken: null,
@@ -123,14 +131,14 @@ export function oaiDay(value: string | Date | null | undefined, name: string): s
   return day;
 }
 
-export function listRecordsUrl(baseUrl: string, cp: Pick<OaiCheckpoint, 'set' | 'from' | 'until' | 'resumptionToken'>): string {
+export function listRecordsUrl(baseUrl: string, cp: Pick<OaiCheckpoint, 'set' | 'from' | 'until' | 'resumptionToken' | 'metadataPrefix'>): string {
   const url = new URL(baseUrl);
   url.searchParams.set('verb', 'ListRecords');
   if (cp.resumptionToken !== null) {
     // resumptionToken is an exclusive argument.
     url.searchParams.set('resumptionToken', cp.resumptionToken);
   } else {
-    url.searchParams.set('metadataPrefix', 'arXiv');
+    url.searchParams.set('metadataPrefix', cp.metadataPrefix ?? 'arXiv');
     if (cp.set !== null) url.searchParams.set('set', cp.set);
     if (cp.from !== null) url.searchParams.set('from', cp.from);
     if (cp.until !== null) url.searchParams.set('until', cp.until);
@@ -160,7 +168,7 @@ export async function* harvestOai(opts: HarvestOaiOptions): AsyncGenerator<OaiPa
     }
     if (cp.done) return;
   } else {
-    cp = initialCheckpoint(asked.set ?? null, asked.from ?? null, asked.until ?? null);
+    cp = initialCheckpoint(asked.set ?? null, asked.from ?? null, asked.until ?? null, opts.metadataPrefix);
     if (cp.from !== null && cp.until !== null && cp.from > cp.until) throw new RangeError(`from ${cp.from} is after until ${cp.until}`);
   }
 
@@ -185,7 +193,7 @@ export async function* harvestOai(opts: HarvestOaiOptions): AsyncGenerator<OaiPa
           { url, code, set: cp.set, from: cp.from, until: cp.until, pagesLost: cp.pages },
           `OAI-PMH resumption token rejected (badResumptionToken: ${message}); restarting the list from ${cp.from === null ? 'the beginning' : `from=${cp.from}`} — records already stored will be read again`,
         );
-        cp = { ...initialCheckpoint(cp.set, cp.from, cp.until), restarts: cp.restarts + 1 };
+        cp = { ...initialCheckpoint(cp.set, cp.from, cp.until, cp.metadataPrefix), restarts: cp.restarts + 1 };
         continue;
       }
       throw new OaiError(url, code, message);

@@ -63,10 +63,11 @@ function recordToItem(rec: unknown, where: string): SourceItem | null {
 
   const metadata = asNode(child(node, 'metadata'));
   if (!metadata) return { kind: 'error', error: new RecordError(where, 'metadata', 'record has no <metadata>') };
+  const datestamp = text(child(header, 'datestamp'));
   const arXiv = asNode(child(metadata, 'arXiv'));
-  if (arXiv) return { kind: 'record', input: fromArxivFormat(arXiv, identifier, where) };
+  if (arXiv) return { kind: 'record', input: { ...fromArxivFormat(arXiv, identifier, where), datestamp } };
   const raw = asNode(child(metadata, 'arXivRaw'));
-  if (raw) return { kind: 'record', input: fromArxivRawFormat(raw, identifier, where) };
+  if (raw) return { kind: 'record', input: { ...fromArxivRawFormat(raw, identifier, where), datestamp } };
   const formats = Object.keys(metadata).filter((k) => !k.startsWith('@_') && !k.startsWith('#'));
   return {
     kind: 'error',

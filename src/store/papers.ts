@@ -1,6 +1,8 @@
+import { doiKey, titleKey } from '../papers/match-keys.js';
 import type { Paper, PaperVersion } from '../papers/paper.js';
 import { perStatement } from './chunks.js';
 import type { Db, NewPaperRow, PaperRow } from './schema.js';
+import { listed } from './visibility.js';
 
 export interface UpsertResult {
   inserted: string[];
@@ -10,17 +12,15 @@ export interface UpsertResult {
 
 /**
  * Stores papers keyed on their arXiv id. A newer version replaces the stored paper and adds to its
- * version history; an older or equal version changes nothing, so running an import twice is a no-op.
- * Call it inside a transaction: the batch is stored whole or not at all.
+ * version history, but keeps its listing day: a paper is listed once, on the day it was first
+ * stored with (a replacement is not news again). An older or equal version changes nothing, so
+ * running an import twice is a no-op. Call it inside a transaction: the batch is stored whole or
+ * not at all.
  */
 export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toISOString()): Promise<UpsertResult> {
   const papers = newestPerId(batch);
-  const stored = new Map<string, number>();
-  for (const ids of perStatement(papers.map((p) => p.id))) {
-    const rows = await db.selectFrom('papers').select(['id', 'version']).where('id', 'in', ids).execute();
-    for (const row of rows) stored.set(row.id, row.version);
-  }
-  const candidates = papers.filter((p) => (stored.get(p.id) ?? 0) < p.version).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const stored = await storedListings(db, papers.map((p) => p.id));
+  const candidates = papers.filter((p) => (stored.get(p.id)?.version ?? 0) < p.version).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   // Written in id order, so that two writers of overlapping batches (a harvest, a member's
   // submission) lock the same rows in the same order on PostgreSQL and never deadlock.
@@ -44,13 +44,14 @@ export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toIS
             primary_category: eb.ref('excluded.primary_category'),
             published: eb.ref('excluded.published'),
             updated: eb.ref('excluded.updated'),
-            day: eb.ref('excluded.day'),
             comment: eb.ref('excluded.comment'),
             journal_ref: eb.ref('excluded.journal_ref'),
             doi: eb.ref('excluded.doi'),
             license: eb.ref('excluded.license'),
             links: eb.ref('excluded.links'),
             modified_at: eb.ref('excluded.modified_at'),
+            title_key: eb.ref('excluded.title_key'),
+            doi_key: eb.ref('excluded.doi_key'),
           }))
           .whereRef('excluded.version', '>', 'papers.version'),
       )
@@ -91,6 +92,40 @@ export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toIS
   return result;
 }
 
+/** The stored version and listing day of each of the ids the catalog holds. */
+export async function storedListings(db: Db, ids: readonly string[]): Promise<Map<string, { version: number; day: string }>> {
+  const held = new Map<string, { version: number; day: string }>();
+  for (const chunk of perStatement([...new Set(ids)])) {
+    const rows = await db.selectFrom('papers').select(['id', 'version', 'day']).where('id', 'in', chunk).execute();
+    for (const row of rows) held.set(row.id, { version: row.version, day: row.day });
+  }
+  return held;
+}
+
+/** How many papers each of the days lists (days without papers are absent). */
+export async function countsOnDays(db: Db, days: readonly string[]): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const chunk of perStatement([...days])) {
+    const rows = await db
+      .selectFrom('papers')
+      .select((eb) => ['day', eb.fn.countAll<number>().as('n')])
+      .where('day', 'in', chunk)
+      .groupBy('day')
+      .execute();
+    for (const row of rows) counts.set(row.day, Number(row.n));
+  }
+  return counts;
+}
+
+/**
+ * Moves the papers listed on `from` to `to`. Only for a day found to have had no announcement
+ * before anyone was shown it (catalog/announcements.ts, catching up): a listing day is otherwise
+ * never moved.
+ */
+export async function moveListingDay(db: Db, from: string, to: string): Promise<void> {
+  await db.updateTable('papers').set({ day: to }).where('day', '=', from).execute();
+}
+
 export async function getPaper(db: Db, id: string): Promise<Paper | null> {
   const row = await db.selectFrom('papers').selectAll().where('id', '=', id).executeTakeFirst();
   if (!row) return null;
@@ -109,6 +144,7 @@ export async function papersOnDay(db: Db, day: string, limit = 1000, offset = 0)
     .selectFrom('papers')
     .selectAll()
     .where('day', '=', day)
+    .where(listed('papers.id'))
     .orderBy('id', 'desc')
     .limit(limit)
     .offset(offset)
@@ -121,6 +157,7 @@ export async function countOnDay(db: Db, day: string): Promise<number> {
     .selectFrom('papers')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('day', '=', day)
+    .where(listed('papers.id'))
     .executeTakeFirstOrThrow();
   return Number(row.n);
 }
@@ -187,6 +224,8 @@ function toRow(p: Paper, now: string): NewPaperRow {
     links: JSON.stringify(p.links),
     created_at: now,
     modified_at: now,
+    title_key: titleKey(p.title),
+    doi_key: doiKey(p.doi),
   };
 }
 
@@ -228,13 +267,14 @@ function newestPerId(papers: Paper[]): Paper[] {
   return [...byId.values()];
 }
 
-/** Papers cross-listed in a category, newest day first. */
+/** Papers cross-listed in a category, newest day first, hidden ones left out. */
 export async function papersInCategory(db: Db, category: string, limit: number, offset: number): Promise<{ papers: Paper[]; total: number }> {
   const rows = await db
     .selectFrom('paper_categories')
     .innerJoin('papers', 'papers.id', 'paper_categories.paper_id')
     .selectAll('papers')
     .where('paper_categories.category', '=', category)
+    .where(listed('papers.id'))
     .orderBy('papers.day', 'desc')
     .orderBy('papers.id', 'desc')
     .limit(limit)
@@ -244,6 +284,7 @@ export async function papersInCategory(db: Db, category: string, limit: number, 
     .selectFrom('paper_categories')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('category', '=', category)
+    .where(listed('paper_categories.paper_id'))
     .executeTakeFirstOrThrow();
   return { papers: rows.map(fromRow), total: Number(total.n) };
 }

@@ -42,6 +42,8 @@ export function searchDb(db: Db | SearchDb): SearchDb {
 export interface DocText {
   doc: number;
   paperId: string;
+  /** The paper's version, which changes with its text. */
+  version: number;
   title: string;
   abstract: string;
 }
@@ -51,14 +53,14 @@ export async function docTexts(db: SearchDb, opts: { afterDoc: number; limit: nu
   let query = db
     .selectFrom('search_docs as d')
     .innerJoin('papers as p', 'p.id', 'd.paper_id')
-    .select(['d.doc', 'd.paper_id', 'p.title', 'p.abstract'])
+    .select(['d.doc', 'd.paper_id', 'p.version', 'p.title', 'p.abstract'])
     .where('d.doc', '>', opts.afterDoc);
   if (opts.missingVectorFor !== undefined) {
     const model = opts.missingVectorFor;
     query = query.where((eb) => eb.or([eb('d.model', 'is', null), eb('d.model', '!=', model)]));
   }
   const rows = await query.orderBy('d.doc').limit(opts.limit).execute();
-  return rows.map((r) => ({ doc: r.doc, paperId: r.paper_id, title: r.title, abstract: r.abstract }));
+  return rows.map((r) => ({ doc: r.doc, paperId: r.paper_id, version: r.version, title: r.title, abstract: r.abstract }));
 }
 
 export async function countDocs(db: SearchDb, model?: string): Promise<number> {
@@ -172,13 +174,6 @@ export async function papersForDocs(db: SearchDb, docs: number[]): Promise<Map<n
   return found;
 }
 
-/** Which of these papers a moderator has hidden. */
-export async function hiddenAmong(db: SearchDb, paperIds: string[]): Promise<Set<string>> {
-  if (paperIds.length === 0) return new Set();
-  const rows = await db.selectFrom('hidden_papers').select('paper_id').where('paper_id', 'in', paperIds).execute();
-  return new Set(rows.map((r) => r.paper_id));
-}
-
 export interface StoredModel {
   id: string;
   kind: string;
@@ -190,9 +185,17 @@ export interface StoredModel {
 
 export async function activeModel(db: SearchDb): Promise<StoredModel | null> {
   const row = await db.selectFrom('embedding_models').selectAll().where('active', '=', 1).executeTakeFirst();
-  return row
-    ? { id: row.id, kind: row.kind, dimensions: row.dimensions, trainedOn: row.trained_on, createdAt: row.created_at, state: row.state }
-    : null;
+  return row ? storedModel(row) : null;
+}
+
+/** A model by its id, in use or being switched to. */
+export async function modelById(db: SearchDb, id: string): Promise<StoredModel | null> {
+  const row = await db.selectFrom('embedding_models').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? storedModel(row) : null;
+}
+
+function storedModel(row: EmbeddingModelsTable): StoredModel {
+  return { id: row.id, kind: row.kind, dimensions: row.dimensions, trainedOn: row.trained_on, createdAt: row.created_at, state: row.state };
 }
 
 export async function saveModel(db: SearchDb, model: StoredModel): Promise<void> {
@@ -213,11 +216,14 @@ export async function saveModel(db: SearchDb, model: StoredModel): Promise<void>
 
 /** Makes a model the one searches use and forgets the others (their vectors are replaced as papers are re-embedded). */
 export async function activateModel(db: SearchDb, id: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('embedding_models').set({ active: 0 }).where('id', '!=', id).execute();
-    await trx.updateTable('embedding_models').set({ active: 1 }).where('id', '=', id).execute();
-    await trx.deleteFrom('embedding_models').where('id', '!=', id).execute();
-  });
+  await db.transaction().execute((trx) => activateWithin(trx, id));
+}
+
+/** `activateModel` inside a transaction the caller holds (with the vectors that go with the model). */
+export async function activateWithin(trx: SearchDb, id: string): Promise<void> {
+  await trx.updateTable('embedding_models').set({ active: 0 }).where('id', '!=', id).execute();
+  await trx.updateTable('embedding_models').set({ active: 1 }).where('id', '=', id).execute();
+  await trx.deleteFrom('embedding_models').where('id', '!=', id).execute();
 }
 
 export function encodeVector(v: Float32Array): Uint8Array {

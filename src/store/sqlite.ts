@@ -42,3 +42,47 @@ class ImmediateSqliteDriver extends SqliteDriver {
     await connection.executeQuery(CompiledQuery.raw('begin immediate'));
   }
 }
+
+/** Pages copied in one step of a backup (4 MB with SQLite's 4 kB pages), between which writers go on. */
+const BACKUP_STEP_PAGES = 1000;
+
+export interface BackupProgress {
+  totalPages: number;
+  remainingPages: number;
+}
+
+/**
+ * A consistent copy of the SQLite database `file` in `target`, made with SQLite's online backup
+ * API from a connection of its own while other processes read and write it (a file copy could
+ * catch a transaction half-written, and leaves the WAL out). The copy holds every transaction
+ * committed before it started. A write from another connection makes SQLite start the copy over;
+ * after one such restart the rest is copied in a single step, under one read lock, so a busy site
+ * cannot keep the copy from ever finishing (writers go on meanwhile: WAL). The copy is written
+ * beside `target` and renamed to it once whole, so `target` is never a half-made copy.
+ */
+export async function backupSqlite(file: string, target: string, onProgress?: (progress: BackupProgress) => void): Promise<{ pages: number; bytes: number; restarts: number }> {
+  const source = new BetterSqlite3(file, { readonly: true, fileMustExist: true });
+  source.pragma('busy_timeout = 5000');
+  const partial = `${target}.partial`;
+  fs.rmSync(partial, { force: true });
+  let restarts = 0;
+  let lastRemaining = Number.POSITIVE_INFINITY;
+  try {
+    const done = await source.backup(partial, {
+      progress({ totalPages, remainingPages }) {
+        if (remainingPages > lastRemaining) restarts++;
+        lastRemaining = remainingPages;
+        onProgress?.({ totalPages, remainingPages });
+        return restarts > 0 ? totalPages : BACKUP_STEP_PAGES;
+      },
+    });
+    onProgress?.({ totalPages: done.totalPages, remainingPages: 0 });
+    fs.renameSync(partial, target);
+    return { pages: done.totalPages, bytes: fs.statSync(target).size, restarts };
+  } catch (error) {
+    fs.rmSync(partial, { force: true });
+    throw error;
+  } finally {
+    source.close();
+  }
+}

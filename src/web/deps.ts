@@ -5,19 +5,22 @@ import type { Logger } from '../log.js';
 import type { Mailer } from '../mail/mailer.js';
 import type { Db } from '../store/schema.js';
 import type { Viewer } from './forms.js';
+import { formToken } from './security.js';
 
 /** Everything the web routes use, wired once in the composition root (src/cli/serve.ts). */
 export interface WebDeps {
   db: Db;
   log: Logger;
-  config: Pick<Config, 'baseUrl' | 'dataDir' | 'secret' | 'trustProxy' | 'search'>;
+  config: Pick<Config, 'baseUrl' | 'dataDir' | 'secret' | 'trustProxy' | 'search' | 'claimAutoApproveDomains' | 'webhookAllowPrivate' | 'dayPage'>;
   mailer: Mailer;
   /** Fetches a paper from arXiv into the catalog, for submissions. */
   fetchPaper: FetchPaper;
+  /** The time submissions are made at (a paper may be submitted within 14 days of its listing); tests set it. */
+  now?: () => Date;
 }
 
 export function viewerOf(request: FastifyRequest, reply: FastifyReply): Viewer {
-  return { user: request.user, csrf: reply.generateCsrf() };
+  return { user: request.user, csrf: formToken(reply) };
 }
 
 /** Scripts on our own pages (votes, comments) ask for JSON; forms and links want a page. */
@@ -27,9 +30,4 @@ export function wantsJson(request: FastifyRequest): boolean {
 
 export function secureCookies(config: Pick<Config, 'baseUrl'>): boolean {
   return config.baseUrl.startsWith('https:');
-}
-
-/** Only same-site paths may be a redirect target after sign-in (no open redirects). */
-export function safeNext(next: string): string {
-  return /^\/(?![/\\])[\w\-./?=&%#]*$/.test(next) ? next : '/';
 }

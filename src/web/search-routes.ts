@@ -11,13 +11,16 @@ import type { Paper } from '../papers/paper.js';
 import { describePapers } from '../ranking/period-papers.js';
 import { startMaintenance } from '../search/background.js';
 import { openSearch } from '../search/open.js';
-import { parseCategory, parseDay } from '../search/query.js';
+import { parseCategory, parseDay, type Filters } from '../search/query.js';
 import { SEARCH_MODES, type SearchMode, type SearchService } from '../search/service.js';
 import type { Db } from '../store/schema.js';
 import { parseQuery, sendJsonCached } from './api/http.js';
 import { integerParam, searchText } from './api/params.js';
 import { presentDailyPaper } from './api/present.js';
+import type { PageCache } from './page-cache.js';
 import { searchPage } from './pages/search.js';
+import { REFERENCE_FORMATS, type ReferenceFormat } from '../references/export.js';
+import { sendReferences } from './routes/references.js';
 import { viewerFor } from './routes/catalog.js';
 import { LIMITS } from './security.js';
 
@@ -30,6 +33,8 @@ export interface SearchRouteDeps {
   search?: SearchService;
   /** How often new papers are embedded and the model checked for retraining; 0 turns it off. */
   maintenanceIntervalMs?: number;
+  /** Visitors' search pages are kept here, as the period pages are. */
+  cache: PageCache;
 }
 
 export interface SearchRoutes {
@@ -40,6 +45,8 @@ export interface SearchRoutes {
 }
 
 const PAGE_RESULTS = 30;
+/** Longer queries are rare, and would only crowd the cache's shared entries. */
+const CACHED_QUERY_MAX = 200;
 
 /** A day (or a month, or a year, as in the search box); which end of a month or year is the route's business. */
 const day = (description: string) =>
@@ -79,23 +86,37 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps
   });
   app.addHook('onClose', async () => stop?.());
 
-  app.get<{ Querystring: Record<string, unknown> }>('/search', async (request, reply) => {
-    const query = firstString(request.query.q)?.slice(0, 5000) ?? '';
-    const modeText = firstString(request.query.mode);
-    const mode: SearchMode = SEARCH_MODES.includes(modeText as SearchMode) ? (modeText as SearchMode) : 'hybrid';
+  app.get<{ Querystring: Record<string, unknown> }>('/search', { config: { rateLimit: LIMITS.search } }, async (request, reply) => {
+    const { query, mode } = searchRequest(request.query);
     const viewer = viewerFor(request, reply);
     const none = { query, mode, items: [], voted: new Set<string>() };
     if (query.trim() === '') return sendPage(reply, searchPage({ ...none, notes: [] }, viewer));
+    // Visitors asking the same thing share one page until the next write, as with the period pages.
+    const cacheKey = viewer || query.length > CACHED_QUERY_MAX ? null : `search/${mode}/${query}`;
+    const cached = cacheKey ? deps.cache.get(cacheKey) : null;
+    if (cached) return reply.type('text/html; charset=utf-8').send(cached);
     try {
       const { hits, notes } = await (await ready).search({ query, mode, limit: PAGE_RESULTS });
       const items = await describePapers(deps.db, hits.map((h) => h.paper));
       const voted = viewer?.user ? await votesOf(deps.db, viewer.user.id, items.map((i) => i.paper.id)) : new Set<string>();
-      return sendPage(reply, searchPage({ query, mode, items, voted, notes }, viewer));
+      const body = searchPage({ query, mode, items, voted, notes }, viewer);
+      // Until the vectors are loaded, hybrid answers with keywords alone (and says so): not worth keeping.
+      if (cacheKey && notes.length === 0) deps.cache.set(cacheKey, body.value);
+      return sendPage(reply, body);
     } catch (err) {
       request.log.error({ err, query }, 'search failed');
       return sendPage(reply.code(500), searchPage({ ...none, notes: ['The search could not be run; please try again.'] }, viewer));
     }
   });
+
+  // The results of a search page as a file for a reference manager: the same query, mode and papers.
+  for (const format of Object.keys(REFERENCE_FORMATS) as ReferenceFormat[]) {
+    app.get<{ Querystring: Record<string, unknown> }>(`/search.${REFERENCE_FORMATS[format].extension}`, async (request, reply) => {
+      const { query, mode } = searchRequest(request.query);
+      const hits = query.trim() === '' ? [] : (await (await ready).search({ query, mode, limit: PAGE_RESULTS })).hits;
+      return sendReferences(reply, hits.map((h) => h.paper), format, 'search');
+    });
+  }
 
   app.get<{ Querystring: Record<string, unknown> }>('/api/papers/search', { config: { rateLimit: LIMITS.api } }, async (request, reply) => {
     const p = parseQuery(searchApiParameters, request.query, reply);
@@ -104,12 +125,7 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps
       query: p.q,
       mode: p.mode,
       limit: p.limit,
-      filters: {
-        categories: p.cat ? [parseCategory(p.cat)!] : [],
-        authors: p.author ? [p.author] : [],
-        after: p.after === undefined ? null : parseDay(p.after, 'start'),
-        before: p.before === undefined ? null : parseDay(p.before, 'end'),
-      },
+      filters: searchFilters(p),
     });
     const items = await describePapers(deps.db, hits.map((h) => h.paper));
     return sendJsonCached(request, reply, items.map(presentDailyPaper));
@@ -128,8 +144,25 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps
   };
 }
 
+/** The filters given as parameters (already checked by the schema), as the search service takes them. */
+export function searchFilters(p: { cat?: string | undefined; author?: string | undefined; after?: string | undefined; before?: string | undefined }): Filters {
+  return {
+    categories: p.cat ? [parseCategory(p.cat)!] : [],
+    authors: p.author ? [p.author] : [],
+    after: p.after === undefined ? null : parseDay(p.after, 'start'),
+    before: p.before === undefined ? null : parseDay(p.before, 'end'),
+  };
+}
+
 function sendPage(reply: FastifyReply, body: { value: string }) {
   return reply.type('text/html; charset=utf-8').send(body.value);
+}
+
+/** The search page's query and mode, as its form sends them. */
+function searchRequest(params: Record<string, unknown>): { query: string; mode: SearchMode } {
+  const query = firstString(params.q)?.slice(0, 5000) ?? '';
+  const modeText = firstString(params.mode);
+  return { query, mode: SEARCH_MODES.includes(modeText as SearchMode) ? (modeText as SearchMode) : 'hybrid' };
 }
 
 function firstString(value: unknown): string | undefined {

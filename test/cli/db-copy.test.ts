@@ -13,15 +13,20 @@ import type { FastifyInstance } from 'fastify';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { createApiToken } from '../../src/community/api-tokens.js';
+import { claimAuthorship } from '../../src/community/claims.js';
 import { addToCollection, createCollection } from '../../src/community/collections.js';
 import { addComment, deleteComment } from '../../src/community/comments.js';
 import { followAuthor } from '../../src/community/follows.js';
-import { hideComment, hidePaper } from '../../src/community/moderation.js';
+import { featurePaper, hideComment, hidePaper } from '../../src/community/moderation.js';
 import { report } from '../../src/community/reports.js';
 import type { User } from '../../src/community/users.js';
 import { toggleVote } from '../../src/community/votes.js';
 import { loadConfig } from '../../src/config.js';
 import { runDigests, type DigestRunReport } from '../../src/digest/run.js';
+import { setGroupFollow } from '../../src/groups/follows.js';
+import { createGroup } from '../../src/groups/groups.js';
+import { addToQueue, toggleGroupVote } from '../../src/groups/queue.js';
+import { scheduleSession } from '../../src/groups/sessions.js';
 import { confirmSubscription, subscribe } from '../../src/digest/subscriptions.js';
 import { createLogger } from '../../src/log.js';
 import { configuredMailer } from '../../src/mail/mailer.js';
@@ -131,6 +136,14 @@ describe('paperboy db copy of a populated instance', onPostgres, () => {
     await addToCollection(db, alice.id, quiet.id, paper(32));
     await followAuthor(db, alice.id, JSON.parse((await db.selectFrom('papers').select('authors').where('id', '=', paper(50)).executeTakeFirstOrThrow()).authors)[0]);
     await createApiToken(db, bob.id, 'script');
+    await featurePaper(db, admin.id, paper(60), 'a fine one');
+    const firstAuthor = JSON.parse((await db.selectFrom('papers').select('authors').where('id', '=', paper(61)).executeTakeFirstOrThrow()).authors)[0];
+    await claimAuthorship(db, bob.id, paper(61), firstAuthor, { autoApproveDomains: [] });
+    const group = await createGroup(db, alice.id, { name: 'Reading club', slug: 'reading-club', isPublic: true });
+    await addToQueue(db, alice.id, group.id, { paper: paper(70) }, async () => null);
+    await toggleGroupVote(db, alice.id, group.id, paper(70));
+    await scheduleSession(db, alice.id, group.id, { title: 'First meeting', startsAt: '2026-12-10T18:00', timeZone: 'Europe/Paris', presenterId: alice.id, paperIds: [paper(70)] });
+    await setGroupFollow(db, bob.id, 'reading-club', true);
     await saveCheckpoint(db, 'oai:cs', { token: 'resume-here' });
     await subscribe(db, { email: alice.email, preferences: { frequency: 'daily', categories: ['cs.LG'], authors: [], searches: [] }, member: alice });
     const reader = await subscribe(db, { email: 'reader@example.org', preferences: { frequency: 'daily', categories: [], authors: [], searches: ['neural'] } });
@@ -191,6 +204,7 @@ describe('paperboy db copy of a populated instance', onPostgres, () => {
       `/u/${alice.username}/c/${reading.slug}`,
       `/feeds/collections/${alice.username}/${reading.slug}.rss`,
       `/papers/${votedPaper.id}`,
+      '/groups/reading-club',
       '/',
     ];
     for (const url of urls) {

@@ -5,7 +5,6 @@ import { signIn } from '../../src/community/accounts.js';
 import { addComment, listComments } from '../../src/community/comments.js';
 import {
   demote,
-  hiddenPaperIds,
   hideComment,
   hidePaper,
   listReports,
@@ -26,6 +25,7 @@ import { upsertPapers } from '../../src/store/papers.js';
 import { tempDb, type TempDb } from '../support/db.js';
 import { makePaper } from '../support/papers.js';
 import { makeAdmin, makeMember, rejectsWith } from '../support/community.js';
+import { hiddenAmong } from '../../src/store/visibility.js';
 
 describe('moderation', () => {
   let t: TempDb;
@@ -75,7 +75,7 @@ describe('moderation', () => {
       await assert.rejects(attempt(), rejectsWith('forbidden'));
     }
     assert.equal((await moderationLog(t.db)).length, before);
-    assert.deepEqual(await hiddenPaperIds(t.db, [P]), new Set());
+    assert.deepEqual(await hiddenAmong(t.db, [P]), new Set());
   });
 
   it('asks for a reason', async () => {
@@ -86,9 +86,9 @@ describe('moderation', () => {
   it('hides and unhides a paper, logging each change once', async () => {
     assert.deepEqual(await hidePaper(t.db, admin.id, P, 'spam submission', at), { changed: true });
     assert.deepEqual(await hidePaper(t.db, admin.id, P, 'again', at), { changed: false });
-    assert.deepEqual(await hiddenPaperIds(t.db, [P, '2401.00002']), new Set([P]));
+    assert.deepEqual(await hiddenAmong(t.db, [P, '2401.00002']), new Set([P]));
     assert.deepEqual(await unhidePaper(t.db, admin.id, P, 'was fine after all', at), { changed: true });
-    assert.deepEqual(await hiddenPaperIds(t.db, [P]), new Set());
+    assert.deepEqual(await hiddenAmong(t.db, [P]), new Set());
     await assert.rejects(hidePaper(t.db, admin.id, '2401.99999', 'x'), rejectsWith('not_found'));
     const log = await moderationLog(t.db, { limit: 2 });
     assert.deepEqual(

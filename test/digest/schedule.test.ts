@@ -3,9 +3,11 @@ import { after, before, describe, it, type TestContext } from 'node:test';
 import { pino } from 'pino';
 import { dayPeriod } from '../../src/catalog/periods.js';
 import { loadConfig } from '../../src/config.js';
-import { wallClock } from '../../src/digest/period.js';
+import { wallClock } from '../../src/papers/dates.js';
 import { runDigests } from '../../src/digest/run.js';
-import { startDigestSchedule } from '../../src/digest/schedule.js';
+import { DigestSchedule } from '../../src/digest/schedule.js';
+import { startScheduler, type Scheduler } from '../../src/jobs/scheduler.js';
+import { markEmbedded, recordDay } from '../../src/store/announcement-days.js';
 import { createLogger } from '../../src/log.js';
 import { configuredMailer } from '../../src/mail/mailer.js';
 import { upsertPapers } from '../../src/store/papers.js';
@@ -19,9 +21,9 @@ const SECRET = 'schedule-secret-schedule-secret-01234';
 describe('the digest schedule in serve', () => {
   it('reads the date and hour in the configured time zone', () => {
     const at = new Date('2026-11-29T23:30:00Z'); // Sunday in UTC, already Monday in Tokyo
-    assert.deepEqual(wallClock(at, 'UTC'), { day: '2026-11-29', hour: 23 });
-    assert.deepEqual(wallClock(at, 'Asia/Tokyo'), { day: '2026-11-30', hour: 8 });
-    assert.deepEqual(wallClock(at, 'America/New_York'), { day: '2026-11-29', hour: 18 });
+    assert.deepEqual(wallClock(at, 'UTC'), { day: '2026-11-29', hour: 23, minute: 30 });
+    assert.deepEqual(wallClock(at, 'Asia/Tokyo'), { day: '2026-11-30', hour: 8, minute: 30 });
+    assert.deepEqual(wallClock(at, 'America/New_York'), { day: '2026-11-29', hour: 18, minute: 30 });
   });
 
   describe('running', () => {
@@ -30,8 +32,8 @@ describe('the digest schedule in serve', () => {
     before(async () => {
       t = await tempDb();
       relay = await startSmtpRelay();
-      // Stored an hour ago: a day whose papers are still arriving waits (see the tests below).
-      await upsertPapers(t.db, [makePaper({ id: '2611.00501', day: '2026-11-24' })], new Date(Date.now() - 3_600_000).toISOString());
+      await upsertPapers(t.db, [makePaper({ id: '2611.00501', day: '2026-11-24' })]);
+      await announced(t.db, '2026-11-24', new Date());
       const now = new Date().toISOString();
       await t.db.insertInto('subscriptions').values({ email: 'early@example.org', status: 'active', frequency: 'daily', created_at: now, confirmed_at: now }).execute();
     });
@@ -45,7 +47,7 @@ describe('the digest schedule in serve', () => {
       const mailer = configuredMailer(config);
       const log = createLogger('silent');
       // Hour 0: whatever the time now, the day's run is due.
-      const schedule = startDigestSchedule({ db: t.db, log, mailer, config, secret: SECRET }, { hour: 0, timeZone: 'UTC', tickMs: 50 }, log);
+      const schedule = digestScheduler({ db: t.db, log, mailer, config, secret: SECRET }, { hour: 0, timeZone: 'UTC' }, { tickMs: 50 });
       await relay.waitFor(1);
       await new Promise((resolve) => setTimeout(resolve, 300)); // several more ticks
       await schedule.stop();
@@ -118,7 +120,7 @@ describe('the digest schedule in serve', () => {
       assert.deepEqual(server.sent(), ['daily 2026-11-12', 'daily 2026-11-16', 'daily 2026-11-17', 'daily 2026-11-18']);
     });
 
-    it('sends a listing day harvested after the hour once its papers have stopped arriving', async (t) => {
+    it('sends a listing day read after the hour once its announcement is stored and embedded, not before', async (t) => {
       const server = await testServer(t);
       await server.subscribe('daily@example.org', 'daily');
       await server.papers('2026-11-17');
@@ -126,26 +128,39 @@ describe('the digest schedule in serve', () => {
       server.start();
       await server.relay.waitFor(1, 10_000);
 
-      // Wednesday 07:00: the day's listing is not harvested yet.
+      // Wednesday 07:00: the day's announcement is not read yet.
       server.setTime('2026-11-18T07:00:00Z');
       await server.ticks(3);
       await server.relay.settled();
       assert.deepEqual(server.sent(), ['daily 2026-11-17']);
 
-      // 09:00: the harvest lands. While its papers are still being stored the day waits (a digest
-      // sent half-way would leave the rest out for good); ten minutes after the last, it goes.
+      // 09:00: papers of the day are stored, but the day's announcement is not recorded as read
+      // (another process still storing it), then recorded but not embedded yet: the day waits,
+      // since a digest sent half-way would leave the rest out for good.
       server.setTime('2026-11-18T09:00:00Z');
-      await server.papers('2026-11-18');
-      server.setTime('2026-11-18T09:05:00Z');
-      await server.papers('2026-11-18');
-      server.setTime('2026-11-18T09:14:00Z');
+      await server.papers('2026-11-18', { record: false });
+      await server.ticks(3);
+      await recordDay(server.db, { day: '2026-11-18', status: 'listed', source: 'feed', listed: 2, replaced: 0, read_at: '2026-11-18T09:01:00Z' });
       await server.ticks(3);
       await server.relay.settled();
       assert.deepEqual(server.sent(), ['daily 2026-11-17']);
-      server.setTime('2026-11-18T09:15:01Z');
+      await markEmbedded(server.db, ['2026-11-18'], '2026-11-18T09:02:00Z');
       await server.ticks(2);
       await server.relay.settled();
       assert.deepEqual(server.sent(), ['daily 2026-11-17', 'daily 2026-11-18']);
+    });
+
+    it('sends nothing for a day without announcement', async (t) => {
+      const server = await testServer(t);
+      await server.subscribe('daily@example.org', 'daily');
+      await server.papers('2026-11-17');
+      await recordDay(server.db, { day: '2026-11-18', status: 'none', source: 'feed', listed: 0, replaced: 0, read_at: '2026-11-18T08:00:00Z' });
+      server.setTime('2026-11-18T08:00:00Z');
+      server.start();
+      await server.relay.waitFor(1, 10_000);
+      await server.ticks(3);
+      await server.relay.settled();
+      assert.deepEqual(server.sent(), ['daily 2026-11-17']);
     });
 
     it('keeps a listing day harvested the evening before for the morning where the readers are', async (t) => {
@@ -176,13 +191,19 @@ describe('the digest schedule in serve', () => {
       server.setTime('2026-11-16T08:00:00Z'); // Monday
       server.start();
       await server.relay.waitFor(2, 10_000);
-      // A run records itself after its last mail; stopped before that, it would rightly not.
-      await server.until(() => server.runs('daily').length === 1 && server.runs('weekly').length === 1);
+      // A run records itself after its last mail; stopped before that, it would rightly not. The
+      // groups' run comes after the others.
+      const runsRecorded = () => server.db.selectFrom('digest_runs').selectAll().orderBy('frequency').execute();
+      for (let waited = 0; (await runsRecorded()).length < 3; waited += 20) {
+        assert.ok(waited < 10_000, 'three runs recorded in time');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await server.stop();
-      const recorded = await server.db.selectFrom('digest_runs').selectAll().orderBy('frequency').execute();
+      const recorded = await runsRecorded();
+      // The groups' weekly digest of the week the run happens in is recorded too (there are no groups here).
       assert.deepEqual(
         recorded.map((r) => `${r.frequency} ${r.period}`),
-        ['daily 2026-11-16', 'weekly 2026-W46'],
+        ['daily 2026-11-16', 'group-weekly 2026-W47', 'weekly 2026-W46'],
       );
 
       server.setTime('2026-11-16T10:00:00Z');
@@ -260,7 +281,7 @@ async function testServer(t: TestContext, timeZone = 'UTC') {
   const deps = { db: temp.db as Db, log, mailer, config, secret: SECRET };
   let time = 0;
   let ticks = 0;
-  let schedule: { stop(): Promise<void> } | null = null;
+  let schedule: Scheduler | null = null;
   let paperNumber = 0;
 
   const until = async (condition: () => boolean, timeoutMs = 10_000) => {
@@ -279,7 +300,7 @@ async function testServer(t: TestContext, timeZone = 'UTC') {
       time = Date.parse(iso);
     },
     start() {
-      schedule = startDigestSchedule(deps, { hour: 7, timeZone, tickMs: 20, now: () => (ticks++, new Date(time)) }, log);
+      schedule = digestScheduler(deps, { hour: 7, timeZone }, { tickMs: 20, now: () => (ticks++, new Date(time)) });
     },
     async stop() {
       await schedule?.stop();
@@ -294,13 +315,19 @@ async function testServer(t: TestContext, timeZone = 'UTC') {
       const now = new Date().toISOString();
       await deps.db.insertInto('subscriptions').values({ email, status: 'active', frequency, created_at: now, confirmed_at: now }).execute();
     },
-    /** Two papers on each listing day, stored at the test's time. */
-    async papers(...days: string[]) {
+    /**
+     * Two papers on each listing day, stored at the test's time, and (unless `record: false`) each
+     * day recorded as announced and embedded, as serve's harvest and embedding steps leave it.
+     */
+    async papers(...args: (string | { record: boolean })[]) {
+      const days = args.filter((a): a is string => typeof a === 'string');
+      const record = !args.some((a) => typeof a === 'object' && !a.record);
       await upsertPapers(
         deps.db,
         days.flatMap((day) => [1, 2].map(() => makePaper({ id: `2611.${String(++paperNumber).padStart(5, '0')}`, day, title: `Paper ${paperNumber}` }))),
         new Date(time).toISOString(),
       );
+      if (record) for (const day of days) await announced(deps.db, day, new Date(time));
     },
     /** The digests the relay took, in the order they came, as `daily 2026-11-17`. */
     sent(): string[] {
@@ -323,4 +350,16 @@ async function testServer(t: TestContext, timeZone = 'UTC') {
     await temp.cleanup();
   });
   return server;
+}
+
+/** The digest step alone on serve's scheduler. */
+function digestScheduler(deps: ConstructorParameters<typeof DigestSchedule>[0], settings: { hour: number; timeZone: string }, options: { tickMs: number; now?: () => Date }): Scheduler {
+  const digests = new DigestSchedule(deps, settings, deps.log);
+  return startScheduler([{ name: 'sending digests', run: (now, signal) => digests.run(now, signal) }], { ...options, log: deps.log });
+}
+
+/** A listing day as the daily read and the embedding leave it: announced, stored and embedded. */
+async function announced(db: Db, day: string, at: Date): Promise<void> {
+  await recordDay(db, { day, status: 'listed', source: 'feed', listed: 2, replaced: 0, read_at: at.toISOString() });
+  await markEmbedded(db, [day], at.toISOString());
 }

@@ -91,7 +91,8 @@ describe('normalizePaper: a real record of each source', () => {
     assert.equal(paper.primaryCategory, 'quant-ph');
     assert.equal(paper.published, '2016-01-13T00:00:00Z');
     assert.equal(paper.updated, '2016-01-20T00:00:00Z');
-    assert.equal(paper.day, '2016-01-13');
+    // Created on Wednesday 13 January (a day without a time): listed on Thursday, as its OAI datestamp says.
+    assert.equal(paper.day, '2016-01-14');
     assert.equal(paper.license, 'https://creativecommons.org/licenses/by/3.0/');
     assert.deepEqual(paper.links, []);
   });
@@ -115,7 +116,8 @@ describe('normalizePaper: a real record of each source', () => {
     assert.equal(paper.title, 'Inelastic effects in molecular transport junctions: The probe technique at high bias');
     assert.equal(paper.abstract, 'We extend the Landauer-B\\"uttiker probe formalism.');
     assert.equal(paper.published, '2015-12-26T21:19:45Z');
-    assert.equal(paper.day, '2015-12-26');
+    // Submitted on a Saturday in December, but its id says arXiv announced it in January 2016.
+    assert.equal(paper.day, '2016-01-01');
     assert.equal(paper.doi, '10.1063/1.4944470');
   });
 
@@ -143,7 +145,8 @@ describe('normalizePaper: a real record of each source', () => {
     ]);
     assert.equal(paper.published, '2000-11-04T06:14:57Z');
     assert.equal(paper.updated, '2000-12-03T08:09:58Z');
-    assert.equal(paper.day, '2000-11-04');
+    // Submitted on Saturday 4 November 2000: the next cut-off is Monday's, listed on Tuesday the 7th.
+    assert.equal(paper.day, '2000-11-07');
     assert.equal(paper.comment, '6 pages, some things clearified, especially that a broadcast channel is not necessary');
   });
 });
@@ -243,7 +246,8 @@ describe('normalizePaper: field rules', () => {
     ]);
     assert.equal(paper.published, '2024-01-01T09:00:00Z');
     assert.equal(paper.updated, '2024-03-01T10:00:00Z');
-    assert.equal(paper.day, '2024-01-01');
+    // v1 at 04:00 in New York on Monday 1 January beat Monday's cut-off: listed on Tuesday.
+    assert.equal(paper.day, '2024-01-02');
   });
 
   it('prefers a stated updated date, and keeps published null without v1 or a stated date', () => {
@@ -252,7 +256,8 @@ describe('normalizePaper: field rules', () => {
     );
     assert.equal(paper.published, null);
     assert.equal(paper.updated, '2024-05-05T05:05:05Z');
-    assert.equal(paper.day, '2024-05-05');
+    // Only the latest version's date (a Sunday) is known: the schedule after it.
+    assert.equal(paper.day, '2024-05-07');
   });
 
   it('keeps the first of a version listed twice, with a warning', () => {
@@ -263,12 +268,14 @@ describe('normalizePaper: field rules', () => {
     assert.deepEqual(warnings, ['versions: v1 listed twice, kept the first']);
   });
 
-  it('takes the day from listedOn, else published, else updated', () => {
+  it('takes the day from listedOn, else the schedule after published, else after updated', () => {
     const both = { published: '2024-01-10 23:30:00 UTC', updated: '2024-02-01 00:00:00 UTC' };
     assert.equal(normalizePaper(input({ ...both, listedOn: '2024-01-12' })).paper.day, '2024-01-12');
     assert.equal(normalizePaper(input({ ...both, listedOn: '2024-01-12T01:00:00+03:00' })).paper.day, '2024-01-12');
-    assert.equal(normalizePaper(input({ ...both, listedOn: null })).paper.day, '2024-01-10');
-    assert.equal(normalizePaper(input({ updated: both.updated, listedOn: '' })).paper.day, '2024-02-01');
+    // 18:30 on Wednesday in New York missed that day's cut-off: Thursday's, listed on Friday.
+    assert.equal(normalizePaper(input({ ...both, listedOn: null })).paper.day, '2024-01-12');
+    // Midnight UTC is how a date without a time reads: taken as before Thursday's cut-off.
+    assert.equal(normalizePaper(input({ updated: both.updated, listedOn: '' })).paper.day, '2024-02-02');
   });
 
   it('finds links in the abstract and the comment', () => {

@@ -6,7 +6,9 @@ import { hidePaper } from '../../src/community/moderation.js';
 import { toggleVote } from '../../src/community/votes.js';
 import { FOR_YOU, Recommender, reasonText, type Recommendation } from '../../src/recommend/for-you.js';
 import { trainCatalogModel } from '../../src/search/maintain.js';
-import { upsertPapers } from '../../src/store/papers.js';
+import { exportPapers } from '../../src/references/export.js';
+import { importLibrary } from '../../src/references/import.js';
+import { fromRow, upsertPapers } from '../../src/store/papers.js';
 import { searchDb } from '../../src/store/search-docs.js';
 import { makeAdmin, makeMember } from '../support/community.js';
 import { tempDb, type TempDb } from '../support/db.js';
@@ -85,6 +87,21 @@ describe('"For you" over real arXiv papers', () => {
       assert.equal(new Set(recs.map((r) => r.paperId)).size, recs.length);
     });
   }
+
+  it('is seeded from the first day by a library imported from a reference manager', async () => {
+    const member = await makeMember(t.db);
+    const collection = await createCollection(t.db, member.id, { name: 'My Zotero library', isPublic: false });
+    // A BibTeX library of security papers, as a reference manager holds it (here written by our own export of the real records).
+    const own = onlyIn('cs.CR', 8);
+    const papers = await t.db.selectFrom('papers').selectAll().where('id', 'in', own.map((p) => p.id)).orderBy('id').execute();
+    const report = await importLibrary(t.db, member.id, collection.id, exportPapers(papers.map(fromRow), 'bibtex'));
+    assert.equal(report.added.length, 8);
+    const recs = await recommender.forMember(member.id, { limit: 20 });
+    assert.ok(recs.length >= 10, `${recs.length} recommendations`);
+    assert.ok(share(recs, 'cs.CR') > 0.5, `${Math.round(share(recs, 'cs.CR') * 100)}% in cs.CR`);
+    const ownIds = new Set(own.map((p) => p.id));
+    for (const r of recs) assert.ok(r.reason.kind === 'similar' && r.reason.via === 'collected' && ownIds.has(r.reason.to.id));
+  });
 
   it('names the closest of the member’s papers when their interests are mixed', async () => {
     const member = await makeMember(t.db);

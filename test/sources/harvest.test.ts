@@ -343,6 +343,7 @@ describe('OAI-PMH harvest', () => {
     const last = pages[2]!.checkpoint;
     assert.deepEqual(last, {
       set: null,
+      metadataPrefix: 'arXiv',
       from: '2015-01-01',
       until: '2018-12-31',
       resumptionToken: null,

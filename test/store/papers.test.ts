@@ -27,17 +27,20 @@ describe('paper store', () => {
     assert.equal((await getPaper(t.db, '2401.00001'))?.title, 'A Test Paper');
   });
 
-  it('updates on a newer version and keeps the version history', async () => {
+  it('updates on a newer version, keeps the version history and the listing day', async () => {
     const v2 = makePaper({
       version: 2,
       title: 'A Better Test Paper',
       authors: ['Ada Lovelace'],
       updated: '2024-02-01T09:00:00Z',
+      // The replacement's own announcement day: it does not list the paper again.
+      day: '2024-02-02',
       versions: [{ version: 2, date: '2024-02-01T09:00:00Z', size: '12kb' }],
     });
     assert.deepEqual(await upsertPapers(t.db, [v2]), { inserted: [], updated: ['2401.00001'], unchanged: [] });
     const stored = await getPaper(t.db, '2401.00001');
     assert.equal(stored?.title, 'A Better Test Paper');
+    assert.equal(stored?.day, '2024-01-02', 'listed on the day it was first stored with');
     assert.deepEqual(stored?.authors, ['Ada Lovelace']);
     assert.deepEqual(
       stored?.versions.map((v) => [v.version, v.size]),

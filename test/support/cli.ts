@@ -8,11 +8,14 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Starts the real `paperboy` command (from source, through tsx) with the given environment. */
+/**
+ * Starts the real `paperboy` command (from source, through tsx) with the given environment. It
+ * does not read arXiv by itself unless the test says so (PAPERBOY_ARXIV_CATEGORIES).
+ */
 export function startCli(args: string[], env: Record<string, string> = {}): ChildProcess {
   return spawn(process.execPath, ['--import', 'tsx', path.join(repoRoot, 'src/cli/main.ts'), ...args], {
     cwd: repoRoot,
-    env: { ...process.env, PAPERBOY_LOG_LEVEL: 'warn', ...env },
+    env: { ...process.env, PAPERBOY_LOG_LEVEL: 'warn', PAPERBOY_ARXIV_CATEGORIES: 'none', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 }

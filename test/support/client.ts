@@ -5,17 +5,18 @@ let addresses = 0;
 
 /** A browser stand-in for inject(): keeps cookies, reads the form token off the last page. */
 export class Client {
-  private cookies = new Map<string, string>();
+  readonly cookies = new Map<string, string>();
   csrf = '';
-  /** Each client comes from its own address, as rate limits count per address. */
-  private readonly remoteAddress = `127.0.0.${++addresses + 1}`;
+  /** Each client comes from its own address, as rate limits count per address; a test may move it. */
+  remoteAddress = `127.0.${Math.floor(++addresses / 250)}.${(addresses % 250) + 1}`;
   constructor(private readonly app: FastifyInstance) {}
 
   /** The same browser (its cookies and form token) visiting another server of the site. */
   on(app: FastifyInstance): Client {
     const other = new Client(app);
-    other.cookies = new Map(this.cookies);
+    for (const [name, value] of this.cookies) other.cookies.set(name, value);
     other.csrf = this.csrf;
+    other.remoteAddress = this.remoteAddress;
     return other;
   }
 
@@ -38,14 +39,31 @@ export class Client {
     return res;
   }
 
-  async post(url: string, form: Record<string, string>, opts: { withToken?: boolean; json?: boolean } = {}) {
+  async post(url: string, form: Record<string, string>, opts: { withToken?: boolean; json?: boolean; headers?: Record<string, string> } = {}) {
     const body = new URLSearchParams({ ...(opts.withToken === false ? {} : { _csrf: this.csrf }), ...form });
     const res = await this.app.inject({
       method: 'POST',
       url,
       remoteAddress: this.remoteAddress,
-      headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded', ...(opts.json ? { accept: 'application/json' } : {}) },
+      headers: { cookie: this.cookieHeader, 'content-type': 'application/x-www-form-urlencoded', ...(opts.json ? { accept: 'application/json' } : {}), ...opts.headers },
       payload: body.toString(),
+    });
+    this.keep(res.headers['set-cookie']);
+    return res;
+  }
+
+  /** A file upload as a browser sends it (multipart/form-data), with the form token unless told not to. */
+  async postFile(url: string, file: { name: string; content: string | Buffer }, opts: { withToken?: boolean } = {}) {
+    const form = new FormData();
+    if (opts.withToken !== false) form.append('_csrf', this.csrf);
+    form.append('file', new Blob([typeof file.content === 'string' ? file.content : new Uint8Array(file.content)]), file.name);
+    const encoded = new Response(form);
+    const res = await this.app.inject({
+      method: 'POST',
+      url,
+      remoteAddress: this.remoteAddress,
+      headers: { cookie: this.cookieHeader, 'content-type': encoded.headers.get('content-type')! },
+      payload: Buffer.from(await encoded.arrayBuffer()),
     });
     this.keep(res.headers['set-cookie']);
     return res;
@@ -55,7 +73,8 @@ export class Client {
     await this.get('/signin');
     const res = await this.post('/signin', { email, password });
     assert.equal(res.statusCode, 303, `sign-in of ${email}`);
-    await this.get('/');
+    // A page with a form: the token changes at sign-in.
+    await this.get('/submit');
   }
 }
 

@@ -5,6 +5,9 @@ import type { DatabaseLocation } from '../../src/config.js';
 import { sql } from 'kysely';
 import { openDatabase, type Db } from '../../src/store/db.js';
 import { storeKind } from '../../src/store/dialect.js';
+import { openPostgres } from '../../src/store/postgres.js';
+import { openSqlite } from '../../src/store/sqlite.js';
+import { createLogger } from '../../src/log.js';
 import { adminQuery, CLONE_PREFIX, databaseUrl, quoteIdent, testPostgres } from './postgres.js';
 
 /** The store the suite runs on: `PAPERBOY_TEST_STORE=postgres` (npm run test:postgres), else SQLite. */
@@ -55,6 +58,44 @@ export async function tempDb(): Promise<TempDb> {
     async cleanup() {
       await db.destroy();
       // FORCE: a server process a test started may still hold a connection.
+      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      fs.rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * A fresh database with no tables at all (no migration has run), on the store under test: for
+ * tests of migrations over data written by older ones.
+ */
+export async function emptyDb(): Promise<TempDb> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-test-'));
+  if (testStore === 'sqlite') {
+    const location: DatabaseLocation = { kind: 'sqlite', file: path.join(dir, 'paperboy.sqlite') };
+    const db = openSqlite(location.file);
+    return {
+      db,
+      dir,
+      location,
+      env: { PAPERBOY_DATA_DIR: dir },
+      async cleanup() {
+        await db.destroy();
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const { adminUrl } = await testPostgres();
+  const name = `${CLONE_PREFIX}${process.pid}_${++clones}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'`);
+  const location: DatabaseLocation = { kind: 'postgres', url: databaseUrl(adminUrl, name) };
+  const db = openPostgres(location.url, createLogger('warn'));
+  return {
+    db,
+    dir,
+    location,
+    env: { PAPERBOY_DATA_DIR: dir, PAPERBOY_DATABASE_URL: location.url },
+    async cleanup() {
+      await db.destroy();
       await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
       fs.rmSync(dir, { recursive: true, force: true });
     },

@@ -367,6 +367,8 @@ export class OaiListRecords {
     readonly records: OaiRecordFixture[] = oaiRecords(),
     readonly pageSize = 2,
     readonly path = '/oai2',
+    /** The format the records are written in. */
+    readonly metadataPrefix: 'arXiv' | 'arXivRaw' = 'arXiv',
   ) {}
 
   expireTokens(): void {
@@ -389,7 +391,7 @@ export class OaiListRecords {
       }
       return reply(this.page(state.selection, state.offset, args));
     }
-    if (q.get('metadataPrefix') !== 'arXiv') return reply(oaiErrorPage('cannotDisseminateFormat', 'Only arXiv here', args));
+    if (q.get('metadataPrefix') !== this.metadataPrefix) return reply(oaiErrorPage('cannotDisseminateFormat', `Only ${this.metadataPrefix} here`, args));
     const set = q.get('set');
     const from = q.get('from');
     const until = q.get('until');

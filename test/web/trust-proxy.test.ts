@@ -6,7 +6,12 @@ import { LIMITS } from '../../src/web/security.js';
 import { tempDb, type TempDb } from '../support/db.js';
 import { testServer } from '../support/web.js';
 
-/** Failed sign-ins from `remoteAddress`, each claiming to be for `forwardedFor`; returns the status codes. */
+let attempts = 0;
+
+/**
+ * Failed sign-ins from `remoteAddress`, each claiming to be for `forwardedFor`; returns the status
+ * codes. Each names another account, so only the limit per address can refuse them.
+ */
 async function signInAttempts(app: FastifyInstance, remoteAddress: string, forwardedFor: (i: number) => string | undefined, count: number): Promise<number[]> {
   const page = await app.inject({ url: '/signin', remoteAddress });
   const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? '';
@@ -19,7 +24,7 @@ async function signInAttempts(app: FastifyInstance, remoteAddress: string, forwa
       url: '/signin',
       remoteAddress,
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded', ...(forwarded ? { 'x-forwarded-for': forwarded } : {}) },
-      payload: new URLSearchParams({ _csrf: csrf, email: 'nobody@example.org', password: 'wrong password' }).toString(),
+      payload: new URLSearchParams({ _csrf: csrf, email: `nobody.${++attempts}@example.org`, password: 'wrong password' }).toString(),
     });
     codes.push(res.statusCode);
   }

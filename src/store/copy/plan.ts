@@ -30,8 +30,12 @@ export const COPIED: readonly CopiedTable[] = [
       columns: { fts: 'fts', length: 'paperboy_fts_length(fts)', changed_tx: null },
     },
   },
+  // The vectors of a model being switched to, by the same doc numbers.
+  { name: 'next_vectors' },
   { name: 'embedding_models' },
   { name: 'harvest_checkpoints' },
+  // Which of arXiv's announcement days were read and embedded: digests wait for them.
+  { name: 'announcement_days' },
   { name: 'users' },
   { name: 'auth_tokens' },
   // Members stay signed in, if the new processes sign cookies with the same secret.
@@ -46,6 +50,30 @@ export const COPIED: readonly CopiedTable[] = [
   { name: 'collection_papers' },
   { name: 'hidden_papers' },
   { name: 'moderation_log' },
+  { name: 'featured_picks' },
+  { name: 'author_claims' },
+  // What the enrichment jobs learnt, and when they asked last (so they do not ask again at once).
+  { name: 'paper_code' },
+  { name: 'code_repos' },
+  { name: 'code_repo_stars' },
+  { name: 'hub_links' },
+  { name: 'hub_lookups' },
+  { name: 'paper_summaries' },
+  // The day's use of the summaries' budget.
+  { name: 'llm_usage' },
+  { name: 'groups' },
+  { name: 'group_members' },
+  { name: 'group_invitations' },
+  { name: 'group_queue' },
+  { name: 'group_votes' },
+  { name: 'group_sessions' },
+  { name: 'group_session_papers' },
+  { name: 'group_webhooks' },
+  // With their states: no chat message is posted twice.
+  { name: 'chat_deliveries' },
+  { name: 'group_follows' },
+  { name: 'member_follows' },
+  { name: 'organisation_papers' },
   { name: 'subscriptions' },
   { name: 'author_follows' },
   // With their states, keys and the papers each reader was sent: the copy sends no digest twice.

@@ -1,4 +1,6 @@
+import type { Claim } from '../../community/claims.js';
 import type { Collection, CollectionItem } from '../../community/collections.js';
+import { orcidUrl } from '../../community/orcid.js';
 import type { PublicUser } from '../../community/users.js';
 import { html, type Html } from '../../html.js';
 import type { Paper } from '../../papers/paper.js';
@@ -8,6 +10,7 @@ import { alternateLinks, feedPaths, type FeedLink } from '../feeds/links.js';
 import { csrfField, field, type Viewer } from '../forms.js';
 import { page } from '../layout.js';
 import { paperCard } from './paper-card.js';
+import { exportLinks, importForm } from './references.js';
 
 /** A titled list of papers: the shape of author, category and collection pages. */
 function listPage(title: string, intro: Html | string, papers: Paper[], viewer: Viewer | undefined, extra: Html | '' = '', feed?: FeedLink) {
@@ -21,12 +24,15 @@ ${papers.length === 0 ? html`<p>No papers here yet.</p>` : papers.map(paperCard)
 }
 
 /** `following` is given for a signed-in member: whether they follow this author (a Follow or Unfollow button). */
-export function authorPage(name: string, papers: Paper[], viewer: Viewer | undefined, notes: string[], following?: boolean) {
+export function authorPage(name: string, papers: Paper[], viewer: Viewer | undefined, notes: string[], following?: boolean, members: PublicUser[] = []) {
   const follow: Html | '' =
     viewer?.user && following !== undefined
       ? html`<form method="post" action="/authors/${encodeURIComponent(name)}/${following ? 'unfollow' : 'follow'}" class="inline-form follow">${csrfField(viewer)}<button type="submit">${following ? 'Unfollow' : 'Follow'}</button>${following ? html`<span class="muted">You follow ${name}: their new papers come first in <a href="/for-you">For you</a>.</span>` : html`<span class="muted">Their new papers will come first in <a href="/for-you">For you</a>.</span>`}</form>`
       : '';
-  return listPage(name, `${papers.length === 100 ? 'The newest 100' : papers.length} papers in this catalog${notes.length > 0 ? ` (${notes.join(' ')})` : ''}`, papers, viewer, follow, {
+  // Members whose claim to be this author a moderator approved.
+  const claimed: Html | '' =
+    members.length > 0 ? html`<p class="claimed">On Paperboy: ${members.map((m, i) => html`${i > 0 ? ', ' : ''}<a href="/u/${m.username}">${m.displayName}</a> (@${m.username})`)}</p>` : '';
+  return listPage(name, `${papers.length === 100 ? 'The newest 100' : papers.length} papers in this catalog${notes.length > 0 ? ` (${notes.join(' ')})` : ''}`, papers, viewer, html`${claimed}${follow}`, {
     title: `Papers by ${name}`,
     path: feedPaths.author(name),
   });
@@ -49,6 +55,14 @@ export interface ProfileData {
   apiTokens?: Html;
   /** The authors the member follows; shown on their own profile only. */
   followedAuthors?: string[];
+  /** Papers the member wrote, by their approved author claims. */
+  authored: Paper[];
+  /** The member's ORCID iD, normalized, or null. */
+  orcid: string | null;
+  /** The member's own claims with their state; on their own profile only. */
+  claims?: Claim[];
+  /** Whether the signed-in viewer follows this member (a Follow or Unfollow button); undefined on one's own profile and for visitors. */
+  following?: boolean | undefined;
 }
 
 export function profilePage(user: PublicUser, data: ProfileData, viewer: Viewer | undefined) {
@@ -56,10 +70,15 @@ export function profilePage(user: PublicUser, data: ProfileData, viewer: Viewer 
   return page({
     title: user.displayName,
     viewer,
-    body: html`<section class="profile"><h1>${user.displayName}</h1><p class="muted">@${user.username}${isAdmin && data.suspended ? ' · suspended' : ''}</p>
+    body: html`<section class="profile"><h1>${user.displayName}</h1><p class="muted">@${user.username}${isAdmin && data.suspended ? ' · suspended' : ''}${data.orcid ? html` · ORCID <a href="${orcidUrl(data.orcid)}" rel="me">${data.orcid}</a>` : ''}</p>
+${data.following !== undefined && viewer
+    ? html`<form method="post" action="/u/${user.username}/${data.following ? 'unfollow' : 'follow'}" class="inline-form follow">${csrfField(viewer)}<button type="submit">${data.following ? 'Unfollow' : 'Follow'}</button><span class="muted">${data.following ? 'The papers they upvote (when they show their upvotes) come in your For you.' : 'The papers they upvote, when they show their upvotes, will come in your For you and digests.'}</span></form>`
+    : ''}
 ${isAdmin && viewer
     ? html`<form method="post" action="/admin/users/${user.id}/${data.suspended ? 'unsuspend' : 'suspend'}" class="inline-form">${csrfField(viewer)}<label for="suspend-reason">Reason</label><input id="suspend-reason" name="reason" maxlength="500" required><button type="submit">${data.suspended ? 'Lift the suspension' : 'Suspend this member'}</button></form>`
     : ''}
+${data.authored.length > 0 ? html`<h2>Authored papers</h2>${data.authored.map(paperCard)}` : ''}
+${data.isSelf && viewer ? authorSettings(data, viewer) : ''}
 <h2>Collections</h2>
 ${data.collections.length === 0 ? html`<p class="muted">No collections.</p>` : html`<ul class="plain">${data.collections.map((c) => html`<li><a href="/u/${user.username}/c/${c.slug}">${c.name}</a> <span class="muted">${c.paperCount} papers${c.isPublic ? '' : ', private'}</span></li>`)}</ul>`}
 ${data.isSelf && viewer ? newCollectionForm(viewer) : ''}
@@ -79,6 +98,18 @@ ${data.followedAuthors.length === 0
 ${data.isSelf && data.apiTokens ? data.apiTokens : ''}
 </section>`,
   });
+}
+
+const CLAIM_STATES: Record<Claim['status'], string> = { pending: 'waiting for a moderator', approved: 'approved', refused: 'refused' };
+
+/** On the member's own profile: their ORCID iD and the state of their author claims. */
+function authorSettings(data: ProfileData, viewer: Viewer): Html {
+  return html`<details class="author-settings"${data.orcid ? '' : html` open`}><summary>Your ORCID iD and author claims</summary>
+<form method="post" action="/settings/orcid" class="inline-form">${csrfField(viewer)}<label for="orcid">ORCID iD</label><input id="orcid" name="orcid" value="${data.orcid ?? ''}" maxlength="60" placeholder="0000-0002-1825-0097"><button type="submit">Save</button></form>
+${data.claims && data.claims.length > 0
+    ? html`<ul class="plain claims">${data.claims.map((c) => html`<li><a href="/papers/${c.paper.id}">${c.paper.title}</a> as ${c.authorName}: ${CLAIM_STATES[c.status]}</li>`)}</ul>`
+    : html`<p class="muted">To claim a paper you wrote, open its page and choose your name under “Are you an author of this paper?”.</p>`}
+</details>`;
 }
 
 function newCollectionForm(viewer: Viewer): Html {
@@ -102,7 +133,8 @@ ${items.map((item) => html`<form method="post" action="/collections/${collection
       : '';
   return listPage(
     collection.name,
-    html`<p class="muted">A ${collection.isPublic ? 'public' : 'private'} collection by <a href="/u/${collection.owner.username}">${collection.owner.displayName}</a>${collection.description ? html`: ${collection.description}` : ''}</p>`,
+    html`<p class="muted">A ${collection.isPublic ? 'public' : 'private'} collection by <a href="/u/${collection.owner.username}">${collection.owner.displayName}</a>${collection.description ? html`: ${collection.description}` : ''}</p>
+${items.length > 0 ? exportLinks('Export', `/collections/${collection.id}`) : ''}${isOwner && viewer ? importForm(collection, viewer) : ''}`,
     items.map((i) => i.paper),
     viewer,
     manage,

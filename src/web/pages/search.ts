@@ -5,6 +5,7 @@ import type { Viewer } from '../forms.js';
 import { html } from '../../html.js';
 import { page } from '../layout.js';
 import { listedPaperCard } from './period.js';
+import { exportLinks } from './references.js';
 
 export interface SearchView {
   query: string;
@@ -40,7 +41,7 @@ ${view.query.trim() === ''
     ? html`<p class="muted">Words match anywhere in title, authors and abstract; <code>"a phrase"</code> must appear; <code>learn*</code> matches any ending; <code>-word</code> excludes. Filters: <code>cat:cs.CL</code> (or <code>cat:cs</code>), <code>author:"Yann LeCun"</code>, <code>after:2025-01-01</code>, <code>before:2025-06-30</code>.</p>`
     : view.items.length === 0
       ? html`<p>No papers found.</p>`
-      : html`<p class="muted">${view.items.length} ${view.items.length === 1 ? 'paper' : 'papers'}</p>${view.items.map((item) => listedPaperCard(item, viewer, view.voted.has(item.paper.id)))}`}
+      : html`<p class="muted">${view.items.length} ${view.items.length === 1 ? 'paper' : 'papers'}</p>${exportLinks('Export these results', '/search', new URLSearchParams({ q: view.query, mode: view.mode }).toString())}${view.items.map((item) => listedPaperCard(item, viewer, view.voted.has(item.paper.id)))}`}
 </section>`;
   // Any search can be followed in a feed reader (the feed takes queries of up to 250 characters).
   const query = view.query.trim();

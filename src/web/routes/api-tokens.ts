@@ -4,7 +4,7 @@ import { CommunityError } from '../../community/errors.js';
 import type { WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
 import { newApiTokenPage } from '../pages/api-tokens.js';
-import { LIMITS } from '../security.js';
+import { formToken, LIMITS } from '../security.js';
 import { sendHtml } from './catalog.js';
 
 /** Making and revoking personal API tokens, from the forms on the member's own profile page. */
@@ -16,7 +16,7 @@ export function registerApiTokenRoutes(app: FastifyInstance, deps: WebDeps): voi
     if (!request.user) return reply.redirect('/signin', 303);
     const token = await createApiToken(db, request.user.id, formString(request.body, 'name', 500));
     // The secret is in this page alone: no cache may keep it.
-    return sendHtml(reply.header('Cache-Control', 'no-store'), newApiTokenPage(token, { user: request.user, csrf: reply.generateCsrf() }), 201);
+    return sendHtml(reply.header('Cache-Control', 'no-store'), newApiTokenPage(token, { user: request.user, csrf: formToken(reply) }), 201);
   });
 
   app.post<{ Params: { id: string } }>('/account/api-tokens/:id/revoke', write, async (request, reply) => {

@@ -1,28 +1,32 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { claimAuthorship, claimedPapers, claimsOf } from '../../community/claims.js';
 import { addToCollection, createCollection, getCollectionBySlug, listCollections, removeFromCollection, updateCollection } from '../../community/collections.js';
 import { addComment, deleteComment, editComment, getComment } from '../../community/comments.js';
 import { listApiTokens } from '../../community/api-tokens.js';
 import { CommunityError } from '../../community/errors.js';
+import { orcidOf, setOrcid } from '../../community/orcid.js';
 import { report } from '../../community/reports.js';
-import { submitPaper } from '../../community/submissions.js';
+import { submittedPapers } from '../../community/submissions.js';
 import { getUser, userByUsername } from '../../community/users.js';
 import { setUpvotesPublic, upvotedPapers } from '../../community/profile.js';
 import { toggleVote } from '../../community/votes.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
-import type { Paper } from '../../papers/paper.js';
-import { fromRow } from '../../store/papers.js';
 import { wantsJson, type WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
 import type { PageCache } from '../page-cache.js';
 import { collectionPage, profilePage } from '../pages/lists.js';
 import { followedAuthors } from '../../community/follows.js';
+import { followsMember } from '../../community/member-follows.js';
 import { apiTokensSection } from '../pages/api-tokens.js';
 import { submitPage } from '../pages/submit.js';
+import { backTo } from '../redirects.js';
 import { refusalStatus } from '../refusals.js';
-import { LIMITS } from '../security.js';
+import { formToken, LIMITS } from '../security.js';
+import { submitWithin } from '../submit.js';
+import type { BackgroundWork } from '../background-work.js';
 import { errorPage, sendHtml, viewerFor } from './catalog.js';
 
-export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { cache: PageCache }): void {
+export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { cache: PageCache; background: BackgroundWork }): void {
   const { db, cache } = deps;
   const write = { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.write } };
 
@@ -33,7 +37,7 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
   const memberWrite = async (request: FastifyRequest, reply: FastifyReply, action: (userId: number) => Promise<{ json?: unknown; redirect: string }>) => {
     if (!request.user) {
       if (wantsJson(request)) return reply.code(401).send({ error: 'Sign in first.' });
-      return reply.redirect(`/signin?next=${encodeURIComponent(request.headers.referer ? new URL(request.headers.referer).pathname : '/')}`, 303);
+      return reply.redirect(`/signin?next=${encodeURIComponent(backTo(request.headers.referer))}`, 303);
     }
     const done = await action(request.user.id);
     cache.invalidate();
@@ -42,13 +46,19 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
 
   // Votes and comments on papers; old-style ids contain a slash, so the action is the path's end.
   app.post<{ Params: { '*': string } }>('/papers/*', write, async (request, reply) => {
-    const match = /^(.+)\/(vote|comments|report)$/.exec(request.params['*']);
+    const match = /^(.+)\/(vote|comments|report|claim)$/.exec(request.params['*']);
     const id = match ? parseArxivId(match[1]!)?.id : undefined;
     if (!match || !id) return sendHtml(reply, errorPage(viewerFor(request, reply), 'Not found', 'There is nothing to post to here.'), 404);
     if (match[2] === 'vote') {
       return memberWrite(request, reply, async (userId) => {
         const result = await toggleVote(db, userId, id);
         return { json: result, redirect: `/papers/${id}` };
+      });
+    }
+    if (match[2] === 'claim') {
+      return memberWrite(request, reply, async (userId) => {
+        await claimAuthorship(db, userId, id, formString(request.body, 'author', 300), { autoApproveDomains: deps.config.claimAutoApproveDomains });
+        return { redirect: `/papers/${id}#claim` };
       });
     }
     if (match[2] === 'report') {
@@ -78,6 +88,13 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
     });
   });
 
+  app.post('/settings/orcid', write, async (request, reply) =>
+    memberWrite(request, reply, async (userId) => {
+      await setOrcid(db, userId, formString(request.body, 'orcid', 100));
+      return { redirect: `/u/${request.user!.username}` };
+    }),
+  );
+
   app.post('/settings/upvotes', write, async (request, reply) =>
     memberWrite(request, reply, async (userId) => {
       await setUpvotesPublic(db, userId, formString(request.body, 'public') === '1');
@@ -94,14 +111,15 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
     const raw = formString(request.body, 'paper', 300);
     if (!request.user) return reply.redirect('/signin?next=/submit', 303);
     try {
-      const submission = await submitPaper(db, request.user.id, raw, deps.fetchPaper);
+      const outcome = await submitWithin(deps, request.user.id, raw);
+      if ('fetching' in outcome) return sendHtml(reply, submitPage({ user: request.user, csrf: formToken(reply) }, { fetching: outcome.fetching }), 202);
       cache.invalidate();
-      return reply.redirect(`/papers/${submission.paperId}`, 303);
+      return reply.redirect(`/papers/${outcome.recorded.paperId}`, 303);
     } catch (error) {
       // Shown beside the form, which keeps what was typed.
       if (!(error instanceof CommunityError)) throw error;
       const existing = error.code === 'duplicate' ? error.details.paperId : undefined;
-      return sendHtml(reply, submitPage({ user: request.user, csrf: reply.generateCsrf() }, { value: raw, message: error.message, existing }), refusalStatus(error));
+      return sendHtml(reply, submitPage({ user: request.user, csrf: formToken(reply) }, { value: raw, message: error.message, existing }), refusalStatus(error));
     }
   });
 
@@ -124,8 +142,8 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
         const updated = await updateCollection(db, userId, id, { name: formString(request.body, 'name', 200), isPublic: formString(request.body, 'isPublic') === '1' });
         return { redirect: `/u/${updated.owner.username}/c/${updated.slug}` };
       } else throw new CommunityError('not_found', 'Unknown action.');
-      // Back to the page the form was on (its path only, so never another site).
-      return { redirect: paperId && request.headers.referer?.includes('/papers/') ? `/papers/${paperId}` : new URL(request.headers.referer ?? '/', 'http://x').pathname };
+      const back = backTo(request.headers.referer);
+      return { redirect: paperId && back.startsWith('/papers/') ? `/papers/${paperId}` : back };
     }),
   );
 
@@ -134,15 +152,7 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
     const user = await userByUsername(db, request.params.username);
     if (!user) return sendHtml(reply, errorPage(viewer, 'No such member', `Nobody here is called @${request.params.username}.`), 404);
     const collections = await listCollections(db, user.id, viewer?.user?.id ?? null);
-    const rows = await db
-      .selectFrom('submissions')
-      .innerJoin('papers', 'papers.id', 'submissions.paper_id')
-      .selectAll('papers')
-      .where('submissions.submitted_by', '=', user.id)
-      .orderBy('submissions.submitted_at', 'desc')
-      .limit(50)
-      .execute();
-    const submissions: Paper[] = rows.map(fromRow);
+    const submissions = await submittedPapers(db, user.id);
     const full = await getUser(db, user.id);
     const upvoted = await upvotedPapers(db, user.id, viewer?.user?.id ?? null);
     const isSelf = viewer?.user?.id === user.id;
@@ -151,7 +161,20 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
       reply,
       profilePage(
         user,
-        { submissions, collections, isSelf, upvoted, upvotesPublic: full?.upvotesPublic ?? false, suspended: full?.suspended ?? false, apiTokens, followedAuthors: isSelf ? await followedAuthors(db, user.id) : undefined },
+        {
+          submissions,
+          collections,
+          isSelf,
+          upvoted,
+          upvotesPublic: full?.upvotesPublic ?? false,
+          suspended: full?.suspended ?? false,
+          apiTokens,
+          followedAuthors: isSelf ? await followedAuthors(db, user.id) : undefined,
+          authored: await claimedPapers(db, user.id),
+          orcid: await orcidOf(db, user.id),
+          claims: isSelf ? await claimsOf(db, user.id, user.id) : undefined,
+          following: viewer?.user && !isSelf ? await followsMember(db, viewer.user.id, user.id) : undefined,
+        },
         viewer,
       ),
     );

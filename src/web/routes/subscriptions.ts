@@ -32,12 +32,8 @@ import {
 } from '../pages/subscriptions.js';
 import { refusalStatus } from '../refusals.js';
 import { serverSecret } from '../secret.js';
+import { authLimited, emailTarget, LIMITS } from '../security.js';
 
-/**
- * Per client address, whoever is signed in: the form mails whatever address it is given, so it is
- * limited harder than other writes (the store also limits mails per recipient).
- */
-const SUBSCRIBE_LIMIT = { max: 10, timeWindow: '1 hour', keyGenerator: (request: FastifyRequest) => `subscribe:${request.ip}` };
 /**
  * The signed-link forms. Generous: one-click unsubscribes come from the few servers of the big mail
  * providers, and the token, not the count, is what keeps strangers out.
@@ -99,7 +95,7 @@ export function registerSubscriptionRoutes(app: FastifyInstance, deps: WebDeps):
     return send(reply, subscribePage(viewer, { values: { email: user?.email ?? '', frequency: 'daily' } }, own));
   });
 
-  app.post('/subscribe', { preHandler: app.csrfProtection, config: { rateLimit: SUBSCRIBE_LIMIT } }, async (request, reply) => {
+  app.post('/subscribe', authLimited(app, 'subscribe', LIMITS.subscribe, emailTarget('email')), async (request, reply) => {
     const form = preferencesForm(request.body);
     const values = { email: formString(request.body, 'email', 1000), ...form };
     try {

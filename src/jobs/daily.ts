@@ -1,0 +1,66 @@
+/**
+ * What `paperboy serve` does by itself, in this order at every tick of its scheduler:
+ *
+ *   1. read arXiv's announcements (catalog/announcements.ts): today's feed once arXiv has built it,
+ *      missed days through OAI-PMH;
+ *   2. embed the papers of the days just read, then mark those days embedded;
+ *   3. send the digests that are due: a day's only once step 2 marked it (digest/schedule.ts);
+ *      and deliver mail waiting for a retry;
+ *   4. post what groups' chat webhooks are waiting for (groups/chat-delivery.ts).
+ *
+ * Each step decides from the database alone what it has to do, so the steps can run in another
+ * process as well (`paperboy announcements` does 1 and 2 by hand).
+ */
+import { readAnnouncements, type AnnouncementDeps } from '../catalog/announcements.js';
+import { DigestSchedule, type DigestScheduleSettings } from '../digest/schedule.js';
+import type { DigestRunDeps } from '../digest/run.js';
+import { deliverChat, type ChatDeliveryOptions } from '../groups/chat-delivery.js';
+import { daysAwaitingEmbedding, markEmbedded } from '../store/announcement-days.js';
+import type { Db } from '../store/schema.js';
+import type { Job } from './scheduler.js';
+
+/** After arXiv failed, or its feed was not ready, wait this long before asking again. */
+export const ANNOUNCEMENT_RETRY_MS = 15 * 60_000;
+
+export interface DailyDeps {
+  announcements: AnnouncementDeps;
+  digests: DigestRunDeps;
+  digestSchedule: DigestScheduleSettings;
+  /** Embeds every paper that has no vector yet for the model in use; resolves once they are stored. */
+  embed: () => Promise<unknown>;
+  chat: Omit<ChatDeliveryOptions, 'now' | 'signal'> & { db: Db };
+}
+
+export function dailyJobs(deps: DailyDeps): Job[] {
+  const digests = new DigestSchedule(deps.digests, deps.digestSchedule, deps.digests.log);
+  return [
+    announcementJob(deps.announcements),
+    { name: 'embedding announced papers', run: (now) => embedAnnouncedDays(deps.announcements.db, deps.embed, now).then(() => undefined) },
+    { name: 'sending digests', run: (now, signal) => digests.run(now, signal) },
+    { name: "posting to groups' chats", run: (now, signal) => deliverChat(deps.chat.db, { ...deps.chat, now: () => now, signal }).then(() => undefined) },
+  ];
+}
+
+/** Reads the announcements at every tick; after a failure or a feed not ready yet, only once the wait is over. */
+function announcementJob(deps: AnnouncementDeps): Job {
+  let notBefore = 0;
+  return {
+    name: "reading arXiv's announcements",
+    async run(now, signal) {
+      if (now.getTime() < notBefore) return;
+      notBefore = now.getTime() + ANNOUNCEMENT_RETRY_MS;
+      const report = await readAnnouncements(deps, now, signal);
+      if (report.waiting === null) notBefore = 0;
+    },
+  };
+}
+
+/** Embeds the papers of the listed days not embedded yet, then marks those days: their digests may go. Returns the days. */
+export async function embedAnnouncedDays(db: Db, embed: () => Promise<unknown>, now: Date): Promise<string[]> {
+  // Read before embedding: a day recorded meanwhile is marked by the next run, after its own papers were embedded.
+  const days = await daysAwaitingEmbedding(db);
+  if (days.length === 0) return days;
+  await embed();
+  await markEmbedded(db, days, now.toISOString());
+  return days;
+}
