@@ -35,9 +35,12 @@ export class PostgresKeywordIndex implements KeywordIndex {
 
   async counts(items: Countable[]): Promise<number[]> {
     if (items.length === 0) return [];
-    const queries = items.map((item) => (item.kind === 'author' ? authorQuery(item.name) : termQuery(item.term, item.field ?? null)));
-    const selects = queries.map((q, i) =>
-      q === null ? sql`SELECT ${i}::int AS i, 0::bigint AS n` : sql`SELECT ${i}::int AS i, (SELECT count(*) FROM search_docs WHERE fts @@ to_tsquery('paperboy', ${q})) AS n`,
+    // A word in the title is counted in the titles' own index, which needs no look at the rows.
+    const queries = items.map((item) =>
+      item.kind === 'author' ? { column: sql.ref('fts'), q: authorQuery(item.name) } : { column: sql.ref(item.field === 'title' ? 'title_fts' : 'fts'), q: termQuery(item.term) },
+    );
+    const selects = queries.map(({ column, q }, i) =>
+      q === null ? sql`SELECT ${i}::int AS i, 0::bigint AS n` : sql`SELECT ${i}::int AS i, (SELECT count(*) FROM search_docs WHERE ${column} @@ to_tsquery('paperboy', ${q})) AS n`,
     );
     const { rows } = await sql<{ i: number; n: number }>`${sql.join(selects, sql` UNION ALL `)}`.execute(this.db);
     const counts = new Array<number>(items.length).fill(0);
@@ -55,7 +58,8 @@ export class PostgresKeywordIndex implements KeywordIndex {
       return words.length === 0 ? [] : [{ lexemes: words, prefix: p.prefix, field: p.field, papers: papers[i]! }];
     });
 
-    const candidates = await this.candidates(match, scored, corpus, filters, Math.max(RERANK_DEPTH, limit * 3));
+    const inTitle = tier.inTitle.map((t) => termQuery(t)).filter((q): q is string => q !== null);
+    const candidates = await this.candidates(match, inTitle.join(' & '), scored, corpus, filters, Math.max(RERANK_DEPTH, limit * 3));
     const hits = candidates.map((c) => ({ doc: c.doc, paperId: c.paperId, score: -bm25(c.postings, scored, corpus, weights) }));
     hits.sort((a, b) => a.score - b.score || a.doc - b.doc);
     return hits.slice(0, limit);
@@ -97,16 +101,26 @@ export class PostgresKeywordIndex implements KeywordIndex {
   /**
    * The tier's matches that pass the filters, at most `depth` of them, with where the phrases'
    * words stand in each. Which ones: the best by the sum over the phrases of IDF times ts_rank
-   * (which weighs fields and occurrences but not rarity). Each comes with its tsvector in binary
+   * (which weighs fields and occurrences but not rarity). Words the tier wants in the title are
+   * matched in the titles' own index as well (`inTitle`): the index of `fts` cannot tell fields
+   * apart, so every paper with the words anywhere would be read. Each comes with its tsvector in binary
    * form, read here (tsvector.ts): on the server, unnest() would cost more than the search.
    */
-  private async candidates(match: string, phrases: ScoredPhrase[], corpus: Corpus, filters: Filters, depth: number): Promise<{ doc: number; paperId: string; postings: DocPostings }[]> {
+  private async candidates(
+    match: string,
+    inTitle: string,
+    phrases: ScoredPhrase[],
+    corpus: Corpus,
+    filters: Filters,
+    depth: number,
+  ): Promise<{ doc: number; paperId: string; postings: DocPostings }[]> {
     const terms = phrases.map((p) => sql`${idf(p.papers, corpus)}::float8 * ts_rank(${RANK_WEIGHTS}::float4[], d.fts, ${phraseQuery(p)}::tsquery, 1)`);
     const rough = terms.length > 0 ? sql.join(terms, sql` + `) : sql`0`;
     const { rows } = await sql<{ doc: number; paper_id: string; length: number; words: Uint8Array }>`
       SELECT c.doc, c.paper_id, c.length, tsvectorsend(c.fts) AS words FROM (
         SELECT d.doc, d.paper_id, d.length, d.fts FROM search_docs d ${joinPapers(filters)}
         WHERE d.fts @@ to_tsquery('paperboy', ${match}) ${dayConditions(filters)} ${categoryCondition(filters)}
+        ${inTitle ? sql`AND d.title_fts @@ to_tsquery('paperboy', ${inTitle})` : sql``}
         ORDER BY ${rough} DESC, d.doc LIMIT ${depth}
       ) AS c`.execute(this.db);
     const exact = [...new Set(phrases.flatMap((p) => (p.prefix ? p.lexemes.slice(0, -1) : p.lexemes)))];

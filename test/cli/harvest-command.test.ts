@@ -37,7 +37,8 @@ describe('paperboy harvest against a local OAI-PMH server', () => {
     server.setHandler((req) => (req.index === 2 ? hang() : list.handler(req)));
     const child = startCli(['harvest', '--from', '2000-01-01'], env);
     const done = finished(child);
-    for (let i = 0; i < 200 && (await checkpointPages(t)) !== 1; i++) await delay(50);
+    // Up to a minute: the process alone takes seconds to start on a busy machine.
+    for (let i = 0; i < 1200 && (await checkpointPages(t)) !== 1; i++) await delay(50);
     assert.equal(await checkpointPages(t), 1, 'the first page and its checkpoint were stored');
     child.kill('SIGKILL');
     await done;
