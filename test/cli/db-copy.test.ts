@@ -39,7 +39,7 @@ import { searchDb } from '../../src/store/search-docs.js';
 import { finished, runCli, startCli } from '../support/cli.js';
 import { Client } from '../support/client.js';
 import { makeAdmin, makeMember } from '../support/community.js';
-import { testStore } from '../support/db.js';
+import { tempDb, testStore } from '../support/db.js';
 import { blankDatabase } from '../support/postgres.js';
 import { testServer } from '../support/web.js';
 import { importSample } from '../search/sample.js';
@@ -188,6 +188,23 @@ describe('paperboy db copy of a populated instance', onPostgres, () => {
     const leftOver = await sql<{ n: number }>`SELECT count(*) AS n FROM information_schema.tables WHERE table_name LIKE 'paperboy_copy%'`.execute(copy);
     assert.equal(Number(leftOver.rows[0]!.n), 0, 'the bookkeeping of the copy is gone');
     assert.ok(!fs.existsSync(`${source.file}.copy-snapshot`), 'and so is the snapshot');
+  });
+
+  it('makes the keyword index PostgreSQL keeps as its own trigger makes it', async () => {
+    const fresh = await tempDb();
+    try {
+      const papers = await copy.selectFrom('papers').selectAll().orderBy('id').limit(40).execute();
+      await fresh.db.insertInto('papers').values(papers).execute();
+      const index = (db: Db) =>
+        sql<{ paper_id: string; fts: string; title_fts: string; length: number }>`
+          SELECT paper_id, fts::text AS fts, title_fts::text AS title_fts, length FROM search_docs
+          WHERE paper_id IN (${sql.join(papers.map((p) => p.id))}) ORDER BY paper_id`.execute(db);
+      const [copied, made] = [(await index(copy)).rows, (await index(fresh.db)).rows];
+      assert.equal(copied.length, papers.length);
+      assert.deepEqual(copied, made);
+    } finally {
+      await fresh.cleanup();
+    }
   });
 
   it('answers the API and the pages as the original: daily papers, a paper, search, a member’s collections', async () => {

@@ -22,12 +22,18 @@ export const COPIED: readonly CopiedTable[] = [
   { name: 'paper_categories' },
   {
     // The doc numbers and vectors as they are (ties in search and the For you sample follow the
-    // doc order); the keyword index PostgreSQL keeps in the row is made from the copied paper, as
-    // its trigger on papers would (the copy turns that trigger off while it writes papers).
+    // doc order); the keyword index PostgreSQL keeps in the row is made from the copied paper as
+    // its trigger on papers makes it (migrations search and search-titles; the copy turns that
+    // trigger off while it writes papers).
     name: 'search_docs',
     madeOnTarget: {
       from: 'JOIN papers p ON p.id = s.paper_id CROSS JOIN LATERAL paperboy_fts(p.title, p.authors, p.abstract) AS fts',
-      columns: { fts: 'fts', length: 'paperboy_fts_length(fts)', changed_tx: null },
+      columns: {
+        fts: 'fts',
+        length: 'paperboy_fts_length(fts)',
+        title_fts: "to_tsvector('paperboy', paperboy_words(p.title))",
+        changed_tx: null,
+      },
     },
   },
   // The vectors of a model being switched to, by the same doc numbers.
