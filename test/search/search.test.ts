@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { keywordIndexFor } from '../../src/search/keyword-index.js';
 import { trainCatalogModel } from '../../src/search/maintain.js';
 import { embedImported } from '../../src/search/open.js';
 import { matchesAuthors } from '../../src/search/query.js';
@@ -174,6 +175,9 @@ describe('search over real arXiv papers', () => {
     assert.deepEqual(found.hits.map((h) => h.paper.id), [paper!.id]);
     const old = await service2.search({ query: `"${paper!.title}"`, mode: 'keyword' });
     assert.ok(!old.hits.some((h) => h.paper.id === paper!.id));
+    // The words of titles alone (PostgreSQL keeps them in an index of their own) follow too.
+    const inTitle = (text: string) => ({ kind: 'term' as const, term: { kind: 'phrase' as const, text }, field: 'title' as const });
+    assert.deepEqual(await keywordIndexFor(searchDb(t.db)).counts([inTitle('zyxwvut quasicrystalline'), inTitle(paper!.title)]), [1, 0]);
     assert.equal(await service2.indexNewPapers(), 1);
     const { hits } = await service2.search({ query: 'quasicrystalline hyperparameter orchestration', mode: 'semantic', limit: 1 });
     assert.equal(hits[0]?.paper.id, paper!.id);

@@ -27,22 +27,23 @@ export async function up(db: Kysely<any>): Promise<void> {
   await sql`ALTER TABLE search_docs ALTER COLUMN title_fts SET NOT NULL`.execute(db);
   await sql`CREATE INDEX search_docs_title_fts ON search_docs USING gin (title_fts)`.execute(db);
 
-  // The trigger of the search migration, now keeping the titles' words too.
+  // The trigger of the search migration, now keeping the titles' words too: the title's vector is
+  // made once, and is the A part of fts (what paperboy_fts makes).
   await sql`CREATE OR REPLACE FUNCTION papers_search_sync() RETURNS trigger LANGUAGE plpgsql AS $$
-  DECLARE v tsvector;
+  DECLARE t tsvector; v tsvector;
   BEGIN
     IF TG_OP = 'DELETE' THEN
       DELETE FROM search_docs WHERE paper_id = OLD.id;
       RETURN NULL;
     END IF;
-    v := paperboy_fts(NEW.title, NEW.authors, NEW.abstract);
+    t := to_tsvector('paperboy', paperboy_words(NEW.title));
+    v := setweight(t, 'A')
+      || setweight(to_tsvector('paperboy', paperboy_words(NEW.authors)), 'B')
+      || setweight(to_tsvector('paperboy', paperboy_words(NEW.abstract)), 'C');
     IF TG_OP = 'INSERT' THEN
-      INSERT INTO search_docs (paper_id, fts, length, title_fts)
-      VALUES (NEW.id, v, paperboy_fts_length(v), to_tsvector('paperboy', paperboy_words(NEW.title)));
+      INSERT INTO search_docs (paper_id, fts, length, title_fts) VALUES (NEW.id, v, paperboy_fts_length(v), t);
     ELSE
-      UPDATE search_docs SET fts = v, length = paperboy_fts_length(v), title_fts = to_tsvector('paperboy', paperboy_words(NEW.title)),
-        model = NULL, vector = NULL
-      WHERE paper_id = NEW.id;
+      UPDATE search_docs SET fts = v, length = paperboy_fts_length(v), title_fts = t, model = NULL, vector = NULL WHERE paper_id = NEW.id;
     END IF;
     RETURN NULL;
   END $$`.execute(db);
