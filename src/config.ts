@@ -139,7 +139,8 @@ function isAddressOrRange(entry: string): boolean {
   return /^\d{1,3}$/.test(bits) && prefix >= least && prefix <= (family === 4 ? 32 : 128);
 }
 
-function isPostgresUrl(value: string): boolean {
+/** A postgres:// or postgresql:// URL naming a database. */
+export function isPostgresUrl(value: string): boolean {
   try {
     const url = new URL(value);
     return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.pathname.length > 1;

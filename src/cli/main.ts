@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   embed: async () => (await import('./embed.js')).registerEmbed,
   digest: async () => (await import('./digest.js')).registerDigest,
   backup: async () => (await import('./backup.js')).registerBackup,
+  db: async () => (await import('./db.js')).registerDb,
   mcp: async () => (await import('./mcp.js')).registerMcp,
   model: async () => (await import('./model.js')).registerModel,
 };

@@ -461,9 +461,13 @@ function percentile(scores: Float32Array, share: number): number {
   return sigmoid(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]!);
 }
 
-/** A random sample of the catalog's vectors, in random order (a seeded Fisher-Yates over the docs that have one). */
+/**
+ * A random sample of the catalog's vectors, in random order (a seeded Fisher-Yates over the docs
+ * that have one, taken in doc order: without an order, PostgreSQL reads rows as they lie on disk,
+ * which an update of a vector changes, and the same catalog would get another sample).
+ */
 async function sampleCatalog(db: SearchDb, model: { id: string; dimensions: number }, n: number, seed: number): Promise<{ ids: string[]; vectors: Float32Array[] }> {
-  const docs = (await db.selectFrom('search_docs').select('doc').where('model', '=', model.id).execute()).map((r) => r.doc);
+  const docs = (await db.selectFrom('search_docs').select('doc').where('model', '=', model.id).orderBy('doc').execute()).map((r) => r.doc);
   const random = seededRandom(seed);
   const take = Math.min(n, docs.length);
   for (let i = 0; i < take; i++) {

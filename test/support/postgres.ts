@@ -67,6 +67,27 @@ export async function adminQuery<R extends pg.QueryResultRow = pg.QueryResultRow
   }
 }
 
+/** What the start-up check asks of a database (src/store/postgres.ts): UTF-8, text compared byte by byte. */
+const AS_PAPERBOY_NEEDS = "TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'";
+
+let blanks = 0;
+
+/**
+ * A database of its own with nothing in it, not even the migrations (not a copy of the template),
+ * made as docs/operations.md tells an operator to make Paperboy's; `drop()` removes it.
+ */
+export async function blankDatabase(): Promise<{ name: string; url: string; drop(): Promise<void> }> {
+  const { adminUrl } = await testPostgres();
+  const name = `${CLONE_PREFIX}${process.pid}_blank_${++blanks}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${quoteIdent(name)} ${AS_PAPERBOY_NEEDS}`);
+  return {
+    name,
+    url: databaseUrl(adminUrl, name),
+    // FORCE: a process a test started (and killed) may still hold a connection.
+    drop: async () => void (await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)),
+  };
+}
+
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
@@ -176,7 +197,7 @@ async function ensureTemplate(adminUrl: string): Promise<string> {
     // Built under a name of its own, then renamed: another test run building the same template
     // at the same time wins or loses the rename, and nobody ever clones a half-migrated one.
     const building = `${template}_${process.pid}_${crypto.randomBytes(3).toString('hex')}`;
-    await adminQuery(adminUrl, `CREATE DATABASE ${quoteIdent(building)} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'`);
+    await adminQuery(adminUrl, `CREATE DATABASE ${quoteIdent(building)} ${AS_PAPERBOY_NEEDS}`);
     try {
       const db = await openDatabase({ kind: 'postgres', url: databaseUrl(adminUrl, building) });
       await db.destroy();
