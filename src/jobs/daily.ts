@@ -7,10 +7,15 @@
  *   3. send the digests that are due: a day's only once step 2 marked it (digest/schedule.ts);
  *      and deliver mail waiting for a retry.
  *
+ * With the daily read off (PAPERBOY_ARXIV_CATEGORIES=none), step 1 records the catalog's own days
+ * instead, once their papers have stopped arriving (catalog/catalog-days.ts), so the digests of an
+ * instance fed by `paperboy import` or `harvest` wait for their day in the same way.
+ *
  * Each step decides from the database alone what it has to do, so the steps can run in another
  * process as well (`paperboy announcements` does 1 and 2 by hand).
  */
-import { readAnnouncements, type AnnouncementDeps } from '../catalog/announcements.js';
+import { announcementCategories, readAnnouncements, type AnnouncementDeps } from '../catalog/announcements.js';
+import { recordCatalogDays } from '../catalog/catalog-days.js';
 import { DigestSchedule, type DigestScheduleSettings } from '../digest/schedule.js';
 import type { DigestRunDeps } from '../digest/run.js';
 import { daysAwaitingEmbedding, markEmbedded } from '../store/announcement-days.js';
@@ -23,15 +28,17 @@ export const ANNOUNCEMENT_RETRY_MS = 15 * 60_000;
 export interface DailyDeps {
   announcements: AnnouncementDeps;
   digests: DigestRunDeps;
-  digestSchedule: DigestScheduleSettings;
+  digestSchedule: Omit<DigestScheduleSettings, 'readsAnnouncements'>;
   /** Embeds every paper that has no vector yet for the model in use; resolves once they are stored. */
   embed: () => Promise<unknown>;
 }
 
 export function dailyJobs(deps: DailyDeps): Job[] {
-  const digests = new DigestSchedule(deps.digests, deps.digestSchedule, deps.digests.log);
+  const readsAnnouncements = announcementCategories(deps.announcements.config).length > 0;
+  const digests = new DigestSchedule(deps.digests, { ...deps.digestSchedule, readsAnnouncements }, deps.digests.log);
+  const { db, log } = deps.announcements;
   return [
-    announcementJob(deps.announcements),
+    readsAnnouncements ? announcementJob(deps.announcements) : { name: "recording the catalog's days", run: (now) => recordCatalogDays(db, log, now).then(() => undefined) },
     { name: 'embedding announced papers', run: (now) => embedAnnouncedDays(deps.announcements.db, deps.embed, now).then(() => undefined) },
     { name: 'sending digests', run: (now, signal) => digests.run(now, signal) },
   ];

@@ -108,6 +108,32 @@ export async function countsOnDays(db: Db, days: readonly string[]): Promise<Map
   return counts;
 }
 
+/** A listing day with papers: how many, and when the last of them was stored (ISO 8601). */
+export interface StoredDay {
+  day: string;
+  papers: number;
+  lastStoredAt: string;
+}
+
+/**
+ * The days with papers after `after`, up to `until`, oldest first; with `after` null, only the
+ * newest of them. What `serve` records as the catalog's days when it reads no announcements.
+ */
+export async function storedDays(db: Db, after: string | null, until: string): Promise<StoredDay[]> {
+  let query = db
+    .selectFrom('papers')
+    .select((eb) => ['day', eb.fn.countAll<number>().as('n'), eb.fn.max('modified_at').as('last')])
+    .where('day', '<=', until);
+  if (after !== null) query = query.where('day', '>', after);
+  else {
+    const newest = await db.selectFrom('papers').select((eb) => eb.fn.max('day').as('day')).where('day', '<=', until).executeTakeFirst();
+    if (!newest?.day) return [];
+    query = query.where('day', '=', newest.day);
+  }
+  const rows = await query.groupBy('day').orderBy('day').execute();
+  return rows.map((r) => ({ day: r.day, papers: Number(r.n), lastStoredAt: r.last }));
+}
+
 /**
  * Moves the papers listed on `from` to `to`. Only for a day found to have had no announcement
  * before anyone was shown it (catalog/announcements.ts, catching up): a listing day is otherwise

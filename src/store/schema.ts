@@ -261,8 +261,11 @@ export interface AnnouncementDaysTable {
   day: string;
   /** `listed`: its papers are stored; `none`: arXiv announced nothing that day. */
   status: 'listed' | 'none';
-  /** `feed`: the daily RSS feed; `oai`: caught up through OAI-PMH after downtime. */
-  source: 'feed' | 'oai';
+  /**
+   * `feed`: the daily RSS feed; `oai`: caught up through OAI-PMH after downtime; `catalog`: a day of
+   * the catalog's own papers, recorded when serve reads no announcements (catalog/catalog-days.ts).
+   */
+  source: 'feed' | 'oai' | 'catalog';
   /** Papers first listed that day (new and cross-listed). */
   listed: Generated<number>;
   /** Papers of earlier days that got a new version that day. */
