@@ -2,7 +2,8 @@
  * What `paperboy serve` does by itself, in this order at every tick of its scheduler:
  *
  *   1. read arXiv's announcements (catalog/announcements.ts): today's feed once arXiv has built it,
- *      missed days through OAI-PMH;
+ *      missed days through OAI-PMH; then fill in the papers listed earlier with the feed's data
+ *      alone, as far as arXiv's export API now returns them (catalog/feed-only.ts);
  *   2. embed the papers of the days just read, then mark those days embedded;
  *   3. send the digests that are due: a day's only once step 2 marked it (digest/schedule.ts);
  *      and deliver mail waiting for a retry.
@@ -16,6 +17,7 @@
  */
 import { announcementCategories, readAnnouncements, type AnnouncementDeps } from '../catalog/announcements.js';
 import { recordCatalogDays } from '../catalog/catalog-days.js';
+import { completeFeedOnlyPapers } from '../catalog/feed-only.js';
 import { DigestSchedule, type DigestScheduleSettings } from '../digest/schedule.js';
 import type { DigestRunDeps } from '../digest/run.js';
 import { daysAwaitingEmbedding, markEmbedded } from '../store/announcement-days.js';
@@ -37,8 +39,14 @@ export function dailyJobs(deps: DailyDeps): Job[] {
   const readsAnnouncements = announcementCategories(deps.announcements.config).length > 0;
   const digests = new DigestSchedule(deps.digests, { ...deps.digestSchedule, readsAnnouncements }, deps.digests.log);
   const { db, log } = deps.announcements;
+  const reading: Job[] = readsAnnouncements
+    ? [
+        announcementJob(deps.announcements),
+        { name: 'filling in papers listed from the feed alone', run: (now, signal) => completeFeedOnlyPapers(deps.announcements, now, signal).then(() => undefined) },
+      ]
+    : [{ name: "recording the catalog's days", run: (now) => recordCatalogDays(db, log, now).then(() => undefined) }];
   return [
-    readsAnnouncements ? announcementJob(deps.announcements) : { name: "recording the catalog's days", run: (now) => recordCatalogDays(db, log, now).then(() => undefined) },
+    ...reading,
     { name: 'embedding announced papers', run: (now) => embedAnnouncedDays(deps.announcements.db, deps.embed, now).then(() => undefined) },
     { name: 'sending digests', run: (now, signal) => digests.run(now, signal) },
   ];

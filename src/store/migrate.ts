@@ -9,6 +9,7 @@ import * as digestRuns from './migrations/2026-12-01-digest-runs.js';
 import * as announcements from './migrations/2026-12-03-announcements.js';
 import * as paperKeys from './migrations/2026-12-03-paper-keys.js';
 import * as authorClaims from './migrations/2026-12-03-author-claims.js';
+import * as feedOnlyPapers from './migrations/2026-12-03-feed-only-papers.js';
 
 /** Listed by hand so they run the same from tsx and from the built dist/ folder. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03-announcements': announcements,
   '2026-12-03-paper-keys': paperKeys,
   '2026-12-03-author-claims': authorClaims,
+  '2026-12-03-feed-only-papers': feedOnlyPapers,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

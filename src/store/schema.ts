@@ -275,6 +275,17 @@ export interface AnnouncementDaysTable {
   embedded_at: string | null;
 }
 
+/** Papers listed with the announcement feed's data alone, waiting for their full record (migration 2026-12-03-feed-only-papers). */
+export interface FeedOnlyPapersTable {
+  paper_id: string;
+  /** When the paper was listed from the feed. */
+  listed_at: string;
+  /** Times the export API was asked for it without returning it. */
+  attempts: Generated<number>;
+  /** When to ask again. */
+  next_attempt_at: string;
+}
+
 // ---- Author claims (migration 2026-12-03-author-claims).
 
 export type ClaimStatus = 'pending' | 'approved' | 'refused';
@@ -319,6 +330,7 @@ export interface Database {
   digest_papers: DigestPapersTable;
   digest_runs: DigestRunsTable;
   announcement_days: AnnouncementDaysTable;
+  feed_only_papers: FeedOnlyPapersTable;
   author_claims: AuthorClaimsTable;
 }
 

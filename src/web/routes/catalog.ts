@@ -12,6 +12,7 @@ import { FIRST_DAY, nextPeriod, outsideCalendar, parsePeriod, periodOf, previous
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { isKnownCategory } from '../../papers/taxonomy.js';
 import { papersOfPeriod } from '../../ranking/period-papers.js';
+import { isFeedOnly } from '../../store/feed-only-papers.js';
 import { getPaper, latestDay, neighbouringDays, papersInCategory } from '../../store/papers.js';
 import { sendPaperMarkdown } from '../api/markdown.js';
 import type { SearchRoutes } from '../search-routes.js';
@@ -115,7 +116,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     const paper = await getPaper(db, parsed.id);
     if (!paper) return sendHtml(reply, errorPage(viewer, 'Paper not in the catalog', `arXiv:${parsed.id} is not in this catalog yet. Members can submit it.`), 404);
     const userId = viewer?.user?.id ?? null;
-    const [stats, comments, similar, submission, hidden, voted, claims] = await Promise.all([
+    const [stats, comments, similar, submission, hidden, voted, claims, feedOnly] = await Promise.all([
       statsOf(db, [paper.id]),
       listComments(db, paper.id, userId),
       deps.search.similar(paper.id),
@@ -123,6 +124,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
       hiddenAmong(db, [paper.id]),
       userId === null ? Promise.resolve(new Set<string>()) : votesOf(db, userId, [paper.id]),
       claimsOnPaper(db, paper.id, userId),
+      isFeedOnly(db, paper.id),
     ]);
     const submitter = submission ? await getUser(db, submission.submittedBy) : null;
     const mine = userId === null ? [] : await listCollections(db, userId, userId);
@@ -156,6 +158,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
           })),
           myCollections: mine.map((collection) => ({ collection, has: holding.has(collection.id) })),
           hidden: hidden.has(paper.id),
+          feedOnly,
           claims,
         },
         viewer,
