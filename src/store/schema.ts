@@ -259,7 +259,7 @@ export interface DigestRunsTable {
 export interface AnnouncementDaysTable {
   /** YYYY-MM-DD, as arXiv names the announcement. */
   day: string;
-  /** `listed`: its papers are stored; `none`: arXiv announced nothing that day. */
+  /** `listed`: its papers are stored; `none`: arXiv announced nothing in the selected categories that day (a holiday, or a quiet day of a narrow selection). */
   status: 'listed' | 'none';
   /**
    * `feed`: the daily RSS feed; `oai`: caught up through OAI-PMH after downtime; `catalog`: a day of
