@@ -6,7 +6,8 @@
  *      alone, as far as arXiv's export API now returns them (catalog/feed-only.ts);
  *   2. embed the papers of the days just read, then mark those days embedded;
  *   3. send the digests that are due: a day's only once step 2 marked it (digest/schedule.ts);
- *      and deliver mail waiting for a retry.
+ *      and deliver mail waiting for a retry;
+ *   4. post what groups' chat webhooks are waiting for (groups/chat-delivery.ts).
  *
  * With the daily read off (PAPERBOY_ARXIV_CATEGORIES=none), step 1 records the catalog's own days
  * instead, once their papers have stopped arriving (catalog/catalog-days.ts), so the digests of an
@@ -20,6 +21,7 @@ import { recordCatalogDays } from '../catalog/catalog-days.js';
 import { completeFeedOnlyPapers } from '../catalog/feed-only.js';
 import { DigestSchedule, type DigestScheduleSettings } from '../digest/schedule.js';
 import type { DigestRunDeps } from '../digest/run.js';
+import { deliverChat, type ChatDeliveryOptions } from '../groups/chat-delivery.js';
 import { daysAwaitingEmbedding, markEmbedded } from '../store/announcement-days.js';
 import type { Db } from '../store/schema.js';
 import type { Job } from './scheduler.js';
@@ -33,6 +35,7 @@ export interface DailyDeps {
   digestSchedule: Omit<DigestScheduleSettings, 'readsAnnouncements'>;
   /** Embeds every paper that has no vector yet for the model in use; resolves once they are stored. */
   embed: () => Promise<unknown>;
+  chat: Omit<ChatDeliveryOptions, 'now' | 'signal'> & { db: Db };
 }
 
 export function dailyJobs(deps: DailyDeps): Job[] {
@@ -49,6 +52,7 @@ export function dailyJobs(deps: DailyDeps): Job[] {
     ...reading,
     { name: 'embedding announced papers', run: (now) => embedAnnouncedDays(deps.announcements.db, deps.embed, now).then(() => undefined) },
     { name: 'sending digests', run: (now, signal) => digests.run(now, signal) },
+    { name: "posting to groups' chats", run: (now, signal) => deliverChat(deps.chat.db, { ...deps.chat, now: () => now, signal }).then(() => undefined) },
   ];
 }
 

@@ -124,6 +124,7 @@ async function instance(t: TestContext) {
     digests: { db: temp.db, log, mailer, config, secret: SECRET },
     digestSchedule: config.digest,
     embed: () => search.indexNewPapers(),
+    chat: { db: temp.db, baseUrl: config.baseUrl, policy: { allowPrivate: false }, log },
   });
   let clock = 0;
   const scheduler = startScheduler(jobs, { tickMs: 0, now: () => new Date(clock), log });
