@@ -220,7 +220,7 @@ describe('OpenAPI description', () => {
         checked.add(`${template} ${name}`);
       }
     }
-    assert.equal(checked.size, 17, [...checked].join(', '));
+    assert.equal(checked.size, 18, [...checked].join(', '));
   });
 
   it('is readable at /api, linked from every page', async () => {

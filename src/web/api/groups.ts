@@ -90,13 +90,13 @@ export function registerGroupApiRoutes(app: FastifyInstance, deps: WebDeps): voi
     const listed = new Map((await describePapers(db, [...queue.map((q) => q.paper), ...(tagged ?? []).map((t) => t.paper)], now, { includeHidden: true })).map((l) => [l.paper.id, l]));
     const body = {
       ...summary(group),
-      members: members.map((m) => ({ name: m.username, fullname: m.displayName, role: m.role })),
+      members: members.map((m) => ({ ...presentSubmitter(m)!, role: m.role })),
       queue: queue.map((q) => ({
         paper: presentPaper(listed.get(q.paper.id)!),
         note: q.note,
         state: q.state,
         votes: q.votes,
-        proposedBy: q.proposedBy ? { name: q.proposedBy.username, fullname: q.proposedBy.displayName } : null,
+        proposedBy: presentSubmitter(q.proposedBy),
         addedAt: q.addedAt,
       })),
       upcomingSessions: sessions.upcoming.map(presentSession),

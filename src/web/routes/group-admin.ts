@@ -16,7 +16,7 @@ import type { PageCache } from '../page-cache.js';
 import { settingsPage, type SettingsData } from '../pages/group-settings.js';
 import { refusalStatus } from '../refusals.js';
 import { serverSecret } from '../secret.js';
-import { LIMITS } from '../security.js';
+import { formToken, LIMITS } from '../security.js';
 import { sendHtml } from './catalog.js';
 
 type SlugParams = { Params: { slug: string } };
@@ -44,7 +44,7 @@ export function registerGroupAdminRoutes(app: FastifyInstance, deps: WebDeps & {
   const showSettings = async (request: FastifyRequest<SlugParams>, reply: FastifyReply, view: GroupView & { userId: number }, extra: Partial<SettingsData> = {}, status = 200) => {
     const [members, webhooks] = await Promise.all([listMembers(db, view.group.id), webhooksOf(db, view.userId, view.group.id)]);
     reply.header('Cache-Control', 'private, no-store');
-    return sendHtml(reply, settingsPage({ group: view.group, membership: view.membership!, members, webhooks, ...extra }, { user: request.user, csrf: reply.generateCsrf() }), status);
+    return sendHtml(reply, settingsPage({ group: view.group, membership: view.membership!, members, webhooks, ...extra }, { user: request.user, csrf: formToken(reply) }), status);
   };
 
   /** Runs an admin's write; a refusal with a field is shown on the settings page beside the form. */
