@@ -16,6 +16,7 @@ import * as codeRepos from './migrations/2026-12-03-code-repos.js';
 import * as hubLinks from './migrations/2026-12-03-hub-links.js';
 import * as summaries from './migrations/2026-12-03-summaries.js';
 import * as nextVectors from './migrations/2026-12-03-next-vectors.js';
+import * as feedOnlyPapers from './migrations/2026-12-03-feed-only-papers.js';
 
 /** Listed by hand so they run the same from tsx and from the built dist/ folder. */
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03-hub-links': hubLinks,
   '2026-12-03-summaries': summaries,
   '2026-12-03-next-vectors': nextVectors,
+  '2026-12-03-feed-only-papers': feedOnlyPapers,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
