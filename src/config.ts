@@ -59,6 +59,8 @@ const schema = z.object({
     .transform((list) => list.split(',').map((entry) => entry.trim()).filter((entry) => entry !== ''))
     .refine((entries) => entries.every(isAddressOrRange), 'must be addresses or CIDR ranges (not /0) separated by commas, such as 127.0.0.1,::1 or 10.0.0.0/8')
     .optional(),
+  // A member's personal API token, for `paperboy mcp`: what the assistant that started it may do as that member.
+  PAPERBOY_API_TOKEN: z.string().optional(),
   // Members whose confirmed address is in one of these domains (or a subdomain) have their author
   // claims approved at once, without a moderator: the institution vouches for them. Unset: none.
   PAPERBOY_CLAIM_AUTO_APPROVE_DOMAINS: z
@@ -66,18 +68,53 @@ const schema = z.object({
     .transform((list) => list.split(',').map((entry) => entry.trim().toLowerCase()).filter((entry) => entry !== ''))
     .refine((domains) => domains.every(isDomain), 'must be domain names separated by commas, such as example.edu,cs.example.org')
     .optional(),
+  // Lets group chat webhooks reach private, loopback and link-local addresses, and plain http (a chat server on the operator's own network).
+  PAPERBOY_WEBHOOK_ALLOW_PRIVATE: z.enum(['true', 'false'], { error: 'must be true or false' }).default('false'),
   // The vectors of semantic search: learned from this catalog (no download), or a local sentence-embedding model.
   PAPERBOY_EMBEDDER: z.enum(['catalog', 'onnx'], { error: 'must be catalog or onnx' }).default('catalog'),
-  // A model directory in the Hugging Face layout: config.json, tokenizer.json, onnx/model.onnx.
+  // A model pulled into the data directory, by name (`paperboy model pull Xenova/bge-small-en-v1.5`), or the
+  // directory of one in the Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx).
   PAPERBOY_ONNX_MODEL: z.string().optional(),
+  // Where `paperboy model pull` downloads models from (transformers.js's remote host): the Hugging Face Hub or a mirror of it.
+  PAPERBOY_MODEL_HOST: z.url({ protocol: /^https?$/ }).transform((url) => (url.endsWith('/') ? url : `${url}/`)).default('https://huggingface.co/'),
   // How token vectors become one vector: `mean` (MiniLM, e5) or `cls` (bge).
   PAPERBOY_ONNX_POOLING: z.enum(['mean', 'cls'], { error: 'must be mean or cls' }).default('mean'),
   // Put before every query, for models trained with one (bge: "Represent this sentence for searching relevant passages: ").
   PAPERBOY_ONNX_QUERY_PREFIX: z.string().default(''),
+  // What a day, week or month page shows first: the featured papers (members' submissions and moderators' picks), or every paper in one list.
+  PAPERBOY_DAY_PAGE: z.enum(['featured', 'full'], { error: 'must be featured or full' }).default('featured'),
+  // Outside services that enrich papers; each is optional. `off` asks nothing of it.
+  PAPERBOY_GITHUB_API_URL: serviceUrl('https://api.github.com'),
+  // A GitHub token raises the limit from 60 to 5,000 requests an hour; it needs no scope (public data only).
+  PAPERBOY_GITHUB_TOKEN: z.string().optional(),
+  PAPERBOY_HUB_URL: serviceUrl('https://huggingface.co'),
+  // An OpenAI-compatible chat completions endpoint, up to `/v1` (Ollama: http://localhost:11434/v1). Unset: summaries are a sentence of the abstract.
+  PAPERBOY_LLM_URL: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL such as http://localhost:11434/v1' }).transform((url) => url.replace(/\/+$/, '')).optional(),
+  PAPERBOY_LLM_MODEL: z.string().optional(),
+  PAPERBOY_LLM_KEY: z.string().optional(),
+  PAPERBOY_LLM_PER_MINUTE: z.coerce.number().int().min(1).max(10_000).default(10),
+  PAPERBOY_LLM_DAILY_BUDGET: z.coerce.number().int().min(0).default(500),
+  // How long any one request to an outside service may take.
+  PAPERBOY_SERVICE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(15_000),
 }).refine((v) => v.PAPERBOY_EMBEDDER !== 'onnx' || v.PAPERBOY_ONNX_MODEL !== undefined, {
   path: ['PAPERBOY_ONNX_MODEL'],
-  message: 'PAPERBOY_EMBEDDER=onnx needs the directory of a local model',
+  message: 'PAPERBOY_EMBEDDER=onnx needs a model: the name of one pulled with `paperboy model pull`, or a directory',
+}).refine((v) => v.PAPERBOY_LLM_URL === undefined || v.PAPERBOY_LLM_MODEL !== undefined, {
+  path: ['PAPERBOY_LLM_MODEL'],
+  message: 'PAPERBOY_LLM_URL needs the model to ask for, such as llama3.2 or gpt-4o-mini',
 });
+
+/** A service's base URL, its public address by default, or `off`. */
+function serviceUrl(defaultUrl: string) {
+  return z
+    .union([z.literal('off'), z.url({ protocol: /^https?$/, error: 'must be an http(s) URL, or off' })], { error: 'must be an http(s) URL, or off' })
+    .default(defaultUrl)
+    .transform((url) => (url === 'off' ? null : url.replace(/\/+$/, '')));
+}
+
+/** Settings whose values are secret, or may carry one: never printed. */
+const SECRETS = new Set(['PAPERBOY_SECRET', 'PAPERBOY_API_TOKEN', 'PAPERBOY_GITHUB_TOKEN', 'PAPERBOY_LLM_KEY']);
+const URLS_WITH_CREDENTIALS = new Set(['PAPERBOY_SMTP_URL', 'PAPERBOY_LLM_URL', 'PAPERBOY_GITHUB_API_URL', 'PAPERBOY_HUB_URL']);
 
 /**
  * An address or CIDR range that proxy-addr (Fastify's trustProxy) can match. Not `/0` (every
@@ -94,12 +131,24 @@ function isAddressOrRange(entry: string): boolean {
   return /^\d{1,3}$/.test(bits) && prefix >= least && prefix <= (family === 4 ? 32 : 128);
 }
 
+/** A model's name on the Hugging Face Hub: `owner/name`, as `paperboy model pull` takes it. */
+export const MODEL_NAME = /^[A-Za-z0-9][\w-]*(?:\.[\w-]+)*\/[A-Za-z0-9][\w-]*(?:\.[\w-]+)*$/;
+
+/**
+ * PAPERBOY_ONNX_MODEL as a directory: a name (`Xenova/bge-small-en-v1.5`) is the model pulled into
+ * `modelsDir`; anything else (`/srv/models/minilm`, `./minilm`) is a directory of its own.
+ */
+export function modelDirectory(value: string, modelsDir: string): string {
+  return MODEL_NAME.test(value) ? path.join(modelsDir, ...value.split('/')) : path.resolve(value);
+}
+
 /** A domain name as mail addresses end in: labels of letters, digits and hyphens, at least two of them. */
 function isDomain(entry: string): boolean {
   return /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/.test(entry);
 }
 
-function isTimeZone(zone: string): boolean {
+/** Whether `zone` is an IANA time zone this Node knows (`Europe/Paris`, `UTC`). */
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: zone });
     return true;
@@ -146,16 +195,45 @@ export interface Config {
   };
   /** Addresses or CIDR ranges of the reverse proxies in front of the site; empty when there are none. */
   trustProxy: string[];
+  /** A personal API token for the stdio MCP server (`paperboy mcp`); null for read-only use. */
+  apiToken: string | null;
   /** Domains whose members' author claims are approved without a moderator; empty when none. */
   claimAutoApproveDomains: string[];
+  /** PAPERBOY_WEBHOOK_ALLOW_PRIVATE: group webhooks may post to private addresses and over plain http. */
+  webhookAllowPrivate: boolean;
   search: SearchSettings;
+  /** Day, week and month pages: featured papers first, then all new papers; or one list of every paper. */
+  dayPage: 'featured' | 'full';
+  services: ServiceSettings;
+}
+
+/** The outside services that enrich papers; null where the operator turned one off or did not configure it. */
+export interface ServiceSettings {
+  /** Every request's time-out, ms. */
+  timeoutMs: number;
+  github: { apiUrl: string; token: string | null } | null;
+  hub: { url: string } | null;
+  llm: LlmSettings | null;
+}
+
+export interface LlmSettings {
+  /** Base URL up to `/v1`; requests go to `<url>/chat/completions`. */
+  url: string;
+  model: string;
+  key: string | null;
+  perMinute: number;
+  dailyBudget: number;
 }
 
 /** Which embedder semantic search uses (see docs/search.md). */
 export interface SearchSettings {
   embedder: 'catalog' | 'onnx';
-  /** An absolute path; set when `embedder` is `onnx`. */
+  /** An absolute path: the directory given, or where the model named was pulled to; set when `embedder` is `onnx`. */
   onnxModelDir: string | null;
+  /** Where `paperboy model pull` puts models, each under its name: `<dataDir>/models`. */
+  modelsDir: string;
+  /** The Hugging Face Hub, or a mirror of it, with a trailing slash. */
+  modelHost: string;
   onnxPooling: 'mean' | 'cls';
   onnxQueryPrefix: string;
 }
@@ -186,9 +264,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     const lines = parsed.error.issues.map((issue) => {
       const variable = String(issue.path[0]);
       const value = merged[variable] ?? '';
-      // The SMTP URL may carry a password and the secret is one: never print them.
-      const shown =
-        variable === 'PAPERBOY_SECRET' ? '***' : variable === 'PAPERBOY_SMTP_URL' ? value.replace(/\/\/[^@/]*@/, '//***@') : value;
+      // URLs may carry a password and secrets are one: never print them.
+      const shown = SECRETS.has(variable) ? '***' : URLS_WITH_CREDENTIALS.has(variable) ? value.replace(/\/\/[^@/]*@/, '//***@') : value;
       return `  ${variable}=${JSON.stringify(shown)}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
@@ -218,12 +295,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
     mailRetryMs: v.PAPERBOY_MAIL_RETRY_MS,
     digest: { hour: v.PAPERBOY_DIGEST_HOUR, timeZone: v.PAPERBOY_DIGEST_TIMEZONE, maxPapers: v.PAPERBOY_DIGEST_MAX_PAPERS },
     trustProxy: v.PAPERBOY_TRUST_PROXY ?? [],
+    apiToken: v.PAPERBOY_API_TOKEN ?? null,
     claimAutoApproveDomains: v.PAPERBOY_CLAIM_AUTO_APPROVE_DOMAINS ?? [],
+    webhookAllowPrivate: v.PAPERBOY_WEBHOOK_ALLOW_PRIVATE === 'true',
     search: {
       embedder: v.PAPERBOY_EMBEDDER,
-      onnxModelDir: v.PAPERBOY_ONNX_MODEL === undefined ? null : path.resolve(v.PAPERBOY_ONNX_MODEL),
+      onnxModelDir: v.PAPERBOY_ONNX_MODEL === undefined ? null : modelDirectory(v.PAPERBOY_ONNX_MODEL, path.join(dataDir, 'models')),
+      modelsDir: path.join(dataDir, 'models'),
+      modelHost: v.PAPERBOY_MODEL_HOST,
       onnxPooling: v.PAPERBOY_ONNX_POOLING,
       onnxQueryPrefix: v.PAPERBOY_ONNX_QUERY_PREFIX,
+    },
+    dayPage: v.PAPERBOY_DAY_PAGE,
+    services: {
+      timeoutMs: v.PAPERBOY_SERVICE_TIMEOUT_MS,
+      github: v.PAPERBOY_GITHUB_API_URL === null ? null : { apiUrl: v.PAPERBOY_GITHUB_API_URL, token: v.PAPERBOY_GITHUB_TOKEN ?? null },
+      hub: v.PAPERBOY_HUB_URL === null ? null : { url: v.PAPERBOY_HUB_URL },
+      llm:
+        v.PAPERBOY_LLM_URL === undefined
+          ? null
+          : {
+              url: v.PAPERBOY_LLM_URL,
+              model: v.PAPERBOY_LLM_MODEL!,
+              key: v.PAPERBOY_LLM_KEY ?? null,
+              perMinute: v.PAPERBOY_LLM_PER_MINUTE,
+              dailyBudget: v.PAPERBOY_LLM_DAILY_BUDGET,
+            },
     },
   };
 }

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander';
-import { runDigests, type DigestRunReport } from '../digest/run.js';
+import { runDigests, runGroupDigests, type DigestRunReport } from '../digest/run.js';
 import { configuredMailer } from '../mail/mailer.js';
 import type { DigestFrequency } from '../store/schema.js';
 import { serverSecret } from '../web/secret.js';
@@ -8,6 +8,7 @@ import { fail, interruptSignal, openContext, withCommonOptions } from './context
 interface DigestFlags {
   daily?: boolean;
   weekly?: boolean;
+  groups?: boolean;
   dryRun?: boolean;
   wait: string;
   json?: boolean;
@@ -20,9 +21,10 @@ export function registerDigest(program: Command): void {
   withCommonOptions(
     digest
       .command('run')
-      .description('compose and send the daily (default) or weekly digests; safe to run again: nothing is sent twice')
+      .description("compose and send the daily (default) or weekly digests, or the groups' weekly ones; safe to run again: nothing is sent twice")
       .addOption(new Option('--daily', 'the newest listing day (the default)').conflicts('weekly'))
       .addOption(new Option('--weekly', 'the last complete ISO week'))
+      .addOption(new Option('--groups', "the groups' weekly digests of this ISO week").conflicts(['daily', 'weekly', 'dryRun']))
       .option('--dry-run', 'write each digest as an .eml file under <data dir>/dry-run/ instead of sending it; marks nothing as sent')
       .option('--wait <minutes>', 'how long to keep retrying mails the relay refused for now (they stay queued after that)', '30')
       .option('--json', 'print the summary as JSON'),
@@ -33,9 +35,28 @@ export function registerDigest(program: Command): void {
     const ctx = await openContext(opts);
     const { config, log } = ctx;
     const mailer = configuredMailer(config, log);
+    const deps = { db: ctx.db, log, mailer, config, secret: serverSecret(config.dataDir, config.secret) };
+    if (opts.groups) {
+      try {
+        const report = await runGroupDigests(deps, { maxWaitMs: waitMinutes * 60_000, signal: interruptSignal(log) });
+        const d = report.delivery;
+        process.stdout.write(
+          opts.json
+            ? `${JSON.stringify(report)}\n`
+            : `group digests for ${report.week}: ${report.readers} readers, composed ${report.composed}, already composed earlier ${report.alreadyComposed}, nothing new for ${report.nothingNew}\n  sent ${d.sent}, retrying later ${d.retrying}, bounced ${d.bounced}, failed ${d.failed}, cancelled ${d.cancelled}\n`,
+        );
+        if (d.retrying > 0 || d.failed > 0) process.exitCode = 1;
+      } catch (error) {
+        fail(error instanceof Error ? error.message : String(error), 1);
+      } finally {
+        mailer.close();
+        await ctx.close();
+      }
+      return;
+    }
     try {
       const report = await runDigests(
-        { db: ctx.db, log, mailer, config, secret: serverSecret(config.dataDir, config.secret) },
+        deps,
         { frequency, dryRun: opts.dryRun ?? false, maxWaitMs: waitMinutes * 60_000, signal: interruptSignal(log) },
       );
       process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : describe(report));

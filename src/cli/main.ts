@@ -7,6 +7,8 @@ import { registerFetch } from './fetch.js';
 import { registerHarvest } from './harvest.js';
 import { registerEmbed } from './embed.js';
 import { registerImport } from './import.js';
+import { registerMcp } from './mcp.js';
+import { registerModel } from './model.js';
 import { registerSearch } from './search.js';
 import { registerServe } from './serve.js';
 import { registerShow } from './show.js';
@@ -33,5 +35,7 @@ registerSearch(program);
 registerEmbed(program);
 registerDigest(program);
 registerBackup(program);
+registerMcp(program);
+registerModel(program);
 
 await program.parseAsync(process.argv);

@@ -2,7 +2,9 @@ import { Option, type Command } from 'commander';
 import { announcementCategories } from '../catalog/announcements.js';
 import { ConfigError, type Config } from '../config.js';
 import { loadDemoIfEmpty } from '../catalog/demo.js';
+import { seedDemoActivity } from '../community/demo.js';
 import { dailyJobs } from '../jobs/daily.js';
+import { enrichmentJobs } from '../jobs/enrich.js';
 import { startScheduler, type Scheduler } from '../jobs/scheduler.js';
 import { openSearch } from '../search/open.js';
 import { arxivClient } from '../sources/http.js';
@@ -28,18 +30,23 @@ export function registerServe(program: Command): void {
       if (error instanceof ConfigError) fail(error.message);
       throw error;
     }
-    if (config.loadDemo) await loadDemoIfEmpty(db, log);
+    if (config.loadDemo && (await loadDemoIfEmpty(db, log))) await seedDemoActivity(db, log);
     // One client for arXiv, shared by submissions and the daily read; one search service, shared by the site and the scheduler.
     const client = arxivClient(config, log);
     const search = await openSearch(db, log, config.search);
     const deps = webDeps(db, log, config, client);
     const app = await buildServer({ ...deps, search: { search } });
-    const jobs = dailyJobs({
-      announcements: { db, log, client, config },
-      digests: { db, log, mailer: deps.mailer, config, secret: serverSecret(config.dataDir, config.secret) },
-      digestSchedule: config.digest,
-      embed: () => search.indexNewPapers(),
-    });
+    const jobs = [
+      ...dailyJobs({
+        announcements: { db, log, client, config },
+        digests: { db, log, mailer: deps.mailer, config, secret: serverSecret(config.dataDir, config.secret) },
+        digestSchedule: config.digest,
+        embed: () => search.indexNewPapers(),
+        chat: { db, baseUrl: config.baseUrl, policy: { allowPrivate: config.webhookAllowPrivate }, log },
+      }),
+      // After the day's papers are stored: code stars, the Hub's links and summaries of the new papers.
+      ...enrichmentJobs(db, config.services, log),
+    ];
     let scheduler: Scheduler | null = null;
     const shutdown = async () => {
       await scheduler?.stop();

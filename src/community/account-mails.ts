@@ -27,7 +27,7 @@ export function resetPasswordUrl(baseUrl: string, token: string): string {
 export function verificationMail(input: AccountMailInput): MailMessage {
   const link = verifyEmailUrl(input.baseUrl, input.token);
   const hours = VERIFY_TOKEN_LIFETIME_MS / 3600_000;
-  return accountMail(input.to, 'Confirm your email address for Paperboy', link, [
+  return linkMail(input.to, 'Confirm your email address for Paperboy', link, [
     `Hello ${input.displayName},`,
     'please confirm your email address by opening this link:',
     `The link works once, for ${hours} hours. If you did not sign up, ignore this mail and nothing will happen.`,
@@ -37,15 +37,15 @@ export function verificationMail(input: AccountMailInput): MailMessage {
 export function passwordResetMail(input: AccountMailInput): MailMessage {
   const link = resetPasswordUrl(input.baseUrl, input.token);
   const minutes = RESET_TOKEN_LIFETIME_MS / 60_000;
-  return accountMail(input.to, 'Reset your Paperboy password', link, [
+  return linkMail(input.to, 'Reset your Paperboy password', link, [
     `Hello ${input.displayName},`,
     'someone (we hope you) asked to reset your password. Choose a new one here:',
     `The link works once, for ${minutes} minutes, and signs you out everywhere. If you did not ask, ignore this mail: your password stays as it is.`,
   ]);
 }
 
-/** Greeting, lead-in, the link on a line of its own, then the small print. */
-function accountMail(to: string, subject: string, link: string, [greeting, lead, small]: [string, string, string]): MailMessage {
+/** A mail that carries one link: greeting, lead-in, the link on a line of its own, then the small print (account mails, group invitations). */
+export function linkMail(to: string, subject: string, link: string, [greeting, lead, small]: [string, string, string]): MailMessage {
   const text = `${greeting}\n\n${lead}\n\n${link}\n\n${small}\n\n-- \nPaperboy\n`;
   const html = `<!doctype html>
 <html><body style="font-family: sans-serif; line-height: 1.5; max-width: 36em">

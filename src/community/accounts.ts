@@ -87,7 +87,8 @@ export async function signIn(db: Db, email: string, password: string): Promise<U
     await burnPasswordCheck(password);
     throw badCredentials();
   }
-  if (!(await verifyPassword(row.password_hash, password))) throw badCredentials();
+  // Demo accounts hold no password at all; refused the same way as a wrong one.
+  if (row.is_demo === 1 || !(await verifyPassword(row.password_hash, password))) throw badCredentials();
   // Only after the right password, so this does not reveal which accounts are suspended.
   if (row.suspended_at !== null) throw new CommunityError('suspended', 'This account is suspended.');
   return toUser(row);
@@ -101,7 +102,7 @@ export async function signIn(db: Db, email: string, password: string): Promise<U
 export async function requestPasswordReset(db: Db, email: string, now = new Date()): Promise<{ token: string; user: User } | null> {
   const normalized = normalizeEmail(email);
   const user = normalized === null ? null : await userByEmail(db, normalized);
-  if (!user || user.suspended) return null;
+  if (!user || user.suspended || user.demo) return null;
   if (await recentTokens(db, user.id, 'reset_password', now) >= MAX_TOKENS_PER_HOUR) return null;
   return { token: await issueToken(db, user.id, 'reset_password', now), user };
 }

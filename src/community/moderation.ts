@@ -20,6 +20,8 @@ export type ModerationAction =
   | 'demote'
   | 'hide_paper'
   | 'unhide_paper'
+  | 'feature_paper'
+  | 'unfeature_paper'
   | 'hide_comment'
   | 'unhide_comment'
   | 'suspend'
@@ -74,6 +76,43 @@ export async function unhidePaper(db: Db, adminId: number, paperId: string, reas
     if (changed) await logAction(trx, adminId, 'unhide_paper', 'paper', paperId, why, now);
     return { changed };
   });
+}
+
+/**
+ * A moderator's pick: the paper is featured on its listing day's page, beside the papers members
+ * submitted, and ranked with them by trending.
+ */
+export async function featurePaper(db: Db, adminId: number, paperId: string, reason: string, now = new Date()): Promise<{ changed: boolean }> {
+  await requireAdmin(db, adminId);
+  const why = cleanReason(reason);
+  return db.transaction().execute(async (trx) => {
+    const paper = await trx.selectFrom('papers').select(['id', 'day']).where('id', '=', paperId).executeTakeFirst();
+    if (!paper) throw new CommunityError('not_found', `No paper ${paperId} in the catalog.`);
+    const result = await trx
+      .insertInto('featured_picks')
+      .values({ paper_id: paperId, day: paper.day, picked_by: adminId, picked_at: now.toISOString() })
+      .onConflict((oc) => oc.column('paper_id').doNothing())
+      .executeTakeFirst();
+    const changed = Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+    if (changed) await logAction(trx, adminId, 'feature_paper', 'paper', paperId, why, now);
+    return { changed };
+  });
+}
+
+export async function unfeaturePaper(db: Db, adminId: number, paperId: string, reason: string, now = new Date()): Promise<{ changed: boolean }> {
+  await requireAdmin(db, adminId);
+  const why = cleanReason(reason);
+  return db.transaction().execute(async (trx) => {
+    const result = await trx.deleteFrom('featured_picks').where('paper_id', '=', paperId).executeTakeFirst();
+    const changed = Number(result.numDeletedRows) > 0;
+    if (changed) await logAction(trx, adminId, 'unfeature_paper', 'paper', paperId, why, now);
+    return { changed };
+  });
+}
+
+/** Whether a moderator has picked the paper. */
+export async function isFeatured(db: Db, paperId: string): Promise<boolean> {
+  return (await db.selectFrom('featured_picks').select('paper_id').where('paper_id', '=', paperId).executeTakeFirst()) !== undefined;
 }
 
 /** Hides a comment's text from everyone but admins; it stops counting. */

@@ -15,6 +15,8 @@ export interface User {
   suspended: boolean;
   /** Shows the papers they upvoted on their profile. */
   upvotesPublic: boolean;
+  /** An account that stands for the demo catalog's activity; it cannot sign in or reset a password. */
+  demo: boolean;
   createdAt: string;
 }
 
@@ -35,6 +37,7 @@ export function toUser(row: Selectable<UsersTable>): User {
     emailVerified: row.email_verified_at !== null,
     suspended: row.suspended_at !== null,
     upvotesPublic: row.upvotes_public === 1,
+    demo: row.is_demo === 1,
     createdAt: row.created_at,
   };
 }

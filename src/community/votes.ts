@@ -3,18 +3,29 @@ import { CommunityError } from './errors.js';
 import { bumpCounter } from './paper-stats.js';
 import { requireMember } from './users.js';
 
+/** The site's vote button flips the vote; the API and assistants say which way they want it. */
+export function toggleVote(db: Db, userId: number, paperId: string, now = new Date()): Promise<{ voted: boolean; upvotes: number }> {
+  return changeVote(db, userId, paperId, 'toggle', now);
+}
+
+/** Upvotes (or takes the upvote back); asking for the state it is already in changes nothing. */
+export function setVote(db: Db, userId: number, paperId: string, voted: boolean, now = new Date()): Promise<{ voted: boolean; upvotes: number }> {
+  return changeVote(db, userId, paperId, voted ? 'on' : 'off', now);
+}
+
 /**
  * Every vote goes through here: the vote row and the paper's counter change in one transaction,
  * so the count shown is always the number of vote rows.
  */
-export async function toggleVote(db: Db, userId: number, paperId: string, now = new Date()): Promise<{ voted: boolean; upvotes: number }> {
+async function changeVote(db: Db, userId: number, paperId: string, want: 'on' | 'off' | 'toggle', now: Date): Promise<{ voted: boolean; upvotes: number }> {
   await requireMember(db, userId);
   return db.transaction().execute(async (trx) => {
     const paper = await trx.selectFrom('papers').select('id').where('id', '=', paperId).executeTakeFirst();
     if (!paper) throw new CommunityError('not_found', `No paper ${paperId} in the catalog.`);
-    const removed = await trx.deleteFrom('votes').where('user_id', '=', userId).where('paper_id', '=', paperId).executeTakeFirst();
-    if (Number(removed.numDeletedRows) > 0) {
-      return { voted: false, upvotes: await bumpCounter(trx, paperId, 'upvotes', -1) };
+    if (want !== 'on') {
+      const removed = await trx.deleteFrom('votes').where('user_id', '=', userId).where('paper_id', '=', paperId).executeTakeFirst();
+      if (Number(removed.numDeletedRows) > 0) return { voted: false, upvotes: await bumpCounter(trx, paperId, 'upvotes', -1) };
+      if (want === 'off') return { voted: false, upvotes: await upvotesOf(trx, paperId) };
     }
     const added = await trx
       .insertInto('votes')
@@ -24,10 +35,15 @@ export async function toggleVote(db: Db, userId: number, paperId: string, now = 
     if (Number(added.numInsertedOrUpdatedRows ?? 0n) > 0) {
       return { voted: true, upvotes: await bumpCounter(trx, paperId, 'upvotes', 1) };
     }
-    // A concurrent toggle by the same member inserted it first (PostgreSQL; SQLite serializes): it is counted already.
-    const stats = await trx.selectFrom('paper_stats').select('upvotes').where('paper_id', '=', paperId).executeTakeFirst();
-    return { voted: true, upvotes: Number(stats?.upvotes ?? 0) };
+    // Already there: voted before (`on`), or a concurrent toggle by the same member inserted it
+    // first (PostgreSQL; SQLite serializes). Either way it is counted already.
+    return { voted: true, upvotes: await upvotesOf(trx, paperId) };
   });
+}
+
+async function upvotesOf(db: Db, paperId: string): Promise<number> {
+  const stats = await db.selectFrom('paper_stats').select('upvotes').where('paper_id', '=', paperId).executeTakeFirst();
+  return Number(stats?.upvotes ?? 0);
 }
 
 /** Which of these papers the member has upvoted, to draw the vote buttons of a page. */

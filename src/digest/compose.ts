@@ -3,6 +3,7 @@ import type { Period } from '../catalog/periods.js';
 import { foldName } from '../papers/authors.js';
 import type { Paper } from '../papers/paper.js';
 import { categoryName } from '../papers/taxonomy.js';
+import { followedActivity } from '../recommend/followed-activity.js';
 import { Recommender, reasonText } from '../recommend/for-you.js';
 import { compileSavedSearch, prepare, type PreparedPaper } from '../recommend/search-match.js';
 import { papersOfPeriod } from '../ranking/period-papers.js';
@@ -52,7 +53,8 @@ const BATCH = 250;
  * papers it carries, in the same transaction: a paper once put in a reader's digest is never put
  * in another, and a second run for the same period finds the row and makes nothing.
  * Order of preference: alerts the reader asked for (categories, authors, saved searches), then
- * "for you" (members only), then the period's trending papers.
+ * what the members and groups they follow upvoted and queued lately, then "for you" (members
+ * only), then the period's trending papers.
  */
 export async function composeDigests(db: Db, opts: ComposeOptions): Promise<ComposeReport> {
   const listing = await papersOfPeriod(db, opts.period, { limit: 1_000_000, offset: 0, ...(opts.now ? { now: opts.now } : {}) });
@@ -66,6 +68,8 @@ export async function composeDigests(db: Db, opts: ComposeOptions): Promise<Comp
   const follows = await followedAuthors(db, opts.readers);
   const members = opts.readers.some((r) => r.userId !== null);
   const recommender = members ? await Recommender.open(db, { candidatePaperIds: papers.map((p) => p.id) }) : null;
+  // What followed members upvoted and followed groups queued over the digest's span, up to now.
+  const activitySince = new Date((opts.now ?? new Date()).getTime() - (opts.frequency === 'daily' ? 1 : 7) * 24 * 3600_000).toISOString();
 
   for (let start = 0; start < opts.readers.length; start += BATCH) {
     if (opts.signal?.aborted) break;
@@ -73,7 +77,9 @@ export async function composeDigests(db: Db, opts: ComposeOptions): Promise<Comp
     const existing = await existingKeys(db, batch.map((r) => outboxKey(opts.frequency, opts.period, r.id)));
     const wanted = new Map<Reader, DigestItem[]>();
     // The batch's members' votes, collections and follows, read together rather than member by member.
-    if (recommender) await recommender.prefetch(batch.flatMap((r) => (r.userId !== null && !existing.has(outboxKey(opts.frequency, opts.period, r.id)) ? [r.userId] : [])));
+    const memberIds = batch.flatMap((r) => (r.userId !== null && !existing.has(outboxKey(opts.frequency, opts.period, r.id)) ? [r.userId] : []));
+    if (recommender) await recommender.prefetch(memberIds);
+    const activity = await followedActivity(db, memberIds, activitySince);
     for (const reader of batch) {
       const key = outboxKey(opts.frequency, opts.period, reader.id);
       if (existing.has(key)) {
@@ -81,7 +87,8 @@ export async function composeDigests(db: Db, opts: ComposeOptions): Promise<Comp
         continue;
       }
       const forYou = reader.userId !== null && recommender ? await recommender.forMember(reader.userId, { limit: opts.maxPapers, savedSearches: reader.searches }) : [];
-      wanted.set(reader, choose(reader, follows.get(reader.userId ?? -1) ?? [], alerts, papers, forYou.map((r) => ({ paperId: r.paperId, reason: reasonText(r.reason) }))));
+      const followedLately = (activity.get(reader.userId ?? -1) ?? []).map((a) => ({ paperId: a.paperId, reason: reasonText(a.reason) }));
+      wanted.set(reader, choose(reader, follows.get(reader.userId ?? -1) ?? [], alerts, followedLately, papers, forYou.map((r) => ({ paperId: r.paperId, reason: reasonText(r.reason) }))));
     }
     const sent = await sentBefore(db, [...wanted.keys()].map((r) => r.id), [...new Set([...wanted.values()].flat().map((w) => w.paperId))]);
     const digests: ComposedDigest[] = [];
@@ -98,12 +105,20 @@ export async function composeDigests(db: Db, opts: ComposeOptions): Promise<Comp
 }
 
 /** The reader's papers in order of preference, each once, before leaving out those already sent. */
-function choose(reader: Reader, followed: string[], alerts: AlertIndex, ranked: Paper[], forYou: Array<{ paperId: string; reason: string }>): DigestItem[] {
+function choose(
+  reader: Reader,
+  followed: string[],
+  alerts: AlertIndex,
+  followedLately: Array<{ paperId: string; reason: string }>,
+  ranked: Paper[],
+  forYou: Array<{ paperId: string; reason: string }>,
+): DigestItem[] {
   const items = new Map<string, DigestItem>();
   const add = (item: DigestItem) => {
     if (!items.has(item.paperId)) items.set(item.paperId, item);
   };
   for (const item of alerts.matches(reader, followed)) add(item);
+  for (const r of followedLately) add({ paperId: r.paperId, section: 'alerts', reason: r.reason });
   for (const r of forYou) add({ paperId: r.paperId, section: 'for-you', reason: r.reason });
   const trending = items.size > 0 ? TRENDING_BESIDE_PERSONAL : TRENDING_ALONE;
   for (const paper of ranked.slice(0, trending)) add({ paperId: paper.id, section: 'trending', reason: 'Trending on Paperboy' });

@@ -1,12 +1,12 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { signature, signatureMatches } from '../signing.js';
 import type { MailRecipient } from './subscriptions.js';
 
 /**
  * Signed links for subscriptions: confirm, manage and unsubscribe, without a table of tokens.
  *
  * A token is `<subscription id>.<link version>.<expiry, Unix seconds>.<tag>`, the tag being
- * HMAC-SHA256 (base64url) over the purpose and those three numbers, with a key derived from the
- * server secret for this use only (so a link tag can never stand in for a cookie signature).
+ * HMAC-SHA256 (base64url, src/signing.ts) over the purpose and those three numbers, with a key
+ * derived from the server secret for this use only (so a link tag can never stand in for a cookie signature).
  * The purpose is not written in the token, only signed: a manage link presented as an
  * unsubscribe link fails its signature check. Raising a subscription's `link_version` voids every
  * link sent before.
@@ -42,7 +42,7 @@ export function subscriptionLink(baseUrl: string, secret: string, purpose: LinkP
   if (!Number.isSafeInteger(id) || id < 1) throw new Error(`subscription id must be a positive integer, not ${id}`);
   if (!Number.isSafeInteger(version) || version < 1 || version > 999_999_999) throw new Error(`link version must be a positive integer, not ${version}`);
   const expires = Math.floor(now.getTime() / 1000) + LINK_LIFETIME_SECONDS[purpose];
-  const token = `${id}.${version}.${expires}.${tag(secret, purpose, id, version, expires)}`;
+  const token = `${id}.${version}.${expires}.${signature(secret, LINK_USE, [purpose, id, version, expires])}`;
   return `${baseUrl.replace(/\/+$/, '')}${PATHS[purpose]}?token=${token}`;
 }
 
@@ -53,23 +53,11 @@ export function readSubscriptionToken(secret: string, token: string, purpose: Li
   const id = Number(match[1]);
   const version = Number(match[2]);
   const expires = Number(match[3]);
-  // Compared as text, not decoded: base64url decoding ignores the last character's spare bits.
-  const expected = Buffer.from(tag(secret, purpose, id, version, expires));
-  const given = Buffer.from(match[4]!);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { problem: TOKEN_PROBLEMS.forged };
+  if (!signatureMatches(secret, LINK_USE, [purpose, id, version, expires], match[4]!)) return { problem: TOKEN_PROBLEMS.forged };
   // Checked after the signature, so only a genuine link is ever called expired.
   if (Math.floor(now.getTime() / 1000) > expires) return { problem: TOKEN_PROBLEMS.expired };
   return { subscriptionId: id, linkVersion: version };
 }
 
-let cachedKey: { secret: string; key: Buffer } | null = null;
-
-/** HMAC(server secret, 'subscription-links'): a key for links alone. Digests make thousands of links with one secret. */
-function linkKey(secret: string): Buffer {
-  if (cachedKey?.secret !== secret) cachedKey = { secret, key: createHmac('sha256', secret).update('subscription-links').digest() };
-  return cachedKey.key;
-}
-
-function tag(secret: string, purpose: LinkPurpose, id: number, version: number, expires: number): string {
-  return createHmac('sha256', linkKey(secret)).update(`${purpose}\n${id}\n${version}\n${expires}`).digest('base64url');
-}
+/** The use the signing key is derived for (src/signing.ts): links of subscriptions alone. */
+const LINK_USE = 'subscription-links';

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { Selectable } from 'kysely';
+import type { Expression, ExpressionBuilder, Selectable, SqlBool } from 'kysely';
 import type { Logger } from '../log.js';
 import { classifySendError, type MailMessage, type Mailer } from '../mail/mailer.js';
 import { perStatement } from '../store/chunks.js';
-import type { Db, MailOutboxTable } from '../store/schema.js';
+import type { Database, Db, MailOutboxTable } from '../store/schema.js';
+import { stopAllGroupDigests } from '../groups/members.js';
 import { markBouncing } from './subscriptions.js';
 
 /**
@@ -11,7 +12,8 @@ import { markBouncing } from './subscriptions.js';
  * `queued` go to the relay, each exactly once as far as SMTP allows, with retries and bounces.
  *
  * A row's life: `queued` → `sent` (the relay answered 250); or, on the way, `cancelled` (its
- * subscription stopped being active), `bounced` (the relay refused the address or the message
+ * subscription stopped being active, or, for a group digest, its member left the group or stopped
+ * its digest), `bounced` (the relay refused the address or the message
  * for good: the subscription becomes `bouncing` and its other queued rows are cancelled),
  * `failed` (rendering failed, the message cannot be sent as it is, or MAX_ATTEMPTS temporary
  * failures). A temporary failure leaves it `queued` with `next_attempt_at` pushed back:
@@ -176,9 +178,7 @@ async function deliverPass(db: Db, mailer: Mailer, render: RenderRow, opts: Deli
       .where('status', '=', 'queued')
       .where('next_attempt_at', '<=', asOf)
       .where('attempts', '<', MAX_ATTEMPTS)
-      .where((eb) =>
-        eb.exists(eb.selectFrom('subscriptions').select('subscriptions.id').whereRef('subscriptions.id', '=', 'mail_outbox.subscription_id').where('subscriptions.status', '=', 'active')),
-      )
+      .where(stillWanted)
       .returningAll()
       .executeTakeFirst();
     if (!row) {
@@ -247,11 +247,7 @@ async function deliverPass(db: Db, mailer: Mailer, render: RenderRow, opts: Deli
       .set({ status: 'cancelled' })
       .where('id', '=', candidate.id)
       .where('status', '=', 'queued')
-      .where((eb) =>
-        eb.not(
-          eb.exists(eb.selectFrom('subscriptions').select('subscriptions.id').whereRef('subscriptions.id', '=', 'mail_outbox.subscription_id').where('subscriptions.status', '=', 'active')),
-        ),
-      )
+      .where((eb) => eb.not(stillWanted(eb)))
       .executeTakeFirst();
     if (cancelled.numUpdatedRows > 0n) {
       outcomes.set(candidate.id, 'cancelled');
@@ -283,19 +279,20 @@ async function deliverPass(db: Db, mailer: Mailer, render: RenderRow, opts: Deli
     const at = new Date().toISOString();
     const cancelled = await db.transaction().execute(async (trx) => {
       await trx.updateTable('mail_outbox').set({ status: 'bounced', last_error: reason.slice(0, MAX_ERROR_LENGTH) }).where('id', '=', row.id).execute();
-      await markBouncing(trx, row.subscription_id, reason.slice(0, MAX_ERROR_LENGTH), at);
-      return trx
-        .updateTable('mail_outbox')
-        .set({ status: 'cancelled' })
-        .where('subscription_id', '=', row.subscription_id)
-        .where('status', '=', 'queued')
-        .where('id', '!=', row.id)
-        .returning('id')
-        .execute();
+      let others = trx.updateTable('mail_outbox').set({ status: 'cancelled' }).where('status', '=', 'queued').where('id', '!=', row.id);
+      if (row.subscription_id !== null) {
+        await markBouncing(trx, row.subscription_id, reason.slice(0, MAX_ERROR_LENGTH), at);
+        others = others.where('subscription_id', '=', row.subscription_id);
+      } else {
+        // A member's address: no group digest goes to it any more until they ask again.
+        await stopAllGroupDigests(trx, row.user_id!);
+        others = others.where('user_id', '=', row.user_id);
+      }
+      return others.returning('id').execute();
     });
     outcomes.set(row.id, 'bounced');
     for (const c of cancelled) outcomes.set(c.id, 'cancelled');
-    log?.warn({ key: row.key, status: 'bounced', subscription: row.subscription_id, cancelled: cancelled.length, error: reason }, 'outbox mail bounced: the address is marked bouncing');
+    log?.warn({ key: row.key, status: 'bounced', subscription: row.subscription_id, member: row.user_id, cancelled: cancelled.length, error: reason }, 'outbox mail bounced: the address is marked bouncing');
   };
 
   /** A database error: the pass ends (after the rows in flight) and deliverDue throws it. */
@@ -310,11 +307,7 @@ async function deliverPass(db: Db, mailer: Mailer, render: RenderRow, opts: Deli
         .set({ status: 'cancelled' })
         .where('status', '=', 'queued')
         .where('next_attempt_at', '<=', asOf)
-        .where((eb) =>
-          eb.not(
-            eb.exists(eb.selectFrom('subscriptions').select('subscriptions.id').whereRef('subscriptions.id', '=', 'mail_outbox.subscription_id').where('subscriptions.status', '=', 'active')),
-          ),
-        )
+        .where((eb) => eb.not(stillWanted(eb)))
         .returning(['id', 'key'])
         .execute();
       for (const c of cancelled) outcomes.set(c.id, 'cancelled');
@@ -369,6 +362,26 @@ async function deliverPass(db: Db, mailer: Mailer, render: RenderRow, opts: Deli
   }
   if (outcomes.size > 0) log?.info({ ...report(outcomes) }, 'outbox pass done');
   return { outcomes };
+}
+
+/**
+ * Whether the reader of a row still wants it: a subscription still active, or (a group digest) a
+ * member still in the group, still asking for its digest, and not suspended.
+ */
+function stillWanted(eb: ExpressionBuilder<Database, 'mail_outbox'>): Expression<SqlBool> {
+  return eb.or([
+    eb.exists(eb.selectFrom('subscriptions').select('subscriptions.id').whereRef('subscriptions.id', '=', 'mail_outbox.subscription_id').where('subscriptions.status', '=', 'active')),
+    eb.exists(
+      eb
+        .selectFrom('group_members')
+        .innerJoin('users', 'users.id', 'group_members.user_id')
+        .select('group_members.user_id')
+        .whereRef('group_members.group_id', '=', 'mail_outbox.group_id')
+        .whereRef('group_members.user_id', '=', 'mail_outbox.user_id')
+        .where('group_members.digest', '=', 1)
+        .where('users.suspended_at', 'is', null),
+    ),
+  ]);
 }
 
 async function releasePapers(db: Db, outboxIds: number[]): Promise<void> {

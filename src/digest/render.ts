@@ -4,6 +4,7 @@ import type { MailMessage } from '../mail/mailer.js';
 import type { Paper } from '../papers/paper.js';
 import { excerpt } from '../papers/text.js';
 import { arxivAbsUrl, arxivPdfUrl, paperPath } from '../papers/urls.js';
+import { extrasOf, type SummaryView } from '../store/enrichment.js';
 import { getPaper } from '../store/papers.js';
 import type { Db } from '../store/schema.js';
 import { SECTION_TITLES, type DigestContent, type DigestItem, type DigestSection } from './content.js';
@@ -24,7 +25,7 @@ interface Entry {
 }
 
 /** A paper as every digest shows it; only the reason line differs between readers. */
-interface PaperBlock {
+export interface PaperBlock {
   /** Title, authors and excerpt; the reason and the arXiv links follow. */
   html: Html;
   links: Html;
@@ -43,6 +44,8 @@ export class DigestRenderer {
   private readonly papers = new Map<string, Paper | null>();
   /** Each paper's HTML and text, made once: thousands of digests carry the same few hundred papers. */
   private readonly blocks = new Map<string, PaperBlock>();
+  /** Each paper's one-line summary, read with the paper. */
+  private readonly summaries = new Map<string, SummaryView>();
   /** Read once per renderer: a delivery pass is short, and hiding is rare. */
 
   constructor(
@@ -80,7 +83,7 @@ export class DigestRenderer {
   private block(paper: Paper): PaperBlock {
     let block = this.blocks.get(paper.id);
     if (!block) {
-      block = paperBlock(this.settings.baseUrl, paper);
+      block = paperBlock(this.settings.baseUrl, paper, this.summaries.get(paper.id) ?? null);
       this.blocks.set(paper.id, block);
     }
     return block;
@@ -89,12 +92,16 @@ export class DigestRenderer {
   private async paper(id: string): Promise<Paper | null> {
     // Hidden by a moderator since the digest was composed (it may have waited for a retry).
     if ((await hiddenAmong(this.db, [id])).has(id)) return null;
-    if (!this.papers.has(id)) this.papers.set(id, await getPaper(this.db, id));
+    if (!this.papers.has(id)) {
+      const paper = await getPaper(this.db, id);
+      if (paper) this.summaries.set(id, (await extrasOf(this.db, [paper])).get(id)!.summary);
+      this.papers.set(id, paper);
+    }
     return this.papers.get(id) ?? null;
   }
 }
 
-function count(n: number): string {
+export function count(n: number): string {
   return n === 1 ? '1 paper' : `${n} papers`;
 }
 
@@ -136,7 +143,7 @@ function renderText(baseUrl: string, heading: string, when: string, entries: Ent
 }
 
 const FONT = "-apple-system,BlinkMacSystemFont,'Segoe UI',Roboto,Helvetica,Arial,sans-serif";
-const LINK = 'color:#1d4ed8;text-decoration:underline';
+export const LINK = 'color:#1d4ed8;text-decoration:underline';
 
 function renderHtml(
   baseUrl: string,
@@ -147,14 +154,33 @@ function renderHtml(
   recipient: MailRecipient,
   links: { manage: string; unsubscribe: string },
 ): Html {
-  const first = entries[0]?.paper.title ?? '';
+  return mailDocument({
+    baseUrl,
+    subject,
+    preheader: `${count(entries.length)}: ${entries[0]?.paper.title ?? ''}`,
+    heading,
+    lead: `${when} · ${count(entries.length)}`,
+    body: html`${sectionsOf(entries).map(
+      ({ section, entries: list }) => html`${sectionHeading(SECTION_TITLES[section])}
+${list.map(({ item, block }) => paperEntry(block, item.reason))}`,
+    )}`,
+    footer: html`You get this ${recipient.frequency} digest because ${recipient.email} subscribed at <a href="${baseUrl}/" style="color:#71717a;">${new URL(baseUrl).host}</a>.<br>
+<a href="${links.manage}" style="${LINK}">Manage your subscription</a> · <a href="${links.unsubscribe}" style="${LINK}">Unsubscribe</a>`,
+  });
+}
+
+/**
+ * A mail's HTML, built for mail clients: one centred table, inline styles, a phone-width rule in
+ * <style> for clients that honour it. Every digest (the site's, a group's) is one of these.
+ */
+export function mailDocument(o: { baseUrl: string; subject: string; preheader: string; heading: string; lead: string; body: Html; footer: Html }): Html {
   return html`<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light">
-<title>${subject}</title>
+<title>${o.subject}</title>
 <style>
 @media (max-width: 640px) {
   .container { width: 100% !important; border-radius: 0 !important; }
@@ -164,23 +190,16 @@ function renderHtml(
 </style>
 </head>
 <body style="margin:0;padding:0;background:#f4f4f5;">
-<div style="display:none;max-height:0;overflow:hidden;">${count(entries.length)}: ${first}</div>
+<div style="display:none;max-height:0;overflow:hidden;">${o.preheader}</div>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0" style="background:#f4f4f5;">
 <tr><td class="outer" align="center" style="padding:24px 8px;">
 <table role="presentation" class="container" width="600" cellpadding="0" cellspacing="0" border="0" style="width:600px;max-width:100%;background:#ffffff;border-radius:8px;">
 <tr><td class="pad" style="padding:28px 32px;font-family:${FONT};color:#18181b;font-size:15px;line-height:1.5;overflow-wrap:anywhere;word-break:break-word;">
-<p style="margin:0 0 4px;font-size:13px;letter-spacing:.04em;text-transform:uppercase;color:#71717a;"><a href="${baseUrl}/" style="color:#71717a;text-decoration:none;">Paperboy</a></p>
-<h1 style="margin:0 0 4px;font-size:24px;line-height:1.25;">${heading}</h1>
-<p style="margin:0 0 24px;color:#52525b;">${when} · ${count(entries.length)}</p>
-${sectionsOf(entries).map(
-  ({ section, entries: list }) => html`<h2 style="margin:28px 0 12px;font-size:13px;letter-spacing:.06em;text-transform:uppercase;color:#71717a;border-bottom:1px solid #e4e4e7;padding-bottom:6px;">${SECTION_TITLES[section]}</h2>
-${list.map(({ item, block }) => html`<div style="margin:0 0 22px;">
-${block.html}
-<p style="margin:0;font-size:13px;color:#71717a;"><em>${item.reason}</em> · ${block.links}</p>
-</div>`)}`,
-)}
-<p style="margin:32px 0 0;padding-top:16px;border-top:1px solid #e4e4e7;font-size:13px;color:#71717a;">You get this ${recipient.frequency} digest because ${recipient.email} subscribed at <a href="${baseUrl}/" style="color:#71717a;">${new URL(baseUrl).host}</a>.<br>
-<a href="${links.manage}" style="${LINK}">Manage your subscription</a> · <a href="${links.unsubscribe}" style="${LINK}">Unsubscribe</a></p>
+<p style="margin:0 0 4px;font-size:13px;letter-spacing:.04em;text-transform:uppercase;color:#71717a;"><a href="${o.baseUrl}/" style="color:#71717a;text-decoration:none;">Paperboy</a></p>
+<h1 style="margin:0 0 4px;font-size:24px;line-height:1.25;">${o.heading}</h1>
+<p style="margin:0 0 24px;color:#52525b;">${o.lead}</p>
+${o.body}
+<p style="margin:32px 0 0;padding-top:16px;border-top:1px solid #e4e4e7;font-size:13px;color:#71717a;">${o.footer}</p>
 </td></tr>
 </table>
 </td></tr>
@@ -189,12 +208,27 @@ ${block.html}
 </html>`;
 }
 
-function paperBlock(baseUrl: string, paper: Paper): PaperBlock {
+export function sectionHeading(title: string): Html {
+  return html`<h2 style="margin:28px 0 12px;font-size:13px;letter-spacing:.06em;text-transform:uppercase;color:#71717a;border-bottom:1px solid #e4e4e7;padding-bottom:6px;">${title}</h2>`;
+}
+
+/** A paper in a mail with the line under it: why it is there, and its arXiv links. */
+export function paperEntry(block: PaperBlock, reason: string): Html {
+  return html`<div style="margin:0 0 22px;">
+${block.html}
+<p style="margin:0;font-size:13px;color:#71717a;"><em>${reason}</em> · ${block.links}</p>
+</div>`;
+}
+
+/** A model's one-line summary when there is one (keywords after it), else the start of the abstract. */
+export function paperBlock(baseUrl: string, paper: Paper, summary: SummaryView | null = null): PaperBlock {
+  const llm = summary?.source === 'llm' ? summary : null;
   return {
     html: html`<h3 style="margin:0 0 4px;font-size:17px;line-height:1.35;"><a href="${baseUrl}${paperPath(paper.id)}" style="color:#1d4ed8;text-decoration:none;">${paper.title}</a></h3>
 <p style="margin:0 0 6px;font-size:14px;color:#52525b;">${authorsOf(paper)}</p>
+${llm ? html`<p style="margin:0 0 6px;font-size:14px;"><strong>In one line:</strong> ${llm.text}</p>` : ''}
 <p style="margin:0 0 6px;font-size:14px;">${excerpt(paper.abstract)}</p>`,
     links: html`<a href="${arxivAbsUrl(paper)}" style="${LINK}">arXiv</a> · <a href="${arxivPdfUrl(paper)}" style="${LINK}">PDF</a>`,
-    text: `${paper.title}\n   ${authorsOf(paper)}`,
+    text: `${paper.title}\n   ${authorsOf(paper)}${llm ? `\n   In one line: ${llm.text}` : ''}`,
   };
 }

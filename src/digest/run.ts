@@ -8,6 +8,7 @@ import { latestDay } from '../store/papers.js';
 import type { Db, DigestFrequency } from '../store/schema.js';
 import { composeDigests } from './compose.js';
 import { parseContent } from './content.js';
+import { composeGroupDigests, GROUP_DIGEST_KIND, GroupDigestRenderer, type GroupDigestReport } from './group-digest.js';
 import { drainOutbox, type DeliveryReport } from './outbox.js';
 import { wallClock } from '../papers/dates.js';
 import { digestPeriod } from './period.js';
@@ -160,6 +161,26 @@ async function recordRun(db: Db, frequency: DigestFrequency, period: Period): Pr
 }
 
 /**
+ * This week's group digests (group-digest.ts): composed into the outbox, then delivered with
+ * whatever else is due, and the week recorded in `digest_runs` (`group-weekly`) so the schedule
+ * does not run it again.
+ */
+export async function runGroupDigests(deps: DigestRunDeps, opts: { now?: Date; maxWaitMs?: number; signal?: AbortSignal } = {}): Promise<GroupDigestReport & { delivery: DeliveryReport }> {
+  const composed = await composeGroupDigests(deps.db, opts.now ?? new Date());
+  deps.log.info({ ...composed }, 'group digests composed');
+  const delivery = await deliverQueued(deps, { maxWaitMs: opts.maxWaitMs ?? 0, ...(opts.signal ? { signal: opts.signal } : {}) });
+  if (!opts.signal?.aborted) {
+    const finishedAt = new Date().toISOString();
+    await deps.db
+      .insertInto('digest_runs')
+      .values({ frequency: 'group-weekly', period: composed.week, finished_at: finishedAt })
+      .onConflict((oc) => oc.columns(['frequency', 'period']).doUpdateSet({ finished_at: finishedAt }))
+      .execute();
+  }
+  return { ...composed, delivery };
+}
+
+/**
  * Sends what is due in the outbox, rendering each digest from its row. Also what `serve` calls
  * between runs, so mails waiting for a retry go out when their time comes.
  */
@@ -176,10 +197,12 @@ export async function deliverQueued(
     if (!recipients.has(id)) recipients.set(id, await recipientById(db, id));
     return recipients.get(id) ?? null;
   };
+  const groupRenderer = new GroupDigestRenderer(db, { baseUrl: deps.config.baseUrl, secret: deps.secret });
   return drainOutbox(db, deps.mailer, {
     render: (row) =>
       measure(async () => {
-        const recipient = await recipientOf(row.subscription_id);
+        if (row.kind === GROUP_DIGEST_KIND) return groupRenderer.render(row);
+        const recipient = row.subscription_id === null ? null : await recipientOf(row.subscription_id);
         if (!recipient) throw new Error(`subscription ${row.subscription_id} is gone`);
         return renderer.render(parseContent(row.content), recipient);
       }),

@@ -5,7 +5,8 @@ import { listedDays } from '../store/announcement-days.js';
 import { latestDay } from '../store/papers.js';
 import type { Db, DigestFrequency } from '../store/schema.js';
 import { digestPeriod } from './period.js';
-import { deliverQueued, runDigests, type DigestRunDeps } from './run.js';
+import { groupDigestWeek } from './group-digest.js';
+import { deliverQueued, runDigests, runGroupDigests, type DigestRunDeps } from './run.js';
 
 const FAILED_RUN_RETRY_MS = 15 * 60_000;
 /** Listing days missed (downtime, late harvests) that are still sent: older news is stale news. */
@@ -24,8 +25,8 @@ export interface DigestScheduleSettings {
  * stored and embedded (`announcement_days`; oldest first, the newest three at most, only the
  * newest when nothing was ever sent), so a day that arrives late or while the server was down
  * still goes out, and a day still being read waits; a day without announcement has no digest.
- * Weekly, the last complete week, on whichever day the server first can. Then mail waiting for a
- * retry goes out when due. Runs are recorded in the database, so a restart does not run a period
+ * Weekly, the last complete week, on whichever day the server first can; the groups' weekly
+ * digests (group-digest.ts), once in each ISO week. Then mail waiting for a retry goes out when due. Runs are recorded in the database, so a restart does not run a period
  * again; a run that failed is tried again a quarter of an hour later (kept in memory).
  */
 export class DigestSchedule {
@@ -47,9 +48,26 @@ export class DigestSchedule {
       }
       const week = await weekDue(this.deps.db, clock.day);
       if (week && !signal.aborted) await this.attempt('weekly', week, now.getTime(), signal);
+      if (!signal.aborted) await this.attemptGroups(now, signal);
     }
     // Whatever happened above, mail already in the outbox (earlier runs, retries) goes out when due.
     await deliverQueued(this.deps, { maxWaitMs: 0, signal });
+  }
+
+  /** The groups' weekly digests of this ISO week, unless sent already (normally at the first tick from the hour on Monday). */
+  private async attemptGroups(now: Date, signal: AbortSignal): Promise<void> {
+    const week = groupDigestWeek(now).key;
+    const key = `group-weekly:${week}`;
+    if ((this.retryAt.get(key) ?? 0) > now.getTime()) return;
+    const done = await this.deps.db.selectFrom('digest_runs').select('period').where('frequency', '=', 'group-weekly').where('period', '=', week).executeTakeFirst();
+    if (done) return;
+    try {
+      await runGroupDigests(this.deps, { now, signal });
+      this.retryAt.delete(key);
+    } catch (error) {
+      this.retryAt.set(key, now.getTime() + FAILED_RUN_RETRY_MS);
+      this.log.error({ err: error, week }, 'group digest run failed; trying again in a quarter of an hour');
+    }
   }
 
   /** Runs one period unless it failed a short while ago; true when it ran. */

@@ -5,7 +5,8 @@
  *      missed days through OAI-PMH;
  *   2. embed the papers of the days just read, then mark those days embedded;
  *   3. send the digests that are due: a day's only once step 2 marked it (digest/schedule.ts);
- *      and deliver mail waiting for a retry.
+ *      and deliver mail waiting for a retry;
+ *   4. post what groups' chat webhooks are waiting for (groups/chat-delivery.ts).
  *
  * Each step decides from the database alone what it has to do, so the steps can run in another
  * process as well (`paperboy announcements` does 1 and 2 by hand).
@@ -13,6 +14,7 @@
 import { readAnnouncements, type AnnouncementDeps } from '../catalog/announcements.js';
 import { DigestSchedule, type DigestScheduleSettings } from '../digest/schedule.js';
 import type { DigestRunDeps } from '../digest/run.js';
+import { deliverChat, type ChatDeliveryOptions } from '../groups/chat-delivery.js';
 import { daysAwaitingEmbedding, markEmbedded } from '../store/announcement-days.js';
 import type { Db } from '../store/schema.js';
 import type { Job } from './scheduler.js';
@@ -26,6 +28,7 @@ export interface DailyDeps {
   digestSchedule: DigestScheduleSettings;
   /** Embeds every paper that has no vector yet for the model in use; resolves once they are stored. */
   embed: () => Promise<unknown>;
+  chat: Omit<ChatDeliveryOptions, 'now' | 'signal'> & { db: Db };
 }
 
 export function dailyJobs(deps: DailyDeps): Job[] {
@@ -34,6 +37,7 @@ export function dailyJobs(deps: DailyDeps): Job[] {
     announcementJob(deps.announcements),
     { name: 'embedding announced papers', run: (now) => embedAnnouncedDays(deps.announcements.db, deps.embed, now).then(() => undefined) },
     { name: 'sending digests', run: (now, signal) => digests.run(now, signal) },
+    { name: "posting to groups' chats", run: (now, signal) => deliverChat(deps.chat.db, { ...deps.chat, now: () => now, signal }).then(() => undefined) },
   ];
 }
 

@@ -29,3 +29,22 @@ export function excerpt(text: string, chars = EXCERPT_CHARS): string {
   const cut = text.lastIndexOf(' ', chars);
   return `${text.slice(0, cut > chars / 2 ? cut : chars)}…`;
 }
+
+/** Words ending in a full stop that do not end a sentence. */
+const ABBREVIATION = /(?:\b(?:e\.g|i\.e|et al|etc|vs|cf|approx|resp|Fig|Figs|Eq|Eqs|Sec|Ref|Refs|Dr|Prof|No|Vol)|\b[A-Z])\.$/;
+
+/**
+ * The first sentence of a text (an abstract's opening, as a one-line summary), at most `chars`
+ * long. A full stop ends a sentence when a space and a capital, digit or bracket follow it, unless
+ * it closes an abbreviation (*e.g.*, *et al.*, an initial); what cannot be split is cut as `excerpt` cuts.
+ */
+export function firstSentence(text: string, chars = EXCERPT_CHARS): string {
+  const folded = foldWhitespace(text);
+  const ends = /[.!?](?=\s+["'([]?[A-Z0-9$\\])/g;
+  for (let m = ends.exec(folded); m; m = ends.exec(folded)) {
+    const candidate = folded.slice(0, m.index + 1);
+    if (candidate.length > chars) break;
+    if (!ABBREVIATION.test(candidate)) return candidate;
+  }
+  return excerpt(folded, chars);
+}

@@ -36,7 +36,11 @@ import { listed } from '../store/visibility.js';
 export type Reason =
   | { kind: 'similar'; to: { id: string; title: string }; via: 'upvoted' | 'collected' }
   | { kind: 'author'; author: string }
-  | { kind: 'search'; query: string };
+  | { kind: 'search'; query: string }
+  /** A member the reader follows upvoted it (followed-activity.ts). */
+  | { kind: 'member'; member: { username: string; displayName: string } }
+  /** A group the reader follows queued it (followed-activity.ts). */
+  | { kind: 'group'; group: { slug: string; name: string } };
 
 export interface Recommendation {
   paperId: string;
@@ -427,6 +431,10 @@ export function reasonText(reason: Reason): string {
       return `By ${reason.author}, whom you follow`;
     case 'search':
       return `Matches your search “${shorten(reason.query)}”`;
+    case 'member':
+      return `Upvoted by ${reason.member.displayName}, whom you follow`;
+    case 'group':
+      return `In the queue of ${reason.group.name}, which you follow`;
   }
 }
 

@@ -2,7 +2,8 @@
  * The "For you" tab: each member's picks among the recent papers (those of the catalog's latest
  * listing days), with what the page says around them. The candidates, their vectors and the
  * negative sample (`Recommender.open`) are read once and shared by every member for a few
- * minutes, and again at once when the recent papers or the search model change.
+ * minutes, and again at once when the recent papers or the search model change. What followed
+ * members and groups did in the last two weeks is read for each member (followed-activity.ts).
  */
 import { followedAuthors } from '../community/follows.js';
 import { hiddenAmong, listed } from '../store/visibility.js';
@@ -10,6 +11,7 @@ import type { Paper } from '../papers/paper.js';
 import { fromRow } from '../store/papers.js';
 import type { Db } from '../store/schema.js';
 import { activeModel, searchDb } from '../store/search-docs.js';
+import { ACTIVITY_DAYS, followedActivity, withActivity } from './followed-activity.js';
 import { Recommender, type Reason } from './for-you.js';
 
 /** The recent papers "For you" picks from: those of the catalog's latest listing days. */
@@ -23,7 +25,7 @@ export interface ForYouView {
   items: Array<{ paper: Paper; reason: Reason }>;
   /** Authors the member follows, by name. */
   followed: string[];
-  /** Whether the member has upvoted, collected, followed or saved a search: without any, there is nothing to learn from. */
+  /** Whether the member has upvoted, collected, followed (authors, members, groups) or saved a search: without any, there is nothing to learn from. */
   hasSignals: boolean;
   /** The first listing day of the recent papers looked at, or null for an empty catalog. */
   since: string | null;
@@ -37,13 +39,15 @@ export class RecentPicks {
   /** The member's picks among the recent papers, best first, without hidden papers. */
   async forMember(userId: number, limit: number): Promise<ForYouView> {
     const db = this.db;
-    const [{ since, recommender }, followed, savedSearches, signals] = await Promise.all([
+    const activitySince = new Date(Date.now() - ACTIVITY_DAYS * 24 * 3600_000).toISOString();
+    const [{ since, recommender }, followed, savedSearches, signals, activity] = await Promise.all([
       this.recommender(),
       followedAuthors(db, userId),
       savedSearchesOf(db, userId),
       hasOwnPapers(db, userId),
+      followedActivity(db, [userId], activitySince),
     ]);
-    const picks = await recommender.forMember(userId, { limit, savedSearches });
+    const picks = withActivity(await recommender.forMember(userId, { limit, savedSearches }), activity.get(userId) ?? [], limit);
     const ids = picks.map((p) => p.paperId);
     const [rows, hidden] = await Promise.all([
       ids.length === 0 ? Promise.resolve([]) : db.selectFrom('papers').selectAll().where('id', 'in', ids).execute(),
@@ -54,7 +58,7 @@ export class RecentPicks {
       const paper = papers.get(pick.paperId);
       return paper && !hidden.has(paper.id) ? [{ paper, reason: pick.reason }] : [];
     });
-    const hasSignals = signals || followed.length > 0 || savedSearches.length > 0;
+    const hasSignals = signals || followed.length > 0 || savedSearches.length > 0 || (await followsAnyone(db, userId));
     return { items, followed, hasSignals, since };
   }
 
@@ -111,6 +115,14 @@ async function savedSearchesOf(db: Db, userId: number): Promise<string[]> {
     }
   }
   return [...out];
+}
+
+async function followsAnyone(db: Db, userId: number): Promise<boolean> {
+  const [member, group] = await Promise.all([
+    db.selectFrom('member_follows').select('followed_id').where('follower_id', '=', userId).limit(1).executeTakeFirst(),
+    db.selectFrom('group_follows').select('group_id').where('user_id', '=', userId).limit(1).executeTakeFirst(),
+  ]);
+  return member !== undefined || group !== undefined;
 }
 
 async function hasOwnPapers(db: Db, userId: number): Promise<boolean> {

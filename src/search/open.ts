@@ -2,17 +2,18 @@ import type { SearchSettings } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Db } from '../store/schema.js';
 import { activeModel, countDocs, searchDb } from '../store/search-docs.js';
-import { embedMissing, loadEmbedder, needsRetraining } from './maintain.js';
+import { embedMissing, needsRetraining, servingEmbedder } from './maintain.js';
 import { SearchService } from './service.js';
 
 /**
- * A search service over the catalog with the configured embedder. A model that cannot be loaded
- * (a broken ONNX directory) is logged and searches go on with keywords alone.
+ * A search service over the catalog with the model in use (the configured one, unless a switch to
+ * it is under way: see background.ts). A model that cannot be loaded (a broken ONNX directory) is
+ * logged and searches go on with keywords alone.
  */
 export async function openSearch(db: Db, log: Logger, settings: SearchSettings): Promise<SearchService> {
   let embedder = null;
   try {
-    embedder = await loadEmbedder(searchDb(db), settings);
+    embedder = await servingEmbedder(searchDb(db), settings);
   } catch (error) {
     log.error({ err: error }, `semantic search is off: ${error instanceof Error ? error.message : String(error)}`);
   }
@@ -27,8 +28,8 @@ export async function embedImported(db: Db, log: Logger, settings: SearchSetting
   const sdb = searchDb(db);
   const model = await activeModel(sdb);
   if (!model) return;
-  const embedder = await loadEmbedder(sdb, settings);
-  if (!embedder || embedder.id !== model.id) return;
+  const embedder = await servingEmbedder(sdb, settings);
+  if (!embedder) return;
   const added = await embedMissing(sdb, embedder);
   if (added > 0) log.info({ added, model: embedder.id }, `embedded ${added} new papers for semantic search`);
   const papers = await countDocs(sdb);

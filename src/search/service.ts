@@ -106,12 +106,25 @@ export class SearchService {
     return this.loading;
   }
 
-  /** Swaps in another model (after retraining) and reloads its vectors. */
-  async useEmbedder(embedder: Embedder | null): Promise<void> {
-    this.embedder = embedder;
-    this.index = null;
-    this.loading = null;
-    await this.load();
+  /**
+   * Moves searches to another model with no gap: its index is built from `vectors` while searches
+   * go on with the current model, then `commit` puts its vectors in use in the database, and the
+   * model and its index take over together.
+   */
+  async swapTo(embedder: Embedder, vectors: AsyncIterable<{ doc: number; vector: Float32Array }[]>, commit: () => Promise<void>): Promise<void> {
+    const index = new VectorIndex(embedder.id, embedder.dimensions);
+    for await (const page of vectors) await index.add(page);
+    // Between two runs of indexNewPapers: one in flight would store the old model's vectors, and add them to the new index.
+    const swap = this.indexing.then(async () => {
+      await commit();
+      this.embedder = embedder;
+      this.index = index;
+      this.loading = Promise.resolve();
+      // Papers whose text changed meanwhile kept their old vectors: out of the new index until re-embedded.
+      await this.syncIndex();
+    });
+    this.indexing = swap.catch(() => 0);
+    await swap;
   }
 
   /**

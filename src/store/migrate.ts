@@ -9,6 +9,13 @@ import * as digestRuns from './migrations/2026-12-01-digest-runs.js';
 import * as announcements from './migrations/2026-12-03-announcements.js';
 import * as paperKeys from './migrations/2026-12-03-paper-keys.js';
 import * as authorClaims from './migrations/2026-12-03-author-claims.js';
+import * as groups from './migrations/2026-12-03-groups.js';
+import * as featured from './migrations/2026-12-03-featured.js';
+import * as demoMembers from './migrations/2026-12-03-demo-members.js';
+import * as codeRepos from './migrations/2026-12-03-code-repos.js';
+import * as hubLinks from './migrations/2026-12-03-hub-links.js';
+import * as summaries from './migrations/2026-12-03-summaries.js';
+import * as nextVectors from './migrations/2026-12-03-next-vectors.js';
 
 /** Listed by hand so they run the same from tsx and from the built dist/ folder. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +29,13 @@ const migrations: Record<string, Migration> = {
   '2026-12-03-announcements': announcements,
   '2026-12-03-paper-keys': paperKeys,
   '2026-12-03-author-claims': authorClaims,
+  '2026-12-03-groups': groups,
+  '2026-12-03-featured': featured,
+  '2026-12-03-demo-members': demoMembers,
+  '2026-12-03-code-repos': codeRepos,
+  '2026-12-03-hub-links': hubLinks,
+  '2026-12-03-summaries': summaries,
+  '2026-12-03-next-vectors': nextVectors,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

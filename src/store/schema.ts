@@ -60,6 +60,8 @@ export interface UsersTable {
   upvotes_public: Generated<number>;
   /** ORCID iD, normalized (`0000-0002-1825-0097`), checked by its check digit; null when none given. */
   orcid: Generated<string | null>;
+  /** 1 for the accounts that stand for the demo catalog's votes and submissions; they cannot sign in. */
+  is_demo: Generated<number>;
 }
 
 export type AuthTokenPurpose = 'verify_email' | 'reset_password';
@@ -218,12 +220,19 @@ export interface AuthorFollowsTable {
 /** queued → sent; or bounced (5xx), failed (out of retries), cancelled (unsubscribed meanwhile). */
 export type OutboxStatus = 'queued' | 'sent' | 'bounced' | 'failed' | 'cancelled';
 
-/** Every digest is written here before it is sent; `key` (reader, kind, period) is unique. */
+/**
+ * Every digest is written here before it is sent; `key` (reader, kind, period) is unique. The
+ * reader is a subscription, or (a group digest, migration 2026-12-03-groups) a member of a group.
+ */
 export interface MailOutboxTable {
   id: Generated<number>;
   key: string;
-  subscription_id: number;
-  /** `digest-daily` or `digest-weekly`. */
+  /** Null for a group digest. */
+  subscription_id: number | null;
+  /** A group digest's group and member; null for every other mail. */
+  group_id: number | null;
+  user_id: number | null;
+  /** `digest-daily`, `digest-weekly` or `group-digest`. */
   kind: string;
   /** The period's key: `2026-11-25` or `2026-W48`. */
   period: string;
@@ -249,10 +258,88 @@ export interface DigestPapersTable {
 
 /** A digest run that completed (not a dry run, not interrupted); `period` is the period's key. */
 export interface DigestRunsTable {
-  frequency: DigestFrequency;
+  /** `group-weekly` for the groups' weekly digests. */
+  frequency: DigestFrequency | 'group-weekly';
   /** `2026-11-25` or `2026-W48`. */
   period: string;
   finished_at: string;
+}
+
+// ---- Featured papers (migration 2026-12-03-featured).
+
+/** A moderator's pick: the paper is featured on its listing day's page. */
+export interface FeaturedPicksTable {
+  paper_id: string;
+  day: string;
+  /** Null when the operator (command line, demo catalog) picked it. */
+  picked_by: number | null;
+  picked_at: string;
+}
+
+// ---- Enrichment (migrations 2026-12-03-code-repos, -hub-links, -summaries).
+
+/** The code link each paper names, read from its links; `repo` (`owner/name`) when it is on GitHub. */
+export interface PaperCodeTable {
+  paper_id: string;
+  code_url: string | null;
+  repo: string | null;
+  /** The paper's `modified_at` when its links were read. */
+  paper_modified_at: string;
+}
+
+/** pending: not asked yet; ok: stars are current as of checked_at; missing: GitHub answered 404, 410 or 451. */
+export type CodeRepoStatus = 'pending' | 'ok' | 'missing';
+
+/** What GitHub's REST API last said about a repository. */
+export interface CodeReposTable {
+  repo: string;
+  status: CodeRepoStatus;
+  stars: number | null;
+  pushed_at: string | null;
+  created_at: string | null;
+  etag: string | null;
+  checked_at: string | null;
+  next_check_at: string;
+}
+
+/** A repository's stars on a day (the last count seen that day). */
+export interface CodeRepoStarsTable {
+  repo: string;
+  day: string;
+  stars: number;
+}
+
+export type HubKind = 'model' | 'dataset' | 'space';
+
+export interface HubLinksTable {
+  paper_id: string;
+  kind: HubKind;
+  hub_id: string;
+  likes: Generated<number>;
+  downloads: number | null;
+}
+
+export interface HubLookupsTable {
+  paper_id: string;
+  checked_at: string;
+}
+
+export interface PaperSummariesTable {
+  paper_id: string;
+  status: 'done' | 'failed';
+  summary: string | null;
+  /** JSON array of strings. */
+  keywords: string | null;
+  model: string | null;
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  updated_at: string;
+}
+
+/** Requests made to the language model on a day (UTC), counted against the daily budget. */
+export interface LlmUsageTable {
+  day: string;
+  requests: Generated<number>;
 }
 
 /** A listing day read from arXiv (migrations/2026-12-03-announcements.ts). */
@@ -292,6 +379,144 @@ export interface AuthorClaimsTable {
   decided_by: number | null;
 }
 
+// ---- Groups (migration 2026-12-03-groups).
+
+export type GroupRole = 'owner' | 'admin' | 'member';
+export type QueueState = 'to_read' | 'reading' | 'discussed';
+export type ChatService = 'slack' | 'discord' | 'mattermost' | 'matrix';
+
+export interface GroupsTable {
+  id: Generated<number>;
+  /** The group's address, `/groups/<slug>`: lower case, unique, never one of the reserved words. */
+  slug: string;
+  name: string;
+  description: string;
+  /** 1 public, 0 private: a private group is seen by its members only. */
+  is_public: number;
+  /** 1 when the group is an organisation: papers its members tag show on its page. */
+  is_organisation: Generated<number>;
+  created_by: number | null;
+  created_at: string;
+}
+
+/** A group has exactly one owner (a unique partial index holds it). */
+export interface GroupMembersTable {
+  group_id: number;
+  user_id: number;
+  role: GroupRole;
+  joined_at: string;
+  /** 1 when the member wants the group's weekly digest. */
+  digest: Generated<number>;
+  /** Part of the member's signed digest and feed links for this group; raising it voids them. */
+  link_version: Generated<number>;
+}
+
+/** An invitation works once (`used_at`), until `expires_at`, and while its inviter may still invite. */
+export interface GroupInvitationsTable {
+  id: Generated<number>;
+  group_id: number;
+  invited_by: number;
+  /** The address it was mailed to; null for a link handed out by the inviter. */
+  email: string | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+  used_by: number | null;
+}
+
+export interface GroupQueueTable {
+  group_id: number;
+  paper_id: string;
+  /** Null when the proposer's account is gone. */
+  proposed_by: number | null;
+  note: string;
+  state: QueueState;
+  /** The group's votes for it, changed in the transaction of each vote (queue.ts). */
+  votes: Generated<number>;
+  added_at: string;
+  state_changed_at: string;
+}
+
+export interface GroupVotesTable {
+  group_id: number;
+  paper_id: string;
+  user_id: number;
+  created_at: string;
+}
+
+export interface GroupSessionsTable {
+  id: Generated<number>;
+  group_id: number;
+  title: string;
+  /** The start as an instant, ISO 8601 UTC; `time_zone` is where it is held (IANA). */
+  starts_at: string;
+  time_zone: string;
+  duration_minutes: number;
+  presenter_id: number | null;
+  /** Markdown with math, as comments have. */
+  notes: Generated<string>;
+  created_by: number | null;
+  created_at: string;
+  updated_at: string;
+  /** Raised on every change, for calendar programs (iCalendar SEQUENCE). */
+  sequence: Generated<number>;
+}
+
+export interface GroupSessionPapersTable {
+  session_id: number;
+  paper_id: string;
+  position: number;
+}
+
+export interface GroupWebhooksTable {
+  id: Generated<number>;
+  group_id: number;
+  service: ChatService;
+  /** A secret: never shown back in full, never logged. */
+  url: string;
+  created_by: number | null;
+  created_at: string;
+  last_ok_at: string | null;
+  last_error: string | null;
+  last_error_at: string | null;
+}
+
+export type ChatDeliveryStatus = 'queued' | 'sent' | 'failed';
+
+/** A message for one webhook, written with the change it tells of; `key` (event and webhook) is unique. */
+export interface ChatDeliveriesTable {
+  id: Generated<number>;
+  webhook_id: number;
+  key: string;
+  /** JSON: what to say (groups/chat.ts); shaped for the service when sent. */
+  message: string;
+  status: ChatDeliveryStatus;
+  attempts: Generated<number>;
+  next_attempt_at: string;
+  last_error: string | null;
+  created_at: string;
+  sent_at: string | null;
+}
+
+export interface GroupFollowsTable {
+  user_id: number;
+  group_id: number;
+  created_at: string;
+}
+
+export interface MemberFollowsTable {
+  follower_id: number;
+  followed_id: number;
+  created_at: string;
+}
+
+export interface OrganisationPapersTable {
+  group_id: number;
+  paper_id: string;
+  tagged_by: number;
+  tagged_at: string;
+}
+
 export interface Database {
   papers: PapersTable;
   paper_versions: PaperVersionsTable;
@@ -317,6 +542,26 @@ export interface Database {
   digest_runs: DigestRunsTable;
   announcement_days: AnnouncementDaysTable;
   author_claims: AuthorClaimsTable;
+  groups: GroupsTable;
+  group_members: GroupMembersTable;
+  group_invitations: GroupInvitationsTable;
+  group_queue: GroupQueueTable;
+  group_votes: GroupVotesTable;
+  group_sessions: GroupSessionsTable;
+  group_session_papers: GroupSessionPapersTable;
+  group_webhooks: GroupWebhooksTable;
+  chat_deliveries: ChatDeliveriesTable;
+  group_follows: GroupFollowsTable;
+  member_follows: MemberFollowsTable;
+  organisation_papers: OrganisationPapersTable;
+  featured_picks: FeaturedPicksTable;
+  paper_code: PaperCodeTable;
+  code_repos: CodeReposTable;
+  code_repo_stars: CodeRepoStarsTable;
+  hub_links: HubLinksTable;
+  hub_lookups: HubLookupsTable;
+  paper_summaries: PaperSummariesTable;
+  llm_usage: LlmUsageTable;
 }
 
 export type Db = Kysely<Database>;

@@ -41,6 +41,8 @@ export function searchDb(db: Db | SearchDb): SearchDb {
 export interface DocText {
   doc: number;
   paperId: string;
+  /** The paper's version, which changes with its text. */
+  version: number;
   title: string;
   abstract: string;
 }
@@ -50,14 +52,14 @@ export async function docTexts(db: SearchDb, opts: { afterDoc: number; limit: nu
   let query = db
     .selectFrom('search_docs as d')
     .innerJoin('papers as p', 'p.id', 'd.paper_id')
-    .select(['d.doc', 'd.paper_id', 'p.title', 'p.abstract'])
+    .select(['d.doc', 'd.paper_id', 'p.version', 'p.title', 'p.abstract'])
     .where('d.doc', '>', opts.afterDoc);
   if (opts.missingVectorFor !== undefined) {
     const model = opts.missingVectorFor;
     query = query.where((eb) => eb.or([eb('d.model', 'is', null), eb('d.model', '!=', model)]));
   }
   const rows = await query.orderBy('d.doc').limit(opts.limit).execute();
-  return rows.map((r) => ({ doc: r.doc, paperId: r.paper_id, title: r.title, abstract: r.abstract }));
+  return rows.map((r) => ({ doc: r.doc, paperId: r.paper_id, version: r.version, title: r.title, abstract: r.abstract }));
 }
 
 export async function countDocs(db: SearchDb, model?: string): Promise<number> {
@@ -138,9 +140,17 @@ export interface StoredModel {
 
 export async function activeModel(db: SearchDb): Promise<StoredModel | null> {
   const row = await db.selectFrom('embedding_models').selectAll().where('active', '=', 1).executeTakeFirst();
-  return row
-    ? { id: row.id, kind: row.kind, dimensions: row.dimensions, trainedOn: row.trained_on, createdAt: row.created_at, state: row.state }
-    : null;
+  return row ? storedModel(row) : null;
+}
+
+/** A model by its id, in use or being switched to. */
+export async function modelById(db: SearchDb, id: string): Promise<StoredModel | null> {
+  const row = await db.selectFrom('embedding_models').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? storedModel(row) : null;
+}
+
+function storedModel(row: EmbeddingModelsTable): StoredModel {
+  return { id: row.id, kind: row.kind, dimensions: row.dimensions, trainedOn: row.trained_on, createdAt: row.created_at, state: row.state };
 }
 
 export async function saveModel(db: SearchDb, model: StoredModel): Promise<void> {
@@ -161,11 +171,14 @@ export async function saveModel(db: SearchDb, model: StoredModel): Promise<void>
 
 /** Makes a model the one searches use and forgets the others (their vectors are replaced as papers are re-embedded). */
 export async function activateModel(db: SearchDb, id: string): Promise<void> {
-  await db.transaction().execute(async (trx) => {
-    await trx.updateTable('embedding_models').set({ active: 0 }).where('id', '!=', id).execute();
-    await trx.updateTable('embedding_models').set({ active: 1 }).where('id', '=', id).execute();
-    await trx.deleteFrom('embedding_models').where('id', '!=', id).execute();
-  });
+  await db.transaction().execute((trx) => activateWithin(trx, id));
+}
+
+/** `activateModel` inside a transaction the caller holds (with the vectors that go with the model). */
+export async function activateWithin(trx: SearchDb, id: string): Promise<void> {
+  await trx.updateTable('embedding_models').set({ active: 0 }).where('id', '!=', id).execute();
+  await trx.updateTable('embedding_models').set({ active: 1 }).where('id', '=', id).execute();
+  await trx.deleteFrom('embedding_models').where('id', '!=', id).execute();
 }
 
 export function encodeVector(v: Float32Array): Uint8Array {

@@ -11,10 +11,12 @@ import { formToken } from './security.js';
 export interface WebDeps {
   db: Db;
   log: Logger;
-  config: Pick<Config, 'baseUrl' | 'dataDir' | 'secret' | 'trustProxy' | 'search' | 'claimAutoApproveDomains'>;
+  config: Pick<Config, 'baseUrl' | 'dataDir' | 'secret' | 'trustProxy' | 'search' | 'claimAutoApproveDomains' | 'webhookAllowPrivate' | 'dayPage'>;
   mailer: Mailer;
   /** Fetches a paper from arXiv into the catalog, for submissions. */
   fetchPaper: FetchPaper;
+  /** The time submissions are made at (a paper may be submitted within 14 days of its listing); tests set it. */
+  now?: () => Date;
 }
 
 export function viewerOf(request: FastifyRequest, reply: FastifyReply): Viewer {

@@ -33,7 +33,7 @@ ${head ?? ''}
 <a class="skip" href="#main">Skip to content</a>
 <header class="site">
   <a class="brand" href="/">Paperboy</a>
-  <nav aria-label="Main"><a href="/">Daily papers</a>${viewer?.user ? html`<a href="/for-you">For you</a>` : ''}<a href="/search">Search</a></nav>
+  <nav aria-label="Main"><a href="/">Daily papers</a>${viewer?.user ? html`<a href="/for-you">For you</a>` : ''}<a href="/groups">Groups</a><a href="/search">Search</a></nav>
   <form class="site-search" action="/search" method="get" role="search"><label for="site-q" class="visually-hidden">Search papers</label><input type="search" id="site-q" name="q" maxlength="1000" placeholder="Search papers"></form>
   <nav class="account" aria-label="Account">${accountNav(viewer)}</nav>
 </header>

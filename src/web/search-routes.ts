@@ -11,7 +11,7 @@ import type { Paper } from '../papers/paper.js';
 import { describePapers } from '../ranking/period-papers.js';
 import { startMaintenance } from '../search/background.js';
 import { openSearch } from '../search/open.js';
-import { parseCategory, parseDay } from '../search/query.js';
+import { parseCategory, parseDay, type Filters } from '../search/query.js';
 import { SEARCH_MODES, type SearchMode, type SearchService } from '../search/service.js';
 import type { Db } from '../store/schema.js';
 import { parseQuery, sendJsonCached } from './api/http.js';
@@ -125,12 +125,7 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps
       query: p.q,
       mode: p.mode,
       limit: p.limit,
-      filters: {
-        categories: p.cat ? [parseCategory(p.cat)!] : [],
-        authors: p.author ? [p.author] : [],
-        after: p.after === undefined ? null : parseDay(p.after, 'start'),
-        before: p.before === undefined ? null : parseDay(p.before, 'end'),
-      },
+      filters: searchFilters(p),
     });
     const items = await describePapers(deps.db, hits.map((h) => h.paper));
     return sendJsonCached(request, reply, items.map(presentDailyPaper));
@@ -146,6 +141,16 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps
         return [];
       }
     },
+  };
+}
+
+/** The filters given as parameters (already checked by the schema), as the search service takes them. */
+export function searchFilters(p: { cat?: string | undefined; author?: string | undefined; after?: string | undefined; before?: string | undefined }): Filters {
+  return {
+    categories: p.cat ? [parseCategory(p.cat)!] : [],
+    authors: p.author ? [p.author] : [],
+    after: p.after === undefined ? null : parseDay(p.after, 'start'),
+    before: p.before === undefined ? null : parseDay(p.before, 'end'),
   };
 }
 

@@ -136,7 +136,7 @@ export const emailTarget =
  * changes neither count: a cookie anyone can get must not buy more guesses. The keys are plain
  * strings (`signin:ip:…`, `signin:account:…`) in the store the plugin was registered with.
  */
-export function authLimited(app: FastifyInstance, name: string, limit: { max: number; timeWindow: string }, target: LimitTarget): RouteShorthandOptions {
+export function authLimited(app: FastifyInstance, name: string, limit: { max: number; timeWindow: number }, target: LimitTarget): RouteShorthandOptions {
   const perAccount = app.createRateLimit({ ...limit, keyGenerator: (request) => `${name}:account:${target(request)}` });
   return {
     config: { rateLimit: { ...limit, keyGenerator: (request: FastifyRequest) => `${name}:ip:${request.ip}` } },
@@ -153,18 +153,23 @@ export function authLimited(app: FastifyInstance, name: string, limit: { max: nu
   };
 }
 
-/** Limits for writes, per member (or per address for visitors), and for API reads. */
+const MINUTE = 60_000;
+
+/**
+ * Limits for writes, per member (or per address for visitors), and for API reads; windows in
+ * milliseconds. The MCP server counts its writes against the same numbers (web/mcp/limits.ts).
+ */
 export const LIMITS = {
-  signIn: { max: 10, timeWindow: '15 minutes' },
-  signUp: { max: 5, timeWindow: '1 hour' },
-  passwordReset: { max: 5, timeWindow: '1 hour' },
+  signIn: { max: 10, timeWindow: 15 * MINUTE },
+  signUp: { max: 5, timeWindow: 60 * MINUTE },
+  passwordReset: { max: 5, timeWindow: 60 * MINUTE },
   /** Subscribing mails whatever address it is given; the store also limits mails per recipient. */
-  subscribe: { max: 10, timeWindow: '1 hour' },
-  write: { max: 60, timeWindow: '1 minute' },
+  subscribe: { max: 10, timeWindow: 60 * MINUTE },
+  write: { max: 60, timeWindow: MINUTE },
   /** Search and author pages, per member or address: each miss of the cache runs a search. */
-  search: { max: 120, timeWindow: '1 minute' },
+  search: { max: 120, timeWindow: MINUTE },
   /** Library uploads: each reads a whole file and may add thousands of papers. */
-  import: { max: 20, timeWindow: '1 hour' },
+  import: { max: 20, timeWindow: 60 * MINUTE },
   /** Reads of the JSON API and feeds, per address and route: paging through a month is a few dozen requests. */
-  api: { max: 300, timeWindow: '1 minute' },
+  api: { max: 300, timeWindow: MINUTE },
 } as const;

@@ -4,17 +4,24 @@ import fastifyStatic from '@fastify/static';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { registerCors } from './api/cors.js';
 import { BackgroundWork } from './background-work.js';
+import { registerGroupApiRoutes } from './api/groups.js';
 import { registerApiRoutes } from './api/routes.js';
 import { apiError } from './api/http.js';
 import { registerOpenApiRoutes } from './api/openapi.js';
 import { secureCookies, wantsJson, type WebDeps } from './deps.js';
 import { registerFeedRoutes } from './feeds/routes.js';
+import { RecentPicks } from '../recommend/recent-picks.js';
 import { PageCache } from './page-cache.js';
 import { registerAccountRoutes } from './routes/account.js';
 import { registerApiTokenRoutes } from './routes/api-tokens.js';
 import { errorPage, registerCatalogRoutes, sendHtml, viewerFor } from './routes/catalog.js';
 import { registerCommunityRoutes } from './routes/community.js';
 import { registerForYouRoutes } from './routes/for-you.js';
+import { registerGroupAdminRoutes } from './routes/group-admin.js';
+import { registerGroupFeedRoutes } from './routes/group-feeds.js';
+import { registerGroupRoutes } from './routes/groups.js';
+import { WriteLimiter } from './mcp/context.js';
+import { MCP_PATH, registerMcpRoutes } from './mcp/http.js';
 import { registerModerationRoutes } from './routes/moderation.js';
 import { registerReferenceRoutes } from './routes/references.js';
 import { registerSubscriptionRoutes } from './routes/subscriptions.js';
@@ -59,7 +66,9 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   app.decorate('background', background);
   app.addHook('onClose', () => background.settled());
   const search = registerSearchRoutes(app, { db, log, settings: config.search, cache, ...deps.search });
-  registerCatalogRoutes(app, { ...deps, search, cache });
+  // "For you" picks are shared by the tab and the period pages (members' unvoted papers).
+  const picks = new RecentPicks(db);
+  registerCatalogRoutes(app, { ...deps, search, cache, picks });
   registerAccountRoutes(app, { ...deps, background });
   registerCommunityRoutes(app, { ...deps, cache, background });
   registerModerationRoutes(app, { ...deps, cache });
@@ -68,8 +77,13 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerFeedRoutes(app, { ...deps, search: search.service });
   registerApiTokenRoutes(app, deps);
   registerSubscriptionRoutes(app, deps);
-  registerForYouRoutes(app, { ...deps, cache });
+  registerForYouRoutes(app, { ...deps, cache, picks });
+  registerMcpRoutes(app, { db, log, baseUrl: config.baseUrl, search: search.service, picks, writes: new WriteLimiter() });
   registerReferenceRoutes(app, { ...deps, cache });
+  registerGroupRoutes(app, { ...deps, cache });
+  registerGroupAdminRoutes(app, { ...deps, cache });
+  registerGroupFeedRoutes(app, deps);
+  registerGroupApiRoutes(app, deps);
 
   app.setNotFoundHandler((request, reply) => {
     if (isMachinePath(request.url)) return reply.code(404).send(apiError(404, 'There is nothing at this address; see /api for the routes.'));
@@ -120,7 +134,7 @@ function loggedUrl(request: FastifyRequest): string {
   return request.url.replace(/token=[^&]*/, 'token=…');
 }
 
-/** The API and feeds answer in JSON, whatever went wrong; pages answer in HTML. */
+/** The API, feeds and MCP server answer in JSON, whatever went wrong; pages answer in HTML. */
 function isMachinePath(url: string): boolean {
-  return url.startsWith('/api/') || url.startsWith('/feeds/');
+  return url.startsWith('/api/') || url.startsWith('/feeds/') || url.split('?')[0] === MCP_PATH;
 }

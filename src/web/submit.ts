@@ -21,8 +21,8 @@ export type SubmitOutcome = { recorded: Submission } | { fetching: string };
  * list the paper are refreshed when it arrives. A failure then is logged (arXiv has no such paper,
  * or never answered): the member, told it will appear, can submit it again.
  */
-export async function submitWithin(deps: Pick<WebDeps, 'db' | 'fetchPaper'> & { background: BackgroundWork; cache: PageCache }, userId: number, raw: string): Promise<SubmitOutcome> {
-  const submitting = submitPaper(deps.db, userId, raw, deps.fetchPaper);
+export async function submitWithin(deps: Pick<WebDeps, 'db' | 'fetchPaper' | 'now'> & { background: BackgroundWork; cache: PageCache }, userId: number, raw: string): Promise<SubmitOutcome> {
+  const submitting = submitPaper(deps.db, userId, raw, deps.fetchPaper, deps.now?.() ?? new Date());
   let timer: NodeJS.Timeout | undefined;
   const waited = new Promise<null>((resolve) => (timer = setTimeout(resolve, SUBMISSION_WAIT_MS, null)));
   try {

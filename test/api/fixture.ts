@@ -38,6 +38,11 @@ export const ON_ARXIV: Paper[] = Array.from({ length: 20 }, (_, i) =>
   makePaper({ id: `2506.${String(100 + i).padStart(5, '0')}`, day: '2025-06-02', published: '2025-06-01T10:00:00Z', title: `Submitted paper ${i}` }),
 );
 
+/** The server's clock for submissions: papers may be submitted within 14 days of their listing, so "today" is soon after ON_ARXIV's day. */
+export const TODAY = new Date('2025-06-10T12:00:00Z');
+/** When Alice submitted the Sunday paper: on the catalog's latest day, five days after it was listed. */
+export const SUBMITTED_AT = new Date('2026-01-02T10:00:00Z');
+
 /** Looking this id up at arXiv fails as if arXiv were unreachable. */
 export const ARXIV_DOWN = '2601.66666';
 /** Looking this id up at arXiv gets no answer until the fixture closes (then: no such paper). */
@@ -76,8 +81,8 @@ export async function apiFixture(opts: { env?: Record<string, string> } = {}): P
   await toggleVote(t.db, bob.id, '2512.00001');
   await addComment(t.db, bob.id, { paperId: '2601.00002', body: 'Nice <b>work</b> *really*' });
   await hidePaper(t.db, admin.id, '2601.00009', 'spam');
-  // Alice submits an old paper from the catalog and one fetched from arXiv.
-  const submitted = [(await submitPaper(t.db, alice.id, '2512.00003', fetchPaper)).paperId, (await submitPaper(t.db, alice.id, ON_ARXIV[0]!.id, fetchPaper)).paperId];
+  // Alice submits a paper from the catalog (on its latest day) and one fetched from arXiv.
+  const submitted = [(await submitPaper(t.db, alice.id, '2512.00003', fetchPaper, SUBMITTED_AT)).paperId, (await submitPaper(t.db, alice.id, ON_ARXIV[0]!.id, fetchPaper, TODAY)).paperId];
 
   const collection = await createCollection(t.db, alice.id, { name: 'Reading group', isPublic: true });
   await addToCollection(t.db, alice.id, collection.id, '2512.00001');
@@ -85,7 +90,7 @@ export async function apiFixture(opts: { env?: Record<string, string> } = {}): P
   const secret = await createCollection(t.db, alice.id, { name: 'Secret list', isPublic: false });
   await addToCollection(t.db, alice.id, secret.id, '2512.00002');
 
-  const app = await testServer(t.db, t.dir, { fetchPaper, env: { PAPERBOY_BASE_URL: 'https://papers.example.org', ...opts.env } });
+  const app = await testServer(t.db, t.dir, { fetchPaper, now: () => TODAY, env: { PAPERBOY_BASE_URL: 'https://papers.example.org', ...opts.env } });
   const contract = new Contract((await app.inject('/api/openapi.json')).json());
   return { t, app, alice, bob, admin, submitted, contract, answerSilent };
 }

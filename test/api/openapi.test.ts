@@ -4,6 +4,12 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import type { LightMyRequestResponse } from 'fastify';
 import { createApiToken } from '../../src/community/api-tokens.js';
 import { suspendUser } from '../../src/community/moderation.js';
+import { createGroup, groupFor, updateGroup } from '../../src/groups/groups.js';
+import { memberToken } from '../../src/groups/links.js';
+import { tagPaper } from '../../src/groups/organisations.js';
+import { addToQueue } from '../../src/groups/queue.js';
+import { scheduleSession } from '../../src/groups/sessions.js';
+import { serverSecret } from '../../src/web/secret.js';
 import { LIMITS } from '../../src/web/security.js';
 import { makeMember } from '../support/community.js';
 import { Contract } from './contract.js';
@@ -121,6 +127,51 @@ describe('OpenAPI description', () => {
     await check('/feeds/trending.{format}', get('/feeds/trending.rss', {}, '127.0.0.240'));
     await check('/feeds/search.{format}', get('/feeds/search.rss?q=x', {}, '127.0.0.240'));
 
+    // Groups: a public one and a private one with a session; Alice is in both, Bob in neither.
+    const open = await createGroup(f.t.db, f.alice.id, { name: 'Open lab', slug: 'open-lab', isPublic: true });
+    const closed = await createGroup(f.t.db, f.alice.id, { name: 'Closed club', slug: 'closed-club', isPublic: false });
+    await updateGroup(f.t.db, f.alice.id, open.id, { isOrganisation: true });
+    await tagPaper(f.t.db, f.alice.id, open.id, '2512.00001', async () => null);
+    for (const g of [open, closed]) await addToQueue(f.t.db, f.alice.id, g.id, { paper: '2601.00002', note: 'Read <this>' }, async () => null);
+    await scheduleSession(f.t.db, f.alice.id, closed.id, { title: 'Week 1', startsAt: '2030-01-07T18:00', timeZone: 'Europe/Paris', presenterId: f.alice.id, paperIds: ['2601.00002'] });
+    const membership = (await groupFor(f.t.db, 'closed-club', f.alice.id)).membership!;
+    const feedToken = memberToken(serverSecret(f.t.dir, null), 'feeds', closed.id, membership);
+    const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+    const groups = await get('/api/groups');
+    await check('/api/groups', groups);
+    await check('/api/groups', get('/api/groups', etagOf(groups)));
+    await check('/api/groups', get('/api/groups', bearer(token)));
+    await check('/api/groups', get('/api/groups', bearer('pb_mistyped')));
+    for (const [url, auth] of [['/api/groups/open-lab', {}], ['/api/groups/closed-club', bearer(token)], ['/api/groups/closed-club', {}], ['/api/groups/closed-club', bearer('pb_mistyped')], ['/api/groups/nothing', {}]] as const) {
+      await check('/api/groups/{slug}', get(url, auth));
+    }
+    const groupDetail = await get('/api/groups/open-lab');
+    await check('/api/groups/{slug}', get('/api/groups/open-lab', etagOf(groupDetail)));
+    for (const [path, query] of [['/feeds/groups/open-lab', ''], ['/feeds/groups/closed-club', `?token=${feedToken}`]] as const) {
+      for (const format of ['rss', 'atom']) {
+        const res = await get(`${path}.${format}${query}`);
+        await check('/feeds/groups/{slug}.{format}', res);
+        await check('/feeds/groups/{slug}.{format}', get(`${path}.${format}${query}`, etagOf(res)));
+      }
+    }
+    await check('/feeds/groups/{slug}.{format}', get('/feeds/groups/closed-club.rss'));
+    await check('/feeds/groups/{slug}.{format}', get('/feeds/groups/open-lab.json'));
+    const calendar = await get(`/groups/closed-club/sessions.ics?token=${feedToken}`);
+    await check('/groups/{slug}/sessions.ics', calendar);
+    await check('/groups/{slug}/sessions.ics', get(`/groups/closed-club/sessions.ics?token=${feedToken}`, etagOf(calendar)));
+    await check('/groups/{slug}/sessions.ics', get('/groups/closed-club/sessions.ics'));
+    for (const [template, cheap, url] of [
+      ['/api/groups', '/api/groups?x=1', '/api/groups'],
+      ['/api/groups/{slug}', '/api/groups/nothing', '/api/groups/open-lab'],
+      ['/feeds/groups/{slug}.{format}', '/feeds/groups/x.json', '/feeds/groups/open-lab.rss'],
+      ['/groups/{slug}/sessions.ics', '/groups/nothing/sessions.ics', '/groups/open-lab/sessions.ics'],
+    ] as const) {
+      for (let i = 0; i < LIMITS.api.max; i++) await get(cheap, {}, '127.0.0.242');
+      const res = await get(url, {}, '127.0.0.242');
+      await check(template, res);
+      assert.equal(res.statusCode, 429, url);
+    }
+
     const documented = Object.entries(doc.paths as Record<string, Record<string, { responses: Json }>>).flatMap(([path, methods]) =>
       Object.entries(methods).flatMap(([method, op]) => Object.keys(op.responses).map((status) => `${method.toUpperCase()} ${path} ${status}`)),
     );
@@ -169,7 +220,7 @@ describe('OpenAPI description', () => {
         checked.add(`${template} ${name}`);
       }
     }
-    assert.equal(checked.size, 15, [...checked].join(', '));
+    assert.equal(checked.size, 18, [...checked].join(', '));
   });
 
   it('is readable at /api, linked from every page', async () => {

@@ -28,7 +28,7 @@ describe('GET /api/papers/{id}, search and Markdown', () => {
     assert.equal(paper.version, 1);
 
     const submitted = (await f.app.inject('/api/papers/2512.00003')).json() as PaperDetailJson;
-    assert.deepEqual(submitted.submittedOnDailyBy, { name: f.alice.username, fullname: 'Alice Liddell' });
+    assert.deepEqual(submitted.submittedOnDailyBy, { name: f.alice.username, user: f.alice.username, fullname: 'Alice Liddell', type: 'user' });
     assert.ok(submitted.submittedOnDailyAt > '2026-01-01', 'a submitted paper appeared when it was submitted');
   });
 
@@ -60,7 +60,7 @@ describe('GET /api/papers/{id}, search and Markdown', () => {
     assert.equal(res.statusCode, 200);
     const hits = res.json() as DailyPaperJson[];
     const hit = hits.find((h) => h.paper.id === '2601.00002')!;
-    const listed = ((await f.app.inject('/api/daily_papers?date=2026-01-02')).json() as DailyPaperJson[]).find((i) => i.paper.id === '2601.00002');
+    const listed = ((await f.app.inject('/api/daily_papers?date=2026-01-02&list=all')).json() as DailyPaperJson[]).find((i) => i.paper.id === '2601.00002');
     assert.deepEqual(hit, listed);
     // Hidden papers are left out of search results as from every list.
     const hidden = (await f.app.inject('/api/papers/search?q=hidden')).json() as DailyPaperJson[];

@@ -74,7 +74,7 @@ describe('API tokens and POST /api/papers/index', () => {
     const item = res.json() as DailyPaperJson;
     assert.equal(item.paper.id, ON_ARXIV[1]!.id);
     assert.equal(item.title, ON_ARXIV[1]!.title);
-    assert.deepEqual(item.submittedBy, { name: f.alice.username, fullname: 'Alice Liddell' });
+    assert.deepEqual(item.submittedBy, { name: f.alice.username, user: f.alice.username, fullname: 'Alice Liddell', type: 'user' });
     const mine = (await f.app.inject(`/api/daily_papers?submitter=${f.alice.username}`)).json() as DailyPaperJson[];
     assert.ok(mine.some((i) => i.paper.id === ON_ARXIV[1]!.id));
     const row = await f.t.db.selectFrom('api_tokens').select('last_used_at').executeTakeFirstOrThrow();

@@ -1,7 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FetchPaper } from '../../src/catalog/fetch-paper.js';
-import { submissionOf, submissionsOnDay, submitPaper, MAX_SUBMISSIONS_PER_DAY } from '../../src/community/submissions.js';
+import { submissionOf, submissionsOnDay, submitPaper, MAX_SUBMISSIONS_PER_DAY, SUBMISSION_WINDOW_DAYS } from '../../src/community/submissions.js';
 import type { User } from '../../src/community/users.js';
 import { getPaper, upsertPapers } from '../../src/store/papers.js';
 import { tempDb, type TempDb } from '../support/db.js';
@@ -18,14 +18,20 @@ describe('submissions', () => {
     fetched.push(id);
     if (id === '2312.99999') throw new Error('ECONNRESET');
     if (!id.startsWith('2312.')) return null;
-    return makePaper({ id, title: `Fetched ${id}`, day: '2023-12-05', published: '2023-12-04T10:00:00Z' });
+    return makePaper({ id, title: `Fetched ${id}`, day: '2026-11-20', published: '2026-11-19T10:00:00Z' });
   };
+  /** Submissions are checked against this clock: papers may be submitted within 14 days of their listing. */
+  const NOW = new Date('2026-11-27T12:00:00Z');
 
   before(async () => {
     t = await tempDb();
     ada = await makeMember(t.db, 'Ada');
     grace = await makeMember(t.db, 'Grace');
-    await upsertPapers(t.db, [makePaper({ id: '2401.00001', day: '2024-01-02' })]);
+    await upsertPapers(t.db, [
+      makePaper({ id: '2401.00001', day: '2026-11-16' }),
+      makePaper({ id: '2311.00013', day: '2026-11-13' }),
+      makePaper({ id: '2311.00012', day: '2026-11-12' }),
+    ]);
   });
   after(async () => t.cleanup());
 
@@ -49,7 +55,7 @@ describe('submissions', () => {
 
   it('refuses a duplicate, in any of its forms, naming the paper', async () => {
     for (const raw of ['2312.01234', '2312.01234v1', 'arxiv.org/pdf/2312.01234.pdf', 'arXiv:2312.01234 [cs.CL]']) {
-      await assert.rejects(submitPaper(t.db, grace.id, raw, fetchPaper), (e: unknown) => {
+      await assert.rejects(submitPaper(t.db, grace.id, raw, fetchPaper, NOW), (e: unknown) => {
         rejectsWith('duplicate', 'paper')(e);
         assert.equal((e as { details: { paperId: string } }).details.paperId, '2312.01234');
         assert.match((e as Error).message, /2312\.01234 has already been submitted/);
@@ -60,8 +66,8 @@ describe('submissions', () => {
 
   it('refuses two members submitting the same new paper at once: one wins', async () => {
     const results = await Promise.allSettled([
-      submitPaper(t.db, ada.id, '2312.05555', fetchPaper),
-      submitPaper(t.db, grace.id, '2312.05555', fetchPaper),
+      submitPaper(t.db, ada.id, '2312.05555', fetchPaper, NOW),
+      submitPaper(t.db, grace.id, '2312.05555', fetchPaper, NOW),
     ]);
     assert.deepEqual(results.map((r) => r.status).sort(), ['fulfilled', 'rejected']);
     const rejected = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
@@ -70,7 +76,7 @@ describe('submissions', () => {
 
   it('refuses what is not an arXiv id, with a message that shows the input and the expected forms', async () => {
     for (const raw of ['hello', '2401.1234', '2413.12345', 'https://example.org/abs/2401.12345', 'javascript:alert(1)', '', 'x'.repeat(10_000)]) {
-      await assert.rejects(submitPaper(t.db, ada.id, raw, fetchPaper), (e: unknown) => {
+      await assert.rejects(submitPaper(t.db, ada.id, raw, fetchPaper, NOW), (e: unknown) => {
         rejectsWith('invalid', 'paper')(e);
         assert.match((e as Error).message, /is not an arXiv id or link\. Use an id such as 2401\.12345/);
         assert.ok((e as Error).message.length < 300);
@@ -80,10 +86,21 @@ describe('submissions', () => {
   });
 
   it('says when arXiv has no such paper, or cannot be reached, and stores nothing', async () => {
-    await assert.rejects(submitPaper(t.db, ada.id, '2402.00001', fetchPaper), rejectsWith('not_found', 'paper'));
-    await assert.rejects(submitPaper(t.db, ada.id, '2312.99999', fetchPaper), rejectsWith('unavailable'));
+    await assert.rejects(submitPaper(t.db, ada.id, '2402.00001', fetchPaper, NOW), rejectsWith('not_found', 'paper'));
+    await assert.rejects(submitPaper(t.db, ada.id, '2312.99999', fetchPaper, NOW), rejectsWith('unavailable'));
     assert.equal(await submissionOf(t.db, '2402.00001'), null);
     assert.equal(await getPaper(t.db, '2312.99999'), null);
+  });
+
+  it(`takes papers listed within ${SUBMISSION_WINDOW_DAYS} days, as the model site does, and says why it refuses older ones`, async () => {
+    const s = await submitPaper(t.db, ada.id, '2311.00013', fetchPaper, NOW);
+    assert.equal(s.day, '2026-11-27');
+    await assert.rejects(submitPaper(t.db, ada.id, '2311.00012', fetchPaper, NOW), (e: unknown) => {
+      rejectsWith('invalid', 'paper')(e);
+      assert.match((e as Error).message, /arXiv:2311\.00012 was listed on 2026-11-12; papers can be submitted within 14 days of their listing, so from 2026-11-13 on/);
+      return true;
+    });
+    assert.equal(await submissionOf(t.db, '2311.00012'), null);
   });
 
   it(`allows ${MAX_SUBMISSIONS_PER_DAY} submissions a day per member`, async () => {

@@ -1,6 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { toggleVote, votesOf } from '../../src/community/votes.js';
+import { setVote, toggleVote, votesOf } from '../../src/community/votes.js';
 import { statsOf } from '../../src/community/paper-stats.js';
 import type { User } from '../../src/community/users.js';
 import { upsertPapers } from '../../src/store/papers.js';
@@ -30,6 +30,16 @@ describe('votes', () => {
     assert.deepEqual(await votesOf(t.db, ada!.id, ['2401.00001', '2401.00002']), new Set(['2401.00002']));
     assert.deepEqual(await toggleVote(t.db, ada!.id, '2401.00002'), { voted: false, upvotes: 0 });
     assert.deepEqual(await votesOf(t.db, ada!.id, ['2401.00001', '2401.00002']), new Set());
+    assert.deepEqual(await storedCount('2401.00002'), { counter: 0, rows: 0 });
+  });
+
+  it('sets a vote the way asked: twice on is one vote, off when there is none changes nothing', async () => {
+    const [, ben] = members;
+    assert.deepEqual(await setVote(t.db, ben!.id, '2401.00002', false), { voted: false, upvotes: 0 });
+    assert.deepEqual(await setVote(t.db, ben!.id, '2401.00002', true), { voted: true, upvotes: 1 });
+    assert.deepEqual(await setVote(t.db, ben!.id, '2401.00002', true), { voted: true, upvotes: 1 });
+    assert.deepEqual(await storedCount('2401.00002'), { counter: 1, rows: 1 });
+    assert.deepEqual(await setVote(t.db, ben!.id, '2401.00002', false), { voted: false, upvotes: 0 });
     assert.deepEqual(await storedCount('2401.00002'), { counter: 0, rows: 0 });
   });
 

@@ -217,7 +217,7 @@ describe('outbox delivery', () => {
     // The papers each digest carries: those of mail that will never go are free for a later digest.
     await t.db
       .insertInto('digest_papers')
-      .values([goneRow, goneLater, others[0]!].map((row) => ({ subscription_id: row.subscription_id, paper_id: `2611.0${row.id}`, outbox_id: row.id })))
+      .values([goneRow, goneLater, others[0]!].map((row) => ({ subscription_id: row.subscription_id!, paper_id: `2611.0${row.id}`, outbox_id: row.id })))
       .execute();
 
     const report = await deliverDue(t.db, mailer, renderer(t.db), { retryMs: 50 });

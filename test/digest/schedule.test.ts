@@ -192,9 +192,10 @@ describe('the digest schedule in serve', () => {
       await server.relay.waitFor(2, 10_000);
       await server.stop();
       const recorded = await server.db.selectFrom('digest_runs').selectAll().orderBy('frequency').execute();
+      // The groups' weekly digest of the week the run happens in is recorded too (there are no groups here).
       assert.deepEqual(
         recorded.map((r) => `${r.frequency} ${r.period}`),
-        ['daily 2026-11-16', 'weekly 2026-W46'],
+        ['daily 2026-11-16', 'group-weekly 2026-W47', 'weekly 2026-W46'],
       );
 
       server.setTime('2026-11-16T10:00:00Z');

@@ -62,6 +62,8 @@ describe('the site in a real browser', () => {
     arxiv = await FixtureServer.start(arxivApiHandler({ total: 1 }));
     app = await testServer(t.db, t.dir, {
       env: { PAPERBOY_ARXIV_API_URL: arxiv.url('/api/query'), PAPERBOY_ARXIV_INTERVAL_MS: '0' },
+      // The recorded arXiv answer is a paper of January 2016: submissions are taken within 14 days of a paper's listing.
+      now: () => new Date('2016-01-08T12:00:00Z'),
     });
     const address = await app.listen({ port: 0, host: '127.0.0.1' });
     base = address.replace('127.0.0.1', 'localhost');

@@ -121,6 +121,7 @@ describe('a week of arXiv announcements on a moving clock, with a holiday and a 
         digests: { db: t.db, log, mailer, config, secret: SECRET },
         digestSchedule: config.digest,
         embed: () => search.indexNewPapers(),
+        chat: { db: t.db, baseUrl: config.baseUrl, policy: { allowPrivate: false }, log },
       });
       const watched = jobs.map((job): Job => ({
         name: job.name,

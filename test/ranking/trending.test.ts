@@ -77,7 +77,7 @@ describe('trending papers', () => {
       makePaper({ id: '2611.00003', day: '2026-11-27' }),
       makePaper({ id: '2611.00004', day: '2026-11-27' }),
       makePaper({ id: '2611.00005', day: '2026-11-10' }),
-      makePaper({ id: '1706.03762', day: '2017-06-13' }),
+      makePaper({ id: '2611.00099', day: '2026-11-14' }),
     ]);
     const now = new Date('2026-11-27T12:00:00Z');
 
@@ -90,8 +90,8 @@ describe('trending papers', () => {
     await toggleVote(t.db, grace.id, '2611.00001');
     await addComment(t.db, ada.id, { paperId: '2611.00001', body: 'good' });
     await toggleVote(t.db, ada.id, '2611.00003');
-    // An old paper submitted an hour ago counts from its submission.
-    await submitPaper(t.db, grace.id, '1706.03762', async () => null, new Date('2026-11-27T11:00:00Z'));
+    // A paper listed 13 days ago, submitted an hour ago, counts from its submission.
+    await submitPaper(t.db, grace.id, '2611.00099', async () => null, new Date('2026-11-27T11:00:00Z'));
     await hidePaper(t.db, admin.id, '2611.00004', 'duplicate of another paper');
 
     const ranked = await trendingPapers(t.db, { now });
@@ -101,13 +101,13 @@ describe('trending papers', () => {
         // Voted papers first, even a day and a half old; then the unvoted, newest first.
         ['2611.00003', 1, 0, '2026-11-27T00:00:00.000Z', trendingScore({ upvotes: 1, comments: 0, ageHours: 12 })],
         ['2611.00001', 2, 1, '2026-11-26T00:00:00.000Z', trendingScore({ upvotes: 2, comments: 1, ageHours: 36 })],
-        ['1706.03762', 0, 0, '2026-11-27T11:00:00.000Z', trendingScore({ upvotes: 0, comments: 0, ageHours: 1 })],
+        ['2611.00099', 0, 0, '2026-11-27T11:00:00.000Z', trendingScore({ upvotes: 0, comments: 0, ageHours: 1 })],
         ['2611.00002', 0, 0, '2026-11-26T00:00:00.000Z', trendingScore({ upvotes: 0, comments: 0, ageHours: 36 })],
       ],
     );
     assert.equal(ranked[0]!.score, 0.008735563189301835); // 1.01 / 14^1.8
     assert.equal(ranked[0]!.paper.title, 'A Test Paper');
-    assert.deepEqual((await trendingPapers(t.db, { now, limit: 2, offset: 1 })).map((p) => p.paper.id), ['2611.00001', '1706.03762']);
+    assert.deepEqual((await trendingPapers(t.db, { now, limit: 2, offset: 1 })).map((p) => p.paper.id), ['2611.00001', '2611.00099']);
     assert.deepEqual((await trendingPapers(t.db, { now, windowDays: 30 })).map((p) => p.paper.id).at(-1), '2611.00005');
   });
 });

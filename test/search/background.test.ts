@@ -6,16 +6,8 @@ import { startMaintenance } from '../../src/search/background.js';
 import { SearchService } from '../../src/search/service.js';
 import { activeModel, countDocs, searchDb } from '../../src/store/search-docs.js';
 import { tempDb, type TempDb } from '../support/db.js';
+import { eventually } from '../support/eventually.js';
 import { importSample } from './sample.js';
-
-/** Waits for a condition checked every 200 ms; the cap only keeps a broken run from hanging. */
-async function eventually(check: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 900; i++) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  assert.fail(`never happened: ${what}`);
-}
 
 describe('search upkeep while a server runs', () => {
   let t: TempDb;

@@ -47,18 +47,27 @@ describe('the ONNX embedder, on a tiny model built here', () => {
     await assert.rejects(OnnxEmbedder.load(broken), /neither onnx\/model\.onnx nor onnx\/model_quantized\.onnx/);
   });
 
-  it('is chosen by configuration and needs a model directory', () => {
-    assert.deepEqual(loadConfig({ PAPERBOY_EMBEDDER: 'onnx', PAPERBOY_ONNX_MODEL: modelDir, PAPERBOY_ONNX_POOLING: 'cls' }).search, {
+  it('is chosen by configuration, by directory or by the name it was pulled under', () => {
+    const models = { modelsDir: path.join(dir, 'models'), modelHost: 'https://huggingface.co/' };
+    assert.deepEqual(loadConfig({ PAPERBOY_DATA_DIR: dir, PAPERBOY_EMBEDDER: 'onnx', PAPERBOY_ONNX_MODEL: modelDir, PAPERBOY_ONNX_POOLING: 'cls' }).search, {
       embedder: 'onnx',
       onnxModelDir: modelDir,
+      ...models,
       onnxPooling: 'cls',
       onnxQueryPrefix: '',
     });
-    assert.deepEqual(loadConfig({ PAPERBOY_ONNX_QUERY_PREFIX: 'query: ' }).search, { embedder: 'catalog', onnxModelDir: null, onnxPooling: 'mean', onnxQueryPrefix: 'query: ' });
+    assert.deepEqual(loadConfig({ PAPERBOY_DATA_DIR: dir, PAPERBOY_ONNX_QUERY_PREFIX: 'query: ' }).search, { embedder: 'catalog', onnxModelDir: null, ...models, onnxPooling: 'mean', onnxQueryPrefix: 'query: ' });
+    const byName = (value: string) => loadConfig({ PAPERBOY_DATA_DIR: dir, PAPERBOY_EMBEDDER: 'onnx', PAPERBOY_ONNX_MODEL: value }).search.onnxModelDir;
+    assert.equal(byName('Xenova/bge-small-en-v1.5'), path.join(dir, 'models', 'Xenova', 'bge-small-en-v1.5'));
+    assert.equal(byName('./Xenova/bge-small-en-v1.5'), path.resolve('Xenova/bge-small-en-v1.5'));
+    assert.equal(byName('../models/minilm'), path.resolve('../models/minilm'));
+    assert.equal(byName('/srv/models/minilm'), '/srv/models/minilm');
+    assert.equal(loadConfig({ PAPERBOY_MODEL_HOST: 'http://127.0.0.1:8080/mirror' }).search.modelHost, 'http://127.0.0.1:8080/mirror/');
     // Each wrong value is named with what it should be, on a line of its own, among the other settings' problems.
     const refused = (env: Record<string, string>, line: RegExp) =>
       assert.throws(() => loadConfig(env), (error: unknown) => error instanceof ConfigError && line.test(error.message), JSON.stringify(env));
-    refused({ PAPERBOY_EMBEDDER: 'onnx' }, /^ {2}PAPERBOY_ONNX_MODEL="": PAPERBOY_EMBEDDER=onnx needs the directory of a local model$/m);
+    refused({ PAPERBOY_EMBEDDER: 'onnx' }, /^ {2}PAPERBOY_ONNX_MODEL="": PAPERBOY_EMBEDDER=onnx needs a model: the name of one pulled with `paperboy model pull`, or a directory$/m);
+    refused({ PAPERBOY_MODEL_HOST: 'ftp://mirror' }, /^ {2}PAPERBOY_MODEL_HOST="ftp:\/\/mirror"/m);
     refused({ PAPERBOY_EMBEDDER: 'onnx', PAPERBOY_ONNX_MODEL: '  ' }, /^ {2}PAPERBOY_ONNX_MODEL="": PAPERBOY_EMBEDDER=onnx needs/m);
     refused({ PAPERBOY_EMBEDDER: 'word2vec' }, /^ {2}PAPERBOY_EMBEDDER="word2vec": must be catalog or onnx$/m);
     refused({ PAPERBOY_ONNX_POOLING: 'max', PORT: 'abc' }, /^ {2}PAPERBOY_ONNX_POOLING="max": must be mean or cls$/m);

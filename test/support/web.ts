@@ -12,6 +12,8 @@ export interface TestServerOptions {
   /** Stands in for arXiv when members submit papers. */
   fetchPaper?: (id: string) => Promise<Paper | null>;
   env?: Record<string, string>;
+  /** The clock submissions are checked against (papers may be submitted within 14 days of their listing). */
+  now?: () => Date;
 }
 
 /** The real web application over a test database; mail goes to `<dir>/outbox` unless PAPERBOY_SMTP_URL is given. */
@@ -19,5 +21,6 @@ export async function testServer(db: Db, dir: string, options: TestServerOptions
   const config = loadConfig({ PAPERBOY_DATA_DIR: dir, ...options.env });
   const deps = webDeps(db, createLogger('silent'), config);
   if (options.fetchPaper) deps.fetchPaper = options.fetchPaper;
+  if (options.now) deps.now = options.now;
   return buildServer({ ...deps, search: { maintenanceIntervalMs: 0, ...(options.search ? { search: options.search } : {}) } });
 }

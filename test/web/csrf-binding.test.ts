@@ -9,11 +9,12 @@ import { makePaper } from '../support/papers.js';
 import { testServer } from '../support/web.js';
 
 /**
- * Routes that change state without a form token, and why: the one-click unsubscribe of RFC 8058
+ * Routes that change state without a form token, and why: the one-click unsubscribes of RFC 8058 (digests and groups' digests)
  * (mail providers post it with no cookies; the signed link is the proof) and the API's writes
- * (a personal token in `Authorization`; cookies are never read there).
+ * (a personal token in `Authorization`; cookies are never read there), and the MCP endpoint (the
+ * same: a bearer token or nothing, cookies ignored, and a foreign Origin refused).
  */
-const WITHOUT_FORM_TOKEN = new Set(['POST /subscribe/unsubscribe', 'POST /api/papers/index']);
+const WITHOUT_FORM_TOKEN = new Set(['POST /subscribe/unsubscribe', 'POST /groups/:slug/digest/unsubscribe', 'POST /api/papers/index', 'POST /mcp', 'DELETE /mcp']);
 
 /** A path that reaches the route: every parameter and wildcard filled in. */
 function pathOf(url: string): string {

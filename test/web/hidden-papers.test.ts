@@ -64,7 +64,8 @@ describe('a hidden paper is in no list', () => {
     return {
       pages: ['/', `/day/${DAY}`, `/week/${week}`, `/month/${DAY.slice(0, 7)}`, '/categories/cs.CV', `/u/${owner.username}`, `/u/${owner.username}/c/${slug}`, `/authors/${encodeURIComponent(AUTHOR)}`, '/search?q=zanzibar', '/search?q=zanzibar&mode=keyword', `/papers/${SHOWN}`],
       feeds: [...feeds, '/feeds/search.rss?q=zanzibar', '/feeds/search.atom?q=zanzibar'],
-      api: ['/api/daily_papers', `/api/daily_papers?date=${DAY}`, `/api/daily_papers?week=${week}`, `/api/daily_papers?month=${DAY.slice(0, 7)}`, `/api/daily_papers?submitter=${owner.username}`, '/api/daily_papers?sort=trending', '/api/papers/search?q=zanzibar'],
+      // list=all: by default the API lists featured papers only, as the public API does.
+      api: ['/api/daily_papers?list=all', `/api/daily_papers?date=${DAY}&list=all`, `/api/daily_papers?week=${week}&list=all`, `/api/daily_papers?month=${DAY.slice(0, 7)}&list=all`, `/api/daily_papers?submitter=${owner.username}`, '/api/daily_papers?sort=trending&list=all', '/api/papers/search?q=zanzibar'],
     };
   };
 

@@ -58,7 +58,8 @@ describe('submitting while arXiv does not answer', () => {
     t = await tempDb();
     arxiv = new SilentArxiv();
     const url = await arxiv.start();
-    app = await testServer(t.db, t.dir, { env: { PAPERBOY_ARXIV_API_URL: url, PAPERBOY_ARXIV_INTERVAL_MS: '0' } });
+    // The server's clock a few days after the paper's listing, within the window for submissions.
+    app = await testServer(t.db, t.dir, { now: () => new Date('2016-01-02T12:00:00Z'), env: { PAPERBOY_ARXIV_API_URL: url, PAPERBOY_ARXIV_INTERVAL_MS: '0' } });
     member = await makeMember(t.db, 'Patient Submitter');
   });
   after(async () => {
@@ -89,7 +90,7 @@ describe('submitting while arXiv does not answer', () => {
   it('answers the API with 202 and where the paper will be', { timeout: 120_000 }, async () => {
     const own = await tempDb();
     const arxivNow = new SilentArxiv();
-    const other = await testServer(own.db, own.dir, { env: { PAPERBOY_ARXIV_API_URL: await arxivNow.start(), PAPERBOY_ARXIV_INTERVAL_MS: '0' } });
+    const other = await testServer(own.db, own.dir, { now: () => new Date('2016-01-02T12:00:00Z'), env: { PAPERBOY_ARXIV_API_URL: await arxivNow.start(), PAPERBOY_ARXIV_INTERVAL_MS: '0' } });
     try {
       const { token } = await createApiToken(own.db, (await makeMember(own.db, 'Script Owner')).id, 'script');
       const res = await other.inject({ method: 'POST', url: '/api/papers/index', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, payload: { arxivId: '1601.00001' } });

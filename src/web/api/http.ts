@@ -58,15 +58,16 @@ const MAX_AGE_SECONDS = 60;
  * Sends a body with a strong ETag (a hash of the bytes), or 304 Not Modified with no body when
  * the client already holds this version (`If-None-Match`).
  */
-export function sendCached(request: FastifyRequest, reply: FastifyReply, body: string, contentType: string) {
+export function sendCached(request: FastifyRequest, reply: FastifyReply, body: string, contentType: string, scope: 'public' | 'private' = 'public') {
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 32)}"`;
-  reply.header('ETag', etag).header('Cache-Control', `public, max-age=${MAX_AGE_SECONDS}`);
+  // `private`: an answer for one member (a private group's), which no shared cache may keep.
+  reply.header('ETag', etag).header('Cache-Control', `${scope}, max-age=${MAX_AGE_SECONDS}`);
   if (matches(request.headers['if-none-match'], etag)) return reply.code(304).send();
   return reply.type(contentType).send(body);
 }
 
-export function sendJsonCached(request: FastifyRequest, reply: FastifyReply, value: unknown) {
-  return sendCached(request, reply, JSON.stringify(value), 'application/json; charset=utf-8');
+export function sendJsonCached(request: FastifyRequest, reply: FastifyReply, value: unknown, scope: 'public' | 'private' = 'public') {
+  return sendCached(request, reply, JSON.stringify(value), 'application/json; charset=utf-8', scope);
 }
 
 /** `If-None-Match` holds `*` or a list of tags, weak or strong; either kind matches (RFC 9110 weak comparison). */

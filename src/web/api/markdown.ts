@@ -30,11 +30,18 @@ export async function sendPaperMarkdown(db: Db, baseUrl: string, rawId: string, 
   const parsed = parseArxivId(rawId);
   const text = (status: number, body: string) => reply.code(status).type('text/plain; charset=utf-8').send(body);
   if (!parsed) return text(404, `"${rawId.slice(0, 80)}" is not an arXiv id.\n`);
-  const paper = await getPaper(db, parsed.id);
-  if (!paper) return text(404, `arXiv:${parsed.id} is not in this catalog.\n`);
+  const body = await paperMarkdownById(db, baseUrl, parsed.id);
+  if (body === null) return text(404, `arXiv:${parsed.id} is not in this catalog.\n`);
+  return reply.type('text/markdown; charset=utf-8').send(body);
+}
+
+/** A stored paper as Markdown, with its votes, discussion and submitter; null when it is not in the catalog. */
+export async function paperMarkdownById(db: Db, baseUrl: string, paperId: string): Promise<string | null> {
+  const paper = await getPaper(db, paperId);
+  if (!paper) return null;
   const [stats, comments, submission, hidden] = await Promise.all([statsOf(db, [paper.id]), listComments(db, paper.id), submissionOf(db, paper.id), hiddenAmong(db, [paper.id])]);
   const submitter = submission ? await getUser(db, submission.submittedBy) : null;
-  const body = paperMarkdown({
+  return paperMarkdown({
     paper,
     upvotes: stats.get(paper.id)?.upvotes ?? 0,
     comments,
@@ -42,7 +49,6 @@ export async function sendPaperMarkdown(db: Db, baseUrl: string, rawId: string, 
     hidden: hidden.has(paper.id),
     baseUrl,
   });
-  return reply.type('text/markdown; charset=utf-8').send(body);
 }
 
 export function paperMarkdown(view: MarkdownView): string {

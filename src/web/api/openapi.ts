@@ -12,6 +12,7 @@ import { html, type Html } from '../../html.js';
 import { page } from '../layout.js';
 import { searchApiParameters } from '../search-routes.js';
 import { LIMITS } from '../security.js';
+import { groupDetailSchema, groupSummarySchema } from './groups.js';
 import { apiErrorSchema, sendJsonCached } from './http.js';
 import { authorSchema, dailyPaperSchema, paperDetailSchema, paperSchema, submitterSchema } from './present.js';
 import { dailyPapersParameters, indexBody } from './routes.js';
@@ -19,7 +20,16 @@ import { dailyPapersParameters, indexBody } from './routes.js';
 type Json = Record<string, unknown>;
 
 /** The shapes the paths refer to, by their names under `components.schemas`. */
-const RESPONSE_SHAPES = { Author: authorSchema, Submitter: submitterSchema, Paper: paperSchema, DailyPaper: dailyPaperSchema, PaperDetail: paperDetailSchema, Error: apiErrorSchema };
+const RESPONSE_SHAPES = {
+  Author: authorSchema,
+  Submitter: submitterSchema,
+  Paper: paperSchema,
+  DailyPaper: dailyPaperSchema,
+  PaperDetail: paperDetailSchema,
+  GroupSummary: groupSummarySchema,
+  GroupDetail: groupDetailSchema,
+  Error: apiErrorSchema,
+};
 
 /**
  * A zod schema as JSON Schema. `output` describes what a route answers, and a parameter as the
@@ -79,6 +89,9 @@ const listHeaders = {
   ETag: { description: 'Send it back in `If-None-Match` to get `304 Not Modified` while the list is unchanged.', schema: { type: 'string' } },
 };
 
+const slugParameter = { name: 'slug', in: 'path', required: true, description: "The group's short name, as in `/groups/<slug>`.", schema: { type: 'string' } };
+const tokenParameter = { name: 'token', in: 'query', description: "A member's personal token, for a private group (it is in the addresses on the group's page).", schema: { type: 'string' } };
+
 const notModified = { description: 'Not modified: the `If-None-Match` tag is still current.' };
 const fetchingSchema = {
   type: 'object',
@@ -90,7 +103,7 @@ const fetchingSchema = {
 const feedFormat = { name: 'format', in: 'path', required: true, description: '`rss` (RSS 2.0) or `atom` (Atom 1.0).', schema: { type: 'string', enum: ['rss', 'atom'] } };
 
 function feed(summary: string, description: string, parameters: Json[] = [], notFound = 'A format other than `rss` or `atom`.'): Json {
-  const takesQuery = parameters.some((p) => p.in === 'query');
+  const takesQuery = parameters.some((p) => p.in === 'query' && p.name !== 'token');
   return {
     get: {
       tags: ['Feeds'],
@@ -130,7 +143,8 @@ export function openApiDocument(baseUrl: string): Json {
     servers: [{ url: baseUrl }],
     tags: [
       { name: 'Papers', description: 'Daily lists, single papers, search and submissions.' },
-      { name: 'Feeds', description: 'RSS 2.0 and Atom feeds for every list on the site.' },
+      { name: 'Groups', description: 'Groups, their members, queue and sessions. A private group answers only to its members.' },
+      { name: 'Feeds', description: 'RSS 2.0 and Atom feeds for every list on the site, and groups\' calendars.' },
       { name: 'Meta', description: 'This description.' },
     ],
     paths: {
@@ -140,7 +154,7 @@ export function openApiDocument(baseUrl: string): Json {
           operationId: 'listDailyPapers',
           summary: 'Papers of a day, week or month',
           description:
-            'The papers of a day (`date`), an ISO week (`week`) or a month (`month`); with none of them, the latest day that has papers. ' +
+            'The featured papers (members\' submissions and moderators\' picks) of a day (`date`), an ISO week (`week`) or a month (`month`), as the public API lists them, or every paper of it with `list=all`; with none of them, the latest day that has papers. ' +
             'With `submitter` alone, every paper that member submitted. Give at most one of `date`, `week` and `month`. A page past the end is an empty list.',
           parameters: queryParameters(dailyPapersParameters),
           responses: {
@@ -239,6 +253,59 @@ export function openApiDocument(baseUrl: string): Json {
         { name: 'username', in: 'path', required: true, description: "The owner's handle.", schema: { type: 'string' } },
         { name: 'slug', in: 'path', required: true, description: 'The collection, as in its address.', schema: { type: 'string' } },
       ], 'No public collection there (a private one is not found either), or a format other than `rss` or `atom`.'),
+      '/api/groups': {
+        get: {
+          tags: ['Groups'],
+          operationId: 'listGroups',
+          summary: 'Groups',
+          description: 'The public groups by name; with a personal API token, the private groups its member belongs to as well.',
+          security: [{}, { token: [] }],
+          responses: {
+            '200': { description: 'The groups.', headers: listHeaders, content: { 'application/json': { schema: { type: 'array', items: { $ref: '#/components/schemas/GroupSummary' } } } } },
+            '304': notModified,
+            '401': errorResponse('A token was sent, and it is mistyped or revoked.'),
+            '429': rateLimited,
+          },
+        },
+      },
+      '/api/groups/{slug}': {
+        get: {
+          tags: ['Groups'],
+          operationId: 'getGroup',
+          summary: 'One group',
+          description: 'A group with its members, its queue (most group votes first) and its sessions. A private group needs the personal API token of one of its members.',
+          security: [{}, { token: [] }],
+          parameters: [slugParameter],
+          responses: {
+            '200': { description: 'The group.', headers: listHeaders, content: { 'application/json': { schema: { $ref: '#/components/schemas/GroupDetail' } } } },
+            '304': notModified,
+            '401': errorResponse('A token was sent, and it is mistyped or revoked.'),
+            '404': errorResponse('No group there; or a private one, and no token of one of its members.'),
+            '429': rateLimited,
+          },
+        },
+      },
+      '/feeds/groups/{slug}.{format}': feed(
+        "A group's queue",
+        "The papers of a group's queue, newest addition first (at most 100). A private group's feed needs the personal address its members find on its page.",
+        [slugParameter, tokenParameter],
+        'No group there (a private one without a member\'s token is not found either), or a format other than `rss` or `atom`.',
+      ),
+      '/groups/{slug}/sessions.ics': {
+        get: {
+          tags: ['Feeds'],
+          operationId: 'getGroupCalendar',
+          summary: "A group's calendar",
+          description: 'The sessions of a group (upcoming ones, and those of the last 180 days) as iCalendar, for calendar programs to subscribe to. Times are in UTC. A private group\'s needs the personal address its members find on its page.',
+          parameters: [slugParameter, tokenParameter],
+          responses: {
+            '200': { description: 'The calendar.', headers: listHeaders, content: { 'text/calendar': { schema: { type: 'string' } } } },
+            '304': notModified,
+            '404': { description: 'No group there; or a private one, and no token of one of its members.', content: { 'text/html': { schema: { type: 'string' } } } },
+            '429': { description: 'Too many requests.', content: { 'text/html': { schema: { type: 'string' } } } },
+          },
+        },
+      },
       '/api/openapi.json': {
         get: {
           tags: ['Meta'],
@@ -287,17 +354,21 @@ export function apiPage(doc: Json): Html {
 <p>Reading needs no account. To submit papers, make a personal API token on your profile page and send it as <code>Authorization: Bearer &lt;token&gt;</code>. It is shown once; only its hash is kept. Revoke it there when a machine or script no longer needs it.</p>
 <pre><code>curl -X POST -H "Authorization: Bearer $PAPERBOY_TOKEN" -H "Content-Type: application/json" \\
   -d '{"arxivId": "2401.12345"}' ${(doc.servers as { url: string }[])[0]?.url ?? ''}/api/papers/index</code></pre>
-${section('JSON', 'json-h', operations.filter((o) => !o.path.startsWith('/feeds/')))}
-${section('Feeds', 'feeds-h', operations.filter((o) => o.path.startsWith('/feeds/')))}
+${section('JSON', 'json-h', operations.filter((o) => !isFeed(o.path)))}
+${section('Feeds', 'feeds-h', operations.filter((o) => isFeed(o.path)))}
 </section>`;
   return page({ title: 'API and feeds', body });
+}
+
+function isFeed(path: string): boolean {
+  return path.startsWith('/feeds/') || path.endsWith('.ics');
 }
 
 function operation({ path, method, op }: { path: string; method: string; op: Operation }): Html {
   const parameters = op.parameters ?? [];
   return html`<article class="api-op">
 <h3><code>${method.toUpperCase()} ${path}</code></h3>
-<p>${op.summary ?? ''}${op.security ? ' (needs a token)' : ''}${op.description ? html`: ${prose(op.description)}` : ''}</p>
+<p>${op.summary ?? ''}${op.security ? (op.security.some((s) => Object.keys(s as object).length === 0) ? ' (a token shows more)' : ' (needs a token)') : ''}${op.description ? html`: ${prose(op.description)}` : ''}</p>
 ${parameters.length > 0
     ? html`<table><thead><tr><th scope="col">Parameter</th><th scope="col">In</th><th scope="col">Type</th><th scope="col">Description</th></tr></thead><tbody>${parameters.map(
         (p) => html`<tr><td><code>${p.name}</code>${p.required ? ' (required)' : ''}</td><td>${p.in}</td><td>${schemaText(p.schema)}</td><td>${prose(p.description ?? '')}</td></tr>`,

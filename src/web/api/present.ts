@@ -9,7 +9,9 @@
 import { z } from 'zod';
 import type { PublicUser } from '../../community/users.js';
 import { LINK_KINDS, type Paper } from '../../papers/paper.js';
+import { codeLinkOf } from '../../papers/code.js';
 import type { ListedPaper } from '../../ranking/period-papers.js';
+import type { HubLink } from '../../store/enrichment.js';
 
 const dateTime = z.string().meta({ format: 'date-time' });
 const count = z.number().int().min(0);
@@ -19,7 +21,12 @@ export const authorSchema = z.object({ name: z.string() });
 
 /** A member as the public API shows one: `name` is the handle, `fullname` the display name. */
 export const submitterSchema = z
-  .object({ name: z.string().meta({ description: 'Their handle.' }), fullname: z.string().meta({ description: 'Their display name.' }) })
+  .object({
+    name: z.string().meta({ description: 'Their handle.' }),
+    user: z.string().meta({ description: 'Their handle again, as the public API also names it.' }),
+    fullname: z.string().meta({ description: 'Their display name.' }),
+    type: z.literal('user'),
+  })
   .meta({ description: 'A member.' });
 
 export const paperSchema = z.object({
@@ -31,8 +38,14 @@ export const paperSchema = z.object({
   upvotes: count,
   submittedOnDailyAt: dateTime.meta({ description: "When it appeared on this site: a member's submission, or the start of its listing day." }),
   categories: z.array(z.string()).meta({ description: 'arXiv categories, primary first.' }),
+  submittedOnDailyBy: submitterSchema.nullable().meta({ description: 'Who put it on the daily page: the member who submitted it or the moderator who picked it; null for papers only listed by arXiv.' }),
   githubRepo: link.meta({ description: 'Its code: a GitHub repository when one is named in the abstract or comments, else the first code link.' }),
+  githubStars: count.nullable().meta({ description: "The GitHub repository's stars, refreshed daily while the paper is recent; null until GitHub has been asked, or when the code is not on GitHub." }),
   projectPage: link.meta({ description: 'Its project page, when one is named.' }),
+  ai_summary: z.string().meta({ description: 'A one-line summary: written by the language model the instance configured (`summarySource` `llm`), else a sentence of the abstract (`extractive`).' }),
+  ai_keywords: z.array(z.string()).meta({ description: "Keywords from the language model; empty for an extractive summary." }),
+  ai_summary_model: link.meta({ description: 'The model that wrote `ai_summary`; null for an extractive one.' }),
+  summarySource: z.enum(['llm', 'extractive']).meta({ description: 'Where `ai_summary` comes from.' }),
 });
 
 /** One entry of `/api/daily_papers` (and of search results). */
@@ -51,9 +64,18 @@ export const dailyPaperSchema = z
   .meta({ description: 'One paper of a list, with what the list shows beside it.' });
 
 /** `/api/papers/{id}`: the paper with its catalog details. */
+const hubRepoSchema = z.object({
+  id: z.string().meta({ description: '`owner/name` on the Hugging Face Hub.' }),
+  likes: count,
+  downloads: count.nullable().meta({ description: 'Downloads in the last month, as the Hub counts them; null for Spaces.' }),
+});
+
 export const paperDetailSchema = paperSchema.extend({
   numComments: count,
-  submittedOnDailyBy: submitterSchema.nullable(),
+  githubPushedAt: dateTime.nullable().meta({ description: "The GitHub repository's last push, when known." }),
+  linkedModels: z.array(hubRepoSchema).meta({ description: 'Models on the Hugging Face Hub that cite the paper, most liked first; empty until looked up.' }),
+  linkedDatasets: z.array(hubRepoSchema),
+  linkedSpaces: z.array(hubRepoSchema).meta({ description: 'Spaces (demos) on the Hub that cite the paper.' }),
   version: z.number().int().min(1).meta({ description: 'Latest version known.' }),
   updatedAt: dateTime.nullable().meta({ description: "The latest version's date." }),
   comment: link.meta({ description: "The authors' comment on arXiv (pages, figures, venue)." }),
@@ -79,9 +101,15 @@ export function presentPaper(item: ListedPaper): PaperJson {
     publishedAt: publishedAt(paper),
     upvotes: item.upvotes,
     submittedOnDailyAt: item.appearedAt,
+    submittedOnDailyBy: presentSubmitter(item.submittedBy),
     categories: paper.categories,
-    githubRepo: githubRepo(paper),
+    githubRepo: codeLinkOf(paper)?.url ?? null,
+    githubStars: item.code?.stars ?? null,
     projectPage: projectPage(paper),
+    ai_summary: item.summary.text,
+    ai_keywords: item.summary.keywords,
+    ai_summary_model: item.summary.model,
+    summarySource: item.summary.source,
   };
 }
 
@@ -101,12 +129,16 @@ export function presentDailyPaper(item: ListedPaper): DailyPaperJson {
   };
 }
 
-export function presentPaperDetail(item: ListedPaper): PaperDetailJson {
+export function presentPaperDetail(item: ListedPaper, hub: HubLink[]): PaperDetailJson {
   const { paper } = item;
+  const linked = (kind: HubLink['kind']) => hub.filter((h) => h.kind === kind).map((h) => ({ id: h.id, likes: h.likes, downloads: h.downloads }));
   return {
     ...presentPaper(item),
     numComments: item.comments,
-    submittedOnDailyBy: presentSubmitter(item.submittedBy),
+    githubPushedAt: item.code?.pushedAt ?? null,
+    linkedModels: linked('model'),
+    linkedDatasets: linked('dataset'),
+    linkedSpaces: linked('space'),
     version: paper.version,
     updatedAt: paper.updated,
     comment: paper.comment,
@@ -116,18 +148,12 @@ export function presentPaperDetail(item: ListedPaper): PaperDetailJson {
   };
 }
 
-function presentSubmitter(user: PublicUser | null): SubmitterJson | null {
-  return user ? { name: user.username, fullname: user.displayName } : null;
+export function presentSubmitter(user: PublicUser | null): SubmitterJson | null {
+  return user ? { name: user.username, user: user.username, fullname: user.displayName, type: 'user' } : null;
 }
 
 function publishedAt(paper: Paper): string {
   return paper.published ?? `${paper.day}T00:00:00.000Z`;
-}
-
-/** The paper's code: a GitHub repository when it names one, else its first code link. */
-function githubRepo(paper: Paper): string | null {
-  const code = paper.links.filter((l) => l.kind === 'code');
-  return (code.find((l) => /^https?:\/\/(www\.)?github\.com\//i.test(l.url)) ?? code[0])?.url ?? null;
 }
 
 function projectPage(paper: Paper): string | null {

@@ -8,6 +8,7 @@ export const feedPaths = {
   category: (category: string) => `/feeds/categories/${encodeURIComponent(category)}`,
   author: (name: string) => `/feeds/authors/${encodeURIComponent(name)}`,
   collection: (username: string, slug: string) => `/feeds/collections/${encodeURIComponent(username)}/${encodeURIComponent(slug)}`,
+  group: (slug: string) => `/feeds/groups/${encodeURIComponent(slug)}`,
 };
 
 export interface FeedLink {

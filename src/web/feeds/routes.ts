@@ -10,6 +10,7 @@ import { shiftDay } from '../../papers/dates.js';
 import { categoryName, isKnownCategory } from '../../papers/taxonomy.js';
 import { describePapers, papersOfPeriod, type ListedPaper } from '../../ranking/period-papers.js';
 import { trendingPapers } from '../../ranking/trending-papers.js';
+import { extrasOf } from '../../store/enrichment.js';
 import type { SearchService } from '../../search/service.js';
 import { latestDay, papersInCategory } from '../../store/papers.js';
 import { parseQuery, sendCached, sendError } from '../api/http.js';
@@ -31,8 +32,12 @@ export function registerFeedRoutes(app: FastifyInstance, deps: WebDeps & { searc
   const { db } = deps;
   const read = { config: { rateLimit: LIMITS.api } };
 
-  const send = (request: FastifyRequest, reply: FastifyReply, format: FeedFormat, meta: FeedMeta, entries: FeedEntry[]) =>
-    sendCached(request, reply, writeFeed(meta, entries, format, deps.config.baseUrl), FEED_TYPES[format]);
+  // Each item carries its one-line summary, read for the whole feed at once.
+  const send = async (request: FastifyRequest, reply: FastifyReply, format: FeedFormat, meta: FeedMeta, entries: FeedEntry[]) => {
+    const extras = await extrasOf(db, entries.map((e) => e.paper));
+    const summarized = entries.map((e) => ({ ...e, summary: extras.get(e.paper.id)?.summary }));
+    return sendCached(request, reply, writeFeed(meta, summarized, format, deps.config.baseUrl), FEED_TYPES[format]);
+  };
   const listed = (items: ListedPaper[]): FeedEntry[] => items.map((i) => ({ paper: i.paper, date: i.appearedAt }));
 
   app.get<{ Params: { file: string }; Querystring: Record<string, unknown> }>('/feeds/:file', read, async (request, reply) => {

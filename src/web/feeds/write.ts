@@ -8,6 +8,7 @@ import type { Paper } from '../../papers/paper.js';
 import { isKnownCategory } from '../../papers/taxonomy.js';
 import { arxivAbsUrl, paperPath } from '../../papers/urls.js';
 import { html } from '../../html.js';
+import type { SummaryView } from '../../store/enrichment.js';
 
 export type FeedFormat = 'rss' | 'atom';
 
@@ -25,6 +26,8 @@ export interface FeedEntry {
   paper: Paper;
   /** When the paper came into this list (ISO 8601): it orders the reader's view and never changes for an item. */
   date: string;
+  /** Its one-line summary, shown above the abstract. */
+  summary?: SummaryView | undefined;
 }
 
 export interface FeedMeta {
@@ -58,14 +61,14 @@ export function writeFeed(meta: FeedMeta, entries: FeedEntry[], format: FeedForm
     author: { name: 'Paperboy' },
     copyright: 'Paper metadata from arXiv.',
   });
-  for (const { paper, date } of entries) {
+  for (const { paper, date, summary: oneLine } of entries) {
     const authors = paper.authors.map(xmlText).filter((name) => name !== '');
     feed.addItem({
       title: escapedText(paper.title),
       id: arxivAbsUrl(paper),
       link: `${baseUrl}${paperPath(paper.id)}`,
       date: new Date(date),
-      description: summary(paper, authors),
+      description: summary(paper, authors, oneLine),
       author: authors.slice(0, MAX_ITEM_AUTHORS).map((name) => ({ name })),
       category: paper.categories.filter(isKnownCategory).map((c) => ({ name: c, term: c })),
     });
@@ -73,9 +76,10 @@ export function writeFeed(meta: FeedMeta, entries: FeedEntry[], format: FeedForm
   return format === 'rss' ? feed.rss2() : feed.atom1();
 }
 
-function summary(paper: Paper, authors: string[]): string {
+function summary(paper: Paper, authors: string[], oneLine: SummaryView | undefined): string {
   const names = authors.length > MAX_ITEM_AUTHORS ? `${authors.slice(0, MAX_ITEM_AUTHORS).join(', ')} and ${authors.length - MAX_ITEM_AUTHORS} more` : authors.join(', ');
-  return html`<p>${names}</p><p>${xmlText(paper.abstract)}</p><p>arXiv:${paper.id} · ${paper.categories.join(', ')}</p>`.value;
+  const line = oneLine ? html`<p><strong>In one line${oneLine.source === 'extractive' ? ' (a sentence of the abstract)' : ''}:</strong> ${xmlText(oneLine.text)}</p>` : '';
+  return html`<p>${names}</p>${line}<p>${xmlText(paper.abstract)}</p><p>arXiv:${paper.id} · ${paper.categories.join(', ')}</p>`.value;
 }
 
 function escapedText(text: string): string {

@@ -15,6 +15,10 @@ export function reasonHtml(reason: Reason): Html {
       return html`By <a href="${authorPath(reason.author)}">${reason.author}</a>, whom you follow`;
     case 'search':
       return html`Matches your search “<a href="/search?q=${encodeURIComponent(reason.query)}">${reason.query}</a>”`;
+    case 'member':
+      return html`Upvoted by <a href="/u/${reason.member.username}">${reason.member.displayName}</a>, whom you follow`;
+    case 'group':
+      return html`In the queue of <a href="/groups/${reason.group.slug}">${reason.group.name}</a>, which you follow`;
   }
 }
 
@@ -22,6 +26,7 @@ const HOW_TO: Html = html`<ul>
 <li><strong>Upvote</strong> papers you like (the ▲ button on any paper);</li>
 <li><strong>collect</strong> papers: add them to one of your collections from a paper's page;</li>
 <li><strong>follow authors</strong>: open a paper, follow an author's name to their page, and press Follow;</li>
+<li><strong>follow members and groups</strong>: the Follow button on a member's profile or a <a href="/groups">group's</a> page brings what they upvote and queue here;</li>
 <li><strong>save searches</strong> in your <a href="/subscribe">email subscription</a>.</li>
 </ul>`;
 

@@ -61,6 +61,8 @@ export interface ProfileData {
   orcid: string | null;
   /** The member's own claims with their state; on their own profile only. */
   claims?: Claim[];
+  /** Whether the signed-in viewer follows this member (a Follow or Unfollow button); undefined on one's own profile and for visitors. */
+  following?: boolean | undefined;
 }
 
 export function profilePage(user: PublicUser, data: ProfileData, viewer: Viewer | undefined) {
@@ -69,6 +71,9 @@ export function profilePage(user: PublicUser, data: ProfileData, viewer: Viewer 
     title: user.displayName,
     viewer,
     body: html`<section class="profile"><h1>${user.displayName}</h1><p class="muted">@${user.username}${isAdmin && data.suspended ? ' · suspended' : ''}${data.orcid ? html` · ORCID <a href="${orcidUrl(data.orcid)}" rel="me">${data.orcid}</a>` : ''}</p>
+${data.following !== undefined && viewer
+    ? html`<form method="post" action="/u/${user.username}/${data.following ? 'unfollow' : 'follow'}" class="inline-form follow">${csrfField(viewer)}<button type="submit">${data.following ? 'Unfollow' : 'Follow'}</button><span class="muted">${data.following ? 'The papers they upvote (when they show their upvotes) come in your For you.' : 'The papers they upvote, when they show their upvotes, will come in your For you and digests.'}</span></form>`
+    : ''}
 ${isAdmin && viewer
     ? html`<form method="post" action="/admin/users/${user.id}/${data.suspended ? 'unsuspend' : 'suspend'}" class="inline-form">${csrfField(viewer)}<label for="suspend-reason">Reason</label><input id="suspend-reason" name="reason" maxlength="500" required><button type="submit">${data.suspended ? 'Lift the suspension' : 'Suspend this member'}</button></form>`
     : ''}

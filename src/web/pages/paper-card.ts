@@ -3,6 +3,7 @@ import type { Paper } from '../../papers/paper.js';
 import { categoryName } from '../../papers/taxonomy.js';
 import { excerpt } from '../../papers/text.js';
 import { arxivAbsUrl, arxivPdfUrl, paperPath } from '../../papers/urls.js';
+import type { PaperCode, SummaryView } from '../../store/enrichment.js';
 
 const MAX_LISTED_AUTHORS = 8;
 
@@ -16,16 +17,34 @@ export function categoryTag(category: string): Html {
   return html`<span class="category" title="${categoryName(category) ?? category}">${category}</span>`;
 }
 
-/** External links of a paper: arXiv, PDF, then code and project pages found in its text. */
-export function paperLinks(paper: Paper): Html {
+/** External links of a paper: arXiv, PDF, then code and project pages found in its text; its code's GitHub stars beside the code link, when known. */
+export function paperLinks(paper: Paper, code: PaperCode | null = null): Html {
   const found = paper.links
     .map((link) => ({ link, href: safeUrl(link.url) }))
     .filter((x): x is { link: Paper['links'][number]; href: string } => x.href !== null);
   return html`<ul class="links">
 <li><a href="${arxivAbsUrl(paper)}">arXiv</a></li>
 <li><a href="${arxivPdfUrl(paper)}">PDF</a></li>
-${found.map(({ link, href }) => html`<li><a href="${href}" rel="nofollow noopener">${LINK_LABELS[link.kind]}</a></li>`)}
+${found.map(({ link, href }) => html`<li><a href="${href}" rel="nofollow noopener">${LINK_LABELS[link.kind]}</a>${code && code.stars !== null && link.url === code.url ? html` ${stars(code.stars)}` : ''}</li>`)}
 </ul>`;
+}
+
+/** `★ 1.2k`, with the exact count for screen readers and on hover. */
+export function stars(count: number): Html {
+  const exact = count.toLocaleString('en');
+  return html`<span class="stars" title="${exact} GitHub stars"><span aria-hidden="true">★ ${shortCount(count)}</span><span class="visually-hidden">${exact} GitHub stars</span></span>`;
+}
+
+function shortCount(n: number): string {
+  if (n < 1000) return String(n);
+  if (n < 100_000) return `${(n / 1000).toFixed(1).replace(/\.0$/, '')}k`;
+  return `${Math.round(n / 1000)}k`;
+}
+
+/** The one-line summary, said to be a sentence of the abstract when no language model wrote it. */
+export function summaryLine(summary: SummaryView): Html {
+  return html`<p class="summary math">${summary.text}${summary.source === 'extractive' ? html` <span class="muted summary-source">(a sentence of the abstract)</span>` : ''}</p>
+${summary.keywords.length > 0 ? html`<p class="keywords">${summary.keywords.map((k) => html`<span class="keyword">${k}</span> `)}</p>` : ''}`;
 }
 
 const LINK_LABELS: Record<Paper['links'][number]['kind'], string> = {

@@ -3,7 +3,7 @@ import type { Collection } from '../../community/collections.js';
 import type { CommentNode } from '../../community/comments.js';
 import type { PublicUser } from '../../community/users.js';
 import { submittedWhen } from '../../papers/dates.js';
-import { html, type Html } from '../../html.js';
+import { html, safeUrl, type Html } from '../../html.js';
 import type { Paper } from '../../papers/paper.js';
 import { categoryName } from '../../papers/taxonomy.js';
 import { excerpt } from '../../papers/text.js';
@@ -11,7 +11,8 @@ import { authorPath, categoryPath, paperPath } from '../../papers/urls.js';
 import { csrfField, type Viewer } from '../forms.js';
 import { page } from '../layout.js';
 import { commentThread } from './comments.js';
-import { authorList, paperLinks } from './paper-card.js';
+import { authorList, paperLinks, stars, summaryLine } from './paper-card.js';
+import type { HubLink, PaperCode, SummaryView } from '../../store/enrichment.js';
 import { periodPath } from './period.js';
 import { exportLinks } from './references.js';
 import { voteButton } from './votes.js';
@@ -28,9 +29,21 @@ export interface PaperView {
   /** The viewer's own collections, with whether each holds this paper. */
   myCollections: { collection: Collection; has: boolean }[];
   hidden: boolean;
+  /** Picked by a moderator for its day's featured list. */
+  featured: boolean;
+  code: PaperCode | null;
+  summary: SummaryView;
+  /** The Hub's models, datasets and Spaces citing it. */
+  hub: HubLink[];
   /** Approved author claims on the paper, and the viewer's own claim. */
   claims: { approved: Claim[]; mine: Claim | null };
 }
+
+const HUB_SECTIONS: Array<{ kind: HubLink['kind']; title: string; path: string }> = [
+  { kind: 'model', title: 'Models', path: '' },
+  { kind: 'dataset', title: 'Datasets', path: 'datasets/' },
+  { kind: 'space', title: 'Spaces (demos)', path: 'spaces/' },
+];
 
 /** KaTeX typesets `$…$` in the abstract and comments in the browser; without JavaScript the TeX shows as written. */
 const MATH_HEAD = html`<link rel="stylesheet" href="/assets/katex/katex.min.css">
@@ -53,8 +66,9 @@ ${view.claims.approved.length > 0
     ? html`<p class="claimed">On Paperboy: ${view.claims.approved.map((c, i) => html`${i > 0 ? '; ' : ''}${c.authorName} is <a href="/u/${c.member.username}">${c.member.displayName}</a>`)}</p>`
     : ''}
 ${view.submission ? html`<p class="submitter">Submitted by <a href="/u/${view.submission.by.username}">${view.submission.by.displayName}</a> on ${view.submission.at.slice(0, 10)}</p>` : ''}
-${paperLinks(paper)}
+${paperLinks(paper, view.code)}
 ${exportLinks('Cite', paperPath(paper.id))}
+<section aria-labelledby="summary-h" class="paper-summary"><h2 id="summary-h">In one line</h2>${summaryLine(view.summary)}${view.summary.source === 'llm' && view.summary.model ? html`<p class="muted">Written by a language model (${view.summary.model}); read the abstract for what the authors say.</p>` : ''}</section>
 <section aria-labelledby="abstract-h"><h2 id="abstract-h">Abstract</h2><p class="abstract math">${paper.abstract}</p></section>
 <dl class="facts">
 <dt>arXiv id</dt><dd>${paper.id}v${paper.version}</dd>
@@ -69,10 +83,14 @@ ${paper.license ? html`<dt>Licence</dt><dd>${paper.license}</dd>` : ''}
 ${paper.versions.length > 0
     ? html`<dt>Versions</dt><dd><ol class="versions">${paper.versions.map((v) => html`<li>v${v.version}: ${v.date.slice(0, 10)}${v.size ? ` (${v.size})` : ''}</li>`)}</ol></dd>`
     : ''}
+${view.code
+    ? html`<dt>Code</dt><dd><a href="${safeUrl(view.code.url) ?? '#'}" rel="nofollow noopener">${view.code.repo ?? view.code.url}</a>${view.code.stars !== null ? html` ${stars(view.code.stars)}` : ''}${view.code.pushedAt ? html` <span class="muted">· last push ${view.code.pushedAt.slice(0, 10)}</span>` : ''}</dd>`
+    : ''}
 ${view.inCollections.length > 0
     ? html`<dt>In collections</dt><dd>${view.inCollections.map((c, i) => html`${i > 0 ? ', ' : ''}<a href="/u/${c.owner.username}/c/${c.slug}">${c.name}</a>`)}</dd>`
     : ''}
 </dl>
+${hubSection(view.hub)}
 ${collectionControls(view, viewer)}
 ${claimControls(view, viewer)}
 ${viewer?.user?.emailVerified ? html`<details class="report"><summary>Report this paper</summary><form method="post" action="${paperPath(paper.id)}/report" class="inline-form">${csrfField(viewer)}<label for="report-paper">What is wrong with it?</label><input id="report-paper" name="reason" maxlength="1000" required><button type="submit">Report</button></form></details>` : ''}
@@ -118,7 +136,22 @@ function claimControls(view: PaperView, viewer: Viewer | undefined): Html | '' {
 
 function moderationControls(view: PaperView, viewer: Viewer): Html {
   const action = view.hidden ? 'unhide' : 'hide';
+  const pick = view.featured ? 'unfeature' : 'feature';
   return html`<section class="moderate" aria-labelledby="moderate-h"><h2 id="moderate-h">Moderation</h2>
 <form method="post" action="/admin/papers/${view.paper.id}/${action}" class="inline-form">${csrfField(viewer)}<label for="mod-reason">Reason</label><input id="mod-reason" name="reason" maxlength="500" required><button type="submit">${view.hidden ? 'Show this paper again' : 'Hide this paper'}</button></form>
+<form method="post" action="/admin/papers/${view.paper.id}/${pick}" class="inline-form">${csrfField(viewer)}<label for="pick-reason">Reason</label><input id="pick-reason" name="reason" maxlength="500" required><button type="submit">${view.featured ? 'Stop featuring this paper' : `Feature this paper on ${view.paper.day}`}</button></form>
+</section>`;
+}
+
+/** What the Hugging Face Hub lists as citing the paper, most liked first. */
+function hubSection(hub: HubLink[]): Html | '' {
+  if (hub.length === 0) return '';
+  return html`<section aria-labelledby="hub-h" class="hub"><h2 id="hub-h">On the Hugging Face Hub</h2>
+${HUB_SECTIONS.map(({ kind, title, path }) => {
+    const repos = hub.filter((h) => h.kind === kind);
+    return repos.length === 0
+      ? ''
+      : html`<h3>${title} citing this paper</h3><ul class="plain">${repos.map((r) => html`<li><a href="https://huggingface.co/${path}${r.id}" rel="nofollow noopener">${r.id}</a> <span class="muted">${r.likes} ${r.likes === 1 ? 'like' : 'likes'}${r.downloads !== null ? ` · ${r.downloads.toLocaleString('en')} downloads` : ''}</span></li>`)}</ul>`;
+  })}
 </section>`;
 }

@@ -1,3 +1,4 @@
+import { SUBMISSION_WINDOW_DAYS } from '../../community/submissions.js';
 import { csrfField, field, notice, type Viewer } from '../forms.js';
 import { html } from '../../html.js';
 import { page } from '../layout.js';
@@ -8,7 +9,7 @@ export function submitPage(viewer: Viewer, state: { value?: string; message?: st
     title: 'Submit a paper',
     viewer,
     body: html`<section class="narrow"><h1>Submit a paper</h1>
-<p>Put an arXiv paper on today's page. If it is not in the catalog yet, Paperboy fetches it from arXiv.</p>
+<p>Put an arXiv paper on today's page, among the featured papers. Papers can be submitted within ${SUBMISSION_WINDOW_DAYS} days of their listing on arXiv. If it is not in the catalog yet, Paperboy fetches it from arXiv.</p>
 ${notice('error', state.message)}
 ${state.fetching
     ? html`${notice('info', `arXiv is slow to answer: arXiv:${state.fetching} will appear on today's page once it has been fetched, usually within a minute.`)}<p><a href="/papers/${state.fetching}">The paper's page</a> shows it from then on. If it has not appeared after a while, arXiv may not have it, or may be down: submit it again later.</p>`

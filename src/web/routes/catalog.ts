@@ -4,6 +4,8 @@ import { collectionsWithPaper, listCollections } from '../../community/collectio
 import { listComments } from '../../community/comments.js';
 import { isFollowing } from '../../community/follows.js';
 import { hiddenAmong } from '../../store/visibility.js';
+import { isFeatured } from '../../community/moderation.js';
+import { extrasOf, hubLinksOf } from '../../store/enrichment.js';
 import { statsOf } from '../../community/paper-stats.js';
 import { submissionOf } from '../../community/submissions.js';
 import { getUser } from '../../community/users.js';
@@ -11,7 +13,7 @@ import { votesOf } from '../../community/votes.js';
 import { FIRST_DAY, nextPeriod, outsideCalendar, parsePeriod, periodOf, previousPeriod, type Period, type PeriodKind } from '../../catalog/periods.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { isKnownCategory } from '../../papers/taxonomy.js';
-import { papersOfPeriod } from '../../ranking/period-papers.js';
+import { featuredAndRest, papersOfPeriod } from '../../ranking/period-papers.js';
 import { getPaper, latestDay, neighbouringDays, papersInCategory } from '../../store/papers.js';
 import { sendPaperMarkdown } from '../api/markdown.js';
 import type { SearchRoutes } from '../search-routes.js';
@@ -23,12 +25,18 @@ import type { PageCache } from '../page-cache.js';
 import { authorPage, categoryPage } from '../pages/lists.js';
 import { emptyCatalogPage } from '../pages/empty.js';
 import { paperPage } from '../pages/paper.js';
-import { periodPage, periodPath } from '../pages/period.js';
+import { periodPage, periodPath, type PeriodFilters } from '../pages/period.js';
+import { parseCategory } from '../../search/query.js';
+import type { RecentPicks } from '../../recommend/recent-picks.js';
 import { trendingAboutPage } from '../pages/about.js';
 import { formToken, LIMITS } from '../security.js';
 import { exportRequest, sendPaperReferences } from './references.js';
 
 const PAGE_SIZE = 30;
+/** Featured papers on a period's first page; a day has far fewer. */
+const MAX_FEATURED = 100;
+/** "For you" picks asked for, to order a member's unvoted papers. */
+const PERSONAL_PICKS = 200;
 
 export function sendHtml(reply: FastifyReply, body: Html, status = 200) {
   return reply.code(status).type('text/html; charset=utf-8').send(body.value);
@@ -43,7 +51,7 @@ export function viewerFor(request: FastifyRequest, reply: FastifyReply): Viewer 
   return request.user ? { user: request.user, csrf: formToken(reply) } : undefined;
 }
 
-export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { search: SearchRoutes; cache: PageCache }): void {
+export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { search: SearchRoutes; cache: PageCache; picks: RecentPicks }): void {
   const { db, cache } = deps;
 
   // arXiv lists nothing at weekends: a day's neighbours are the nearest days with papers. Nothing
@@ -60,35 +68,69 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     return why ? sendHtml(reply, errorPage(viewerFor(request, reply), `No papers for ${period.key}`, why), 404) : null;
   };
 
-  const renderPeriod = async (request: FastifyRequest, reply: FastifyReply, period: Period, pageNumber: number, alias?: string) => {
+  const renderPeriod = async (request: FastifyRequest<{ Querystring: PeriodQuery }>, reply: FastifyReply, period: Period, alias?: string) => {
     const viewer = viewerFor(request, reply);
-    const cacheKey = viewer ? null : `${period.kind}/${period.key}/${pageNumber}`;
+    const pageNumber = pageOf(request.query.page);
+    const filters = periodFilters(request.query);
+    if (typeof filters === 'string') return sendHtml(reply, errorPage(viewer, 'That filter does not work', filters), 400);
+    const cacheKey = viewer ? null : periodPath(period, pageNumber, filters);
     const cached = cacheKey ? cache.get(cacheKey) : null;
     if (cached) return reply.type('text/html; charset=utf-8').send(cached);
-    const listing = await papersOfPeriod(db, period, { limit: PAGE_SIZE, offset: (pageNumber - 1) * PAGE_SIZE, now: new Date() });
-    const voted = viewer?.user ? await votesOf(db, viewer.user.id, listing.items.map((i) => i.paper.id)) : new Set<string>();
+    const now = new Date();
+    const filter = { query: filters.q, category: filters.cat, hasCode: filters.code };
+    const personal = viewer?.user ? await personalScores(viewer.user.id) : undefined;
+    const featuredMode = deps.config.dayPage === 'featured';
+    const listOptions = { filter, sort: filters.sort, ...(personal ? { personal } : {}), limit: PAGE_SIZE, offset: (pageNumber - 1) * PAGE_SIZE, now };
+    const { featured, rest: listing } = featuredMode
+      ? await featuredAndRest(db, period, pageNumber === 1 ? MAX_FEATURED : 0, listOptions)
+      : { featured: { items: [], total: 0, categories: [] }, rest: await papersOfPeriod(db, period, listOptions) };
+    const shown = [...featured.items, ...listing.items].map((i) => i.paper.id);
+    const voted = viewer?.user ? await votesOf(db, viewer.user.id, shown) : new Set<string>();
     const around = await neighbours(period);
-    const body = periodPage({ period, items: listing.items, total: listing.total, page: pageNumber, pageSize: PAGE_SIZE, voted, latestDay: await latestDay(db), ...around }, viewer).value;
+    const body = periodPage(
+      {
+        period,
+        mode: deps.config.dayPage,
+        featured: featured.items,
+        items: listing.items,
+        total: listing.total,
+        page: pageNumber,
+        pageSize: PAGE_SIZE,
+        filters,
+        categories: [...new Set([...featured.categories, ...listing.categories])],
+        voted,
+        latestDay: await latestDay(db),
+        ...around,
+      },
+      viewer,
+    ).value;
     if (cacheKey) cache.set(cacheKey, body);
     if (cacheKey && alias) cache.set(alias, body);
     return reply.type('text/html; charset=utf-8').send(body);
   };
 
-  app.get<{ Querystring: { page?: string } }>('/', async (request, reply) => {
+  /** A member's "for you" picks among the recent papers, as scores that order the papers nobody has voted on (best first). */
+  const personalScores = async (userId: number): Promise<Map<string, number>> => {
+    const view = await deps.picks.forMember(userId, PERSONAL_PICKS);
+    return new Map(view.items.map((item, i) => [item.paper.id, view.items.length - i]));
+  };
+
+  app.get<{ Querystring: PeriodQuery }>('/', async (request, reply) => {
     // The front page is what most visitors ask for: serve it from the cache before any query.
-    const pageNumber = pageOf(request.query.page);
-    const cached = request.user ? null : cache.get(`home/${pageNumber}`);
+    const plain = Object.keys(request.query).every((k) => k === 'page');
+    const homeKey = plain ? `home/${pageOf(request.query.page)}` : undefined;
+    const cached = request.user || !homeKey ? null : cache.get(homeKey);
     if (cached) return reply.type('text/html; charset=utf-8').send(cached);
     const day = await latestDay(db);
     if (!day) return sendHtml(reply, emptyCatalogPage());
-    return renderPeriod(request, reply, periodOf('day', day), pageNumber, `home/${pageNumber}`);
+    return renderPeriod(request, reply, periodOf('day', day), homeKey);
   });
 
   for (const kind of ['day', 'week', 'month'] as const) {
-    app.get<{ Params: { key: string }; Querystring: { page?: string } }>(`/${kind}/:key`, async (request, reply) => {
+    app.get<{ Params: { key: string }; Querystring: PeriodQuery }>(`/${kind}/:key`, async (request, reply) => {
       const period = parsePeriod(kind, request.params.key);
       if (!period) return sendHtml(reply, errorPage(viewerFor(request, reply), `No such ${kind}`, `"${request.params.key}" is not a ${kind} (${EXAMPLES[kind]}).`), 404);
-      return outside(request, reply, period) ?? renderPeriod(request, reply, period, pageOf(request.query.page));
+      return outside(request, reply, period) ?? renderPeriod(request, reply, period);
     });
   }
 
@@ -115,7 +157,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     const paper = await getPaper(db, parsed.id);
     if (!paper) return sendHtml(reply, errorPage(viewer, 'Paper not in the catalog', `arXiv:${parsed.id} is not in this catalog yet. Members can submit it.`), 404);
     const userId = viewer?.user?.id ?? null;
-    const [stats, comments, similar, submission, hidden, voted, claims] = await Promise.all([
+    const [stats, comments, similar, submission, hidden, voted, claims, extras, hub, featured] = await Promise.all([
       statsOf(db, [paper.id]),
       listComments(db, paper.id, userId),
       deps.search.similar(paper.id),
@@ -123,6 +165,9 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
       hiddenAmong(db, [paper.id]),
       userId === null ? Promise.resolve(new Set<string>()) : votesOf(db, userId, [paper.id]),
       claimsOnPaper(db, paper.id, userId),
+      extrasOf(db, [paper]),
+      hubLinksOf(db, paper.id),
+      isFeatured(db, paper.id),
     ]);
     const submitter = submission ? await getUser(db, submission.submittedBy) : null;
     const mine = userId === null ? [] : await listCollections(db, userId, userId);
@@ -157,6 +202,9 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
           myCollections: mine.map((collection) => ({ collection, has: holding.has(collection.id) })),
           hidden: hidden.has(paper.id),
           claims,
+          featured,
+          ...extras.get(paper.id)!,
+          hub,
         },
         viewer,
       );
@@ -187,6 +235,26 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
   });
 
   app.get('/about/trending', async (request, reply) => sendHtml(reply, trendingAboutPage(viewerFor(request, reply))));
+}
+
+interface PeriodQuery {
+  page?: string;
+  q?: string;
+  cat?: string;
+  code?: string;
+  sort?: string;
+}
+
+/** The filter of a period page from its query, or what is wrong with it. */
+function periodFilters(query: PeriodQuery): PeriodFilters | string {
+  const text = (v: unknown) => (typeof v === 'string' ? v.trim() : '');
+  const q = text(query.q).slice(0, 200);
+  const rawCat = text(query.cat);
+  const parsed = rawCat === '' ? '' : parseCategory(rawCat);
+  if (parsed === null) return `cat: "${rawCat.slice(0, 40)}" is not an arXiv category (such as cs.CL) or archive (such as cs).`;
+  const rawSort = text(query.sort) || 'trending';
+  if (rawSort !== 'trending' && rawSort !== 'code' && rawSort !== 'publishedAt') return `sort: "${rawSort.slice(0, 40)}" is not one of trending, code and publishedAt.`;
+  return { q, cat: parsed.replace(/\.\*$/, ''), code: text(query.code) === '1', sort: rawSort };
 }
 
 const EXAMPLES: Record<PeriodKind, string> = { day: 'such as 2026-07-01', week: 'an ISO week such as 2026-W27', month: 'such as 2026-07' };

@@ -16,6 +16,7 @@ import { formString } from '../forms.js';
 import type { PageCache } from '../page-cache.js';
 import { collectionPage, profilePage } from '../pages/lists.js';
 import { followedAuthors } from '../../community/follows.js';
+import { followsMember } from '../../community/member-follows.js';
 import { apiTokensSection } from '../pages/api-tokens.js';
 import { submitPage } from '../pages/submit.js';
 import { backTo } from '../redirects.js';
@@ -172,6 +173,7 @@ export function registerCommunityRoutes(app: FastifyInstance, deps: WebDeps & { 
           authored: await claimedPapers(db, user.id),
           orcid: await orcidOf(db, user.id),
           claims: isSelf ? await claimsOf(db, user.id, user.id) : undefined,
+          following: viewer?.user && !isSelf ? await followsMember(db, viewer.user.id, user.id) : undefined,
         },
         viewer,
       ),

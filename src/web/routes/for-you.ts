@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { followAuthor, unfollowAuthor } from '../../community/follows.js';
 import { authorPath } from '../../papers/urls.js';
-import { RecentPicks } from '../../recommend/recent-picks.js';
+import type { RecentPicks } from '../../recommend/recent-picks.js';
 import type { WebDeps } from '../deps.js';
 import type { PageCache } from '../page-cache.js';
 import { forYouPage, forYouSignInPage } from '../pages/for-you.js';
@@ -12,11 +12,9 @@ import { sendHtml, viewerFor } from './catalog.js';
 const SHOWN = 30;
 
 /** The "For you" tab and following authors. */
-export function registerForYouRoutes(app: FastifyInstance, deps: WebDeps & { cache: PageCache }): void {
-  const { db } = deps;
+export function registerForYouRoutes(app: FastifyInstance, deps: WebDeps & { cache: PageCache; picks: RecentPicks }): void {
+  const { db, picks } = deps;
   const write = { preHandler: app.csrfProtection, config: { rateLimit: LIMITS.write } };
-
-  const picks = new RecentPicks(db);
 
   app.get('/for-you', async (request, reply) => {
     const viewer = viewerFor(request, reply);

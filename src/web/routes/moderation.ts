@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { approveClaim, pendingClaims, refuseClaim } from '../../community/claims.js';
 import { CommunityError } from '../../community/errors.js';
-import { hideComment, hidePaper, listReports, moderationLog, resolveReport, suspendUser, unhideComment, unhidePaper, unsuspendUser } from '../../community/moderation.js';
+import { featurePaper, hideComment, hidePaper, unfeaturePaper, listReports, moderationLog, resolveReport, suspendUser, unhideComment, unhidePaper, unsuspendUser } from '../../community/moderation.js';
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import type { WebDeps } from '../deps.js';
 import { formString } from '../forms.js';
@@ -35,10 +35,11 @@ export function registerModerationRoutes(app: FastifyInstance, deps: WebDeps & {
     const [, target, action] = match as unknown as [string, string, string];
     const key = `${request.params.kind}/${action}`;
     let back = backTo(request.headers.referer, '/admin');
-    if (key === 'papers/hide' || key === 'papers/unhide') {
+    if (key === 'papers/hide' || key === 'papers/unhide' || key === 'papers/feature' || key === 'papers/unfeature') {
       const id = parseArxivId(target)?.id;
       if (!id) throw new CommunityError('not_found', 'Not an arXiv id.');
-      await (action === 'hide' ? hidePaper : unhidePaper)(db, adminId, id, reason);
+      const act = { hide: hidePaper, unhide: unhidePaper, feature: featurePaper, unfeature: unfeaturePaper }[action as 'hide' | 'unhide' | 'feature' | 'unfeature'];
+      await act(db, adminId, id, reason);
       back = `/papers/${id}`;
     } else if (key === 'comments/hide' || key === 'comments/unhide') {
       await (action === 'hide' ? hideComment : unhideComment)(db, adminId, Number(target), reason);
