@@ -1,16 +1,16 @@
-// npm run bench:quality [-- --corpus FILE --queries FILE --qrels FILE] [--keyword-rows N --keyword-postings N] [--json]
+// npm run bench:quality [-- --corpus FILE --queries FILE --qrels FILE] [--keyword-rows N --keyword-postings N] [--baseline REV] [--json]
 // Ranking quality on a BEIR-layout benchmark (SciFact train by default): indexes the corpus into a
 // fresh temporary instance through the search layer (the same FTS5 triggers, embedder and query
 // code as the product; BEIR ids are not arXiv ids, so the arXiv normalizer is skipped) and prints
 // nDCG@10 and Recall@100 for each mode. --keyword-rows and --keyword-postings set the keyword
 // budget (see src/search/keyword-plan.ts): SciFact has 5k documents where arXiv has 143k, so
 // smaller budgets show what leaving common words out does to ranking.
+// --baseline REV also runs the search code of git revision REV on the same index and vectors, in
+// the same process, and prints both side by side.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createGunzip } from 'node:zlib';
 import type { Paper } from '../src/papers/paper.js';
 import { DEFAULT_KEYWORD_BUDGET } from '../src/search/keyword-plan.js';
 import { trainCatalogModel } from '../src/search/maintain.js';
@@ -18,7 +18,9 @@ import { SEARCH_MODES, SearchService, type SearchMode } from '../src/search/serv
 import { openDatabase } from '../src/store/db.js';
 import { upsertPapers } from '../src/store/papers.js';
 import { searchDb } from '../src/store/search-docs.js';
+import { baselineSearchService } from './baseline.js';
 import { SCIFACT, requireData } from './support/data.js';
+import { jsonLines, ndcgAt, readQrels, recallAt, round } from './support/judged.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,6 +29,7 @@ const { values: args } = parseArgs({
     qrels: { type: 'string', default: path.join(SCIFACT, 'qrels-train.tsv') },
     'keyword-rows': { type: 'string' },
     'keyword-postings': { type: 'string' },
+    baseline: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -35,31 +38,6 @@ const keywordBudget = {
   rows: Number(args['keyword-rows'] ?? DEFAULT_KEYWORD_BUDGET.rows),
   postings: Number(args['keyword-postings'] ?? DEFAULT_KEYWORD_BUDGET.postings),
 };
-
-async function* jsonLines(file: string): AsyncIterable<Record<string, unknown>> {
-  const raw = fs.createReadStream(file);
-  const gzipped = await new Promise<boolean>((resolve) => {
-    fs.open(file, 'r', (err, fd) => {
-      if (err) return resolve(false);
-      const head = Buffer.alloc(2);
-      fs.read(fd, head, 0, 2, 0, () => fs.close(fd, () => resolve(head[0] === 0x1f && head[1] === 0x8b)));
-    });
-  });
-  const lines = readline.createInterface({ input: gzipped ? raw.pipe(createGunzip()) : raw, crlfDelay: Infinity });
-  for await (const line of lines) if (line.trim() !== '') yield JSON.parse(line) as Record<string, unknown>;
-}
-
-function readQrels(file: string): Map<string, Map<string, number>> {
-  const qrels = new Map<string, Map<string, number>>();
-  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
-  for (const line of lines.slice(1)) {
-    const [query, doc, score] = line.split('\t');
-    if (!query || !doc || Number(score) <= 0) continue;
-    if (!qrels.has(query)) qrels.set(query, new Map());
-    qrels.get(query)!.set(doc, Number(score));
-  }
-  return qrels;
-}
 
 /** A BEIR document as a Paper: only the fields search reads carry meaning. */
 function asPaper(id: string, title: string, text: string): Paper {
@@ -83,21 +61,10 @@ function asPaper(id: string, title: string, text: string): Paper {
   };
 }
 
-function ndcgAt(ranked: string[], relevant: Map<string, number>, k: number): number {
-  const dcg = ranked.slice(0, k).reduce((sum, doc, i) => sum + (relevant.get(doc) ?? 0) / Math.log2(i + 2), 0);
-  const ideal = [...relevant.values()]
-    .sort((a, b) => b - a)
-    .slice(0, k)
-    .reduce((sum, gain, i) => sum + gain / Math.log2(i + 2), 0);
-  return ideal > 0 ? dcg / ideal : 0;
-}
-
-function recallAt(ranked: string[], relevant: Map<string, number>, k: number): number {
-  const found = ranked.slice(0, k).filter((doc) => relevant.has(doc)).length;
-  return relevant.size > 0 ? found / relevant.size : 0;
-}
+type Figures = Record<SearchMode, { 'ndcg@10': number; 'recall@100': number }>;
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-quality-'));
+const baseline = args.baseline ? await baselineSearchService(args.baseline) : null;
 try {
   const db = await openDatabase(path.join(dir, 'paperboy.sqlite'));
   let batch: Paper[] = [];
@@ -116,8 +83,9 @@ try {
   const started = performance.now();
   const embedder = await trainCatalogModel(searchDb(db));
   const trainSeconds = (performance.now() - started) / 1000;
-  const service = new SearchService(db, embedder, { keywordBudget });
-  await service.load();
+  const services: { name: string; service: SearchService }[] = [{ name: 'this code', service: new SearchService(db, embedder, { keywordBudget }) }];
+  if (baseline) services.push({ name: `baseline ${args.baseline}`, service: new baseline.SearchService(db, embedder, { keywordBudget }) });
+  for (const s of services) await s.service.load();
 
   const qrels = readQrels(args.qrels);
   const queries: { id: string; text: string }[] = [];
@@ -126,37 +94,41 @@ try {
     if (qrels.has(id)) queries.push({ id, text: String(row.text ?? '') });
   }
 
-  const results = {} as Record<SearchMode, { 'ndcg@10': number; 'recall@100': number }>;
-  for (const mode of SEARCH_MODES) {
-    let ndcg = 0;
-    let recall = 0;
-    for (const q of queries) {
-      const { hits } = await service.search({ query: q.text, mode, limit: 100 });
-      const ranked = hits.map((h) => h.paper.id.slice('beir:'.length));
-      const relevant = qrels.get(q.id)!;
-      ndcg += ndcgAt(ranked, relevant, 10);
-      recall += recallAt(ranked, relevant, 100);
+  const results: Figures[] = [];
+  for (const { service } of services) {
+    const figures = {} as Figures;
+    for (const mode of SEARCH_MODES) {
+      let ndcg = 0;
+      let recall = 0;
+      for (const q of queries) {
+        const { hits } = await service.search({ query: q.text, mode, limit: 100 });
+        const ranked = hits.map((h) => h.paper.id.slice('beir:'.length));
+        const relevant = qrels.get(q.id)!;
+        ndcg += ndcgAt(ranked, relevant, 10);
+        recall += recallAt(ranked, relevant, 100);
+      }
+      figures[mode] = { 'ndcg@10': round(ndcg / queries.length), 'recall@100': round(recall / queries.length) };
     }
-    results[mode] = { 'ndcg@10': round(ndcg / queries.length), 'recall@100': round(recall / queries.length) };
+    results.push(figures);
   }
   await db.destroy();
 
   if (args.json) {
-    console.log(JSON.stringify(results));
+    console.log(JSON.stringify(baseline ? { this: results[0], baseline: { revision: args.baseline, ...results[1] } } : results[0]));
   } else {
     console.log(`corpus:   ${args.corpus} (${docs} documents)`);
     console.log(`queries:  ${queries.length} with judgements (${args.queries})`);
     console.log(`embedder: ${embedder.id}, trained and embedded in ${trainSeconds.toFixed(1)} s`);
     console.log(`keyword budget: ${keywordBudget.rows} rows, ${keywordBudget.postings} postings per tier`);
-    console.log('mode       nDCG@10  Recall@100');
-    for (const mode of SEARCH_MODES) {
-      console.log(`${mode.padEnd(10)} ${results[mode]['ndcg@10'].toFixed(4)}   ${results[mode]['recall@100'].toFixed(4)}`);
+    for (const [i, { name }] of services.entries()) {
+      console.log(`\n${name}`);
+      console.log('mode       nDCG@10  Recall@100');
+      for (const mode of SEARCH_MODES) {
+        console.log(`${mode.padEnd(10)} ${results[i]![mode]['ndcg@10'].toFixed(4)}   ${results[i]![mode]['recall@100'].toFixed(4)}`);
+      }
     }
   }
 } finally {
   fs.rmSync(dir, { recursive: true, force: true });
-}
-
-function round(x: number): number {
-  return Math.round(x * 10_000) / 10_000;
+  baseline?.cleanup();
 }

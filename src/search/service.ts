@@ -8,6 +8,7 @@ import type { Db } from '../store/schema.js';
 import { hiddenAmong } from '../store/visibility.js';
 import { docOfPaper, docsByVectorState, papersForDocs, readVectors, searchDb, vectorOfPaper, type SearchDb } from '../store/search-docs.js';
 import type { Embedder } from './embedder.js';
+import { byTopic, FEEDBACK, topicOf } from './feedback.js';
 import { HYBRID, reciprocalRankFusion } from './fusion.js';
 import { DEFAULT_KEYWORD_BUDGET, planKeywordTiers, type KeywordBudget, type KeywordTier } from './keyword-plan.js';
 import { embedMissing } from './maintain.js';
@@ -181,7 +182,9 @@ export class SearchService {
       return result(await this.hydrate(docs.map((doc) => ({ doc, score: 0, keywordRank: null, semanticRank: null })), filters));
     }
 
-    const keyword = mode === 'semantic' ? [] : await this.keyword(parsed, filters, depth);
+    // Semantic search starts from the best keyword matches too (feedback.ts): it needs only a few.
+    const matches = await this.keyword(parsed, filters, mode === 'semantic' ? FEEDBACK.papers : depth);
+    let keyword = mode === 'semantic' ? [] : matches;
     let semantic: Neighbour[] = [];
     if (mode !== 'keyword') {
       if (!this.embedder) {
@@ -189,9 +192,10 @@ export class SearchService {
       } else if (!this.index) {
         if (mode === 'semantic') notes.push('Semantic search is still loading its vectors; try again in a moment.');
       } else {
-        const vector = await this.embedder.embedQuery(parsed.text);
-        if (vector) semantic = await this.nearest(vector, filters, depth);
+        const topic = await topicOf(this.db, this.embedder, parsed.text, matches);
+        if (topic) semantic = await this.nearest(topic.vector, filters, depth);
         else if (mode === 'semantic') notes.push('None of these words occur in the catalog, so there is nothing to compare with.');
+        if (topic && mode === 'hybrid') keyword = byTopic(keyword, topic.closeness);
       }
     }
     // Excluded words hold for every mode: the semantic side knows nothing of them.
