@@ -9,6 +9,7 @@ import { Ingest } from '../../src/catalog/ingest.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { trainCatalogModel } from '../../src/search/maintain.js';
+import type { Embedder } from '../../src/search/embedder.js';
 import { SearchService } from '../../src/search/service.js';
 import { readSourceFile } from '../../src/sources/files.js';
 import { openDatabase } from '../../src/store/db.js';
@@ -26,7 +27,11 @@ import { scheduleSession } from '../../src/groups/sessions.js';
 import { serverSecret } from '../../src/web/secret.js';
 
 export interface BenchSite {
+  /** The data directory: the database file (paperboy.sqlite) and the server's secret. */
+  dir: string;
   db: Db;
+  /** The search model trained on the catalog. */
+  embedder: Embedder;
   app: FastifyInstance;
   origin: string;
   /** The latest listing day. */
@@ -43,7 +48,8 @@ export async function benchSite(file: string): Promise<BenchSite> {
   const db = await openDatabase(path.join(dir, 'paperboy.sqlite'));
   console.log(`loading ${file} ...`);
   await new Ingest(db).run(readSourceFile(file));
-  const service = new SearchService(db, await trainCatalogModel(searchDb(db)));
+  const embedder = await trainCatalogModel(searchDb(db));
+  const service = new SearchService(db, embedder);
   await service.load();
 
   const log = createLogger('silent');
@@ -61,7 +67,9 @@ export async function benchSite(file: string): Promise<BenchSite> {
 
   const group = await journalClub(db, app, secret, day);
   return {
+    dir,
     db,
+    embedder,
     app,
     origin,
     day,
