@@ -73,6 +73,8 @@ const DEFAULT_DEPTH = 100;
 /** A filter that leaves at most this many papers is searched exactly rather than through the graph. */
 const EXACT_SCAN_LIMIT = 50_000;
 const ANN_OVERSAMPLING = 10;
+/** Papers whose neighbours are kept (a few numbers each); beyond it the list starts again. */
+const KEPT_NEIGHBOURS = 20_000;
 
 export class SearchService {
   private readonly db: SearchDb;
@@ -80,6 +82,12 @@ export class SearchService {
   private loading: Promise<void> | null = null;
   private indexing: Promise<unknown> = Promise.resolve();
   private readonly termStats: TermStats;
+  /**
+   * Each paper's nearest docs, worked out from an index at one version: the same for every reader,
+   * and asked on every view of a paper's page. Any change of the index (new vectors, a re-embedded
+   * paper, another model) makes them stale.
+   */
+  private readonly neighbours = new Map<string, { index: VectorIndex; version: number; docs: Neighbour[] }>();
 
   constructor(
     db: Db | SearchDb,
@@ -216,13 +224,22 @@ export class SearchService {
    * keyword matches for its title. Never the paper itself.
    */
   async similar(paperId: string, limit = 10): Promise<SearchHit[]> {
+    const index = this.index;
+    const key = `${paperId} ${limit}`;
+    const kept = this.neighbours.get(key);
+    // Hydrated anew each time: a paper's text, or whether it is hidden, may change without its vector.
+    const fromNeighbours = (found: Neighbour[]) => this.hydrate(found.map((n, i) => ({ doc: n.doc, score: n.similarity, keywordRank: null, semanticRank: i + 1 })));
+    if (kept && kept.index === index && kept.version === index.version) return fromNeighbours(kept.docs);
     const doc = await docOfPaper(this.db, paperId);
     if (doc === null) return [];
-    if (this.embedder && this.index) {
+    if (this.embedder && index) {
+      const version = index.version;
       const own = await vectorOfPaper(this.db, this.embedder.id, paperId);
       if (own) {
-        const found = this.index.search(own.vector, limit + 1).filter((n) => n.doc !== doc);
-        return this.hydrate(found.slice(0, limit).map((n, i) => ({ doc: n.doc, score: n.similarity, keywordRank: null, semanticRank: i + 1 })));
+        const found = index.search(own.vector, limit + 1).filter((n) => n.doc !== doc).slice(0, limit);
+        if (this.neighbours.size >= KEPT_NEIGHBOURS) this.neighbours.clear();
+        this.neighbours.set(key, { index, version, docs: found });
+        return fromNeighbours(found);
       }
     }
     const paper = (await papersForDocs(this.db, [doc])).get(doc);

@@ -195,4 +195,15 @@ describe('search over real arXiv papers', () => {
     const hybrid = (await service.search({ query: 'glorbium retrieval', mode: 'hybrid', limit: 2 })).hits;
     assert.deepEqual(hybrid.map((h) => [h.paper.id, h.keywordRank]), [[search.id, 1], [robots.id, 2]]);
   });
+
+  it('keeps a paper\'s similar papers until new vectors come, then takes them in', async () => {
+    const [, paper] = await somePapers(2);
+    const before = await service.similar(paper!.id, 5);
+    assert.deepEqual((await service.similar(paper!.id, 5)).map((h) => h.paper.id), before.map((h) => h.paper.id));
+    // A copy of its text under a new id: the nearest paper there can be, once embedded.
+    const twin = makePaper({ id: '2612.99999', title: paper!.title, abstract: paper!.abstract });
+    await t.db.transaction().execute((trx) => upsertPapers(trx, [twin]));
+    assert.equal(await service.indexNewPapers(), 1);
+    assert.equal((await service.similar(paper!.id, 5))[0]?.paper.id, twin.id);
+  });
 });
