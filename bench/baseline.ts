@@ -20,7 +20,7 @@ const ROOT = path.resolve(import.meta.dirname, '..');
  * The keyword index's interface and its PostgreSQL half came later: older revisions get today's.
  */
 const QUERY_SIDE = [
-  'src/search/service.ts', 'src/search/fusion.ts', 'src/search/query.ts', 'src/search/stopwords.ts', 'src/search/term-stats.ts',
+  'src/search/service.ts', 'src/search/fusion.ts', 'src/search/feedback.ts', 'src/search/query.ts', 'src/search/stopwords.ts', 'src/search/term-stats.ts',
   'src/search/keyword-plan.ts', 'src/search/keyword-index.ts', 'src/search/sqlite-search.ts', 'src/search/postgres-search.ts',
   'src/search/tsquery.ts', 'src/search/bm25.ts', 'src/store/sqlite-search.ts',
 ];

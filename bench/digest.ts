@@ -10,17 +10,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { Ingest } from '../src/catalog/ingest.js';
 import { loadConfig } from '../src/config.js';
 import { runDigests } from '../src/digest/run.js';
 import { createLogger } from '../src/log.js';
 import { configuredMailer } from '../src/mail/mailer.js';
 import { seededRandom } from '../src/random.js';
-import { trainCatalogModel } from '../src/search/maintain.js';
-import { readSourceFile } from '../src/sources/files.js';
 import { openDatabase, type Db } from '../src/store/db.js';
-import { searchDb } from '../src/store/search-docs.js';
-import { ARXIV_143K, requireData } from './support/data.js';
+import { builtCatalog, cachedCatalogPath } from './support/catalog.js';
+import { ARXIV_143K } from './support/data.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -31,23 +28,10 @@ const { values: args } = parseArgs({
     json: { type: 'boolean', default: false },
   },
 });
-// Named after the file, so that a quick run on a small file never stands in for the big one later.
-const catalog = args.catalog ?? path.resolve(import.meta.dirname, '.cache', `catalog-${path.basename(args.file).replace(/\.jsonl(\.gz)?$/, '')}.sqlite`);
+const catalog = args.catalog ?? cachedCatalogPath(args.file);
 const subscribers = Number(args.subscribers);
 const members = Math.min(subscribers, Number(args.members));
 const log = createLogger('warn');
-
-async function buildCatalog(file: string): Promise<void> {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const building = `${file}.building`;
-  fs.rmSync(building, { force: true });
-  const db = await openDatabase({ kind: 'sqlite', file: building });
-  console.error(`building the catalog once into ${file} (import and vectors, a few minutes)`);
-  await new Ingest(db).run(readSourceFile(args.file));
-  await trainCatalogModel(searchDb(db), {});
-  await db.destroy();
-  fs.renameSync(building, file);
-}
 
 const STOP = new Set(['a', 'an', 'and', 'the', 'of', 'for', 'in', 'on', 'to', 'with', 'via', 'from', 'by', 'is', 'are', 'at', 'as', 'its', 'towards', 'using', 'based']);
 
@@ -124,10 +108,7 @@ function startRelay(): Promise<{ port: number; count(): Promise<number>; stop():
   });
 }
 
-if (!fs.existsSync(catalog)) {
-  requireData(args.file, '--file', 'arxiv');
-  await buildCatalog(catalog);
-}
+await builtCatalog(catalog, args.file);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-digest-'));
 const file = path.join(dir, 'paperboy.sqlite');
 fs.copyFileSync(catalog, file);

@@ -1,15 +1,15 @@
-// npm run bench:quality [-- --corpus FILE --queries FILE --qrels FILE] [--store sqlite|postgres|both] [--keyword-rows N --keyword-postings N] [--json]
+// npm run bench:quality [-- --corpus FILE --queries FILE --qrels FILE] [--store sqlite|postgres|both] [--keyword-rows N --keyword-postings N] [--baseline REV] [--json]
 // Ranking quality on a BEIR-layout benchmark (SciFact train by default): indexes the corpus into a
 // fresh temporary instance of each store (SQLite, then PostgreSQL) through the search layer (the
 // same keyword index, embedder and query code as the product; BEIR ids are not arXiv ids, so the
-// arXiv normalizer is skipped) and prints nDCG@10 and Recall@100 for each mode and store. --keyword-rows and --keyword-postings set the keyword
-// budget (see src/search/keyword-plan.ts): SciFact has 5k documents where arXiv has 143k, so
-// smaller budgets show what leaving common words out does to ranking.
-import fs from 'node:fs';
+// arXiv normalizer is skipped) and prints nDCG@10 and Recall@100 for each mode and store.
+// --keyword-rows and --keyword-postings set the keyword budget (see src/search/keyword-plan.ts):
+// SciFact has 5k documents where arXiv has 143k, so smaller budgets show what leaving common words
+// out does to ranking.
+// --baseline REV also runs the search code of git revision REV on the same index and vectors, in
+// the same process, and prints both side by side.
 import path from 'node:path';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { createGunzip } from 'node:zlib';
 import type { Paper } from '../src/papers/paper.js';
 import { DEFAULT_KEYWORD_BUDGET } from '../src/search/keyword-plan.js';
 import { trainCatalogModel } from '../src/search/maintain.js';
@@ -17,7 +17,9 @@ import { SEARCH_MODES, SearchService, type SearchMode } from '../src/search/serv
 import { openDatabase } from '../src/store/db.js';
 import { upsertPapers } from '../src/store/papers.js';
 import { searchDb } from '../src/store/search-docs.js';
+import { baselineSearchService } from './baseline.js';
 import { SCIFACT, requireData } from './support/data.js';
+import { jsonLines, ndcgAt, readQrels, recallAt, round } from './support/judged.js';
 import { machine, openStore, storesOf, type StoreName } from './support/stores.js';
 
 const { values: args } = parseArgs({
@@ -28,6 +30,7 @@ const { values: args } = parseArgs({
     'keyword-rows': { type: 'string' },
     'keyword-postings': { type: 'string' },
     store: { type: 'string' },
+    baseline: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
 });
@@ -36,31 +39,6 @@ const keywordBudget = {
   rows: Number(args['keyword-rows'] ?? DEFAULT_KEYWORD_BUDGET.rows),
   postings: Number(args['keyword-postings'] ?? DEFAULT_KEYWORD_BUDGET.postings),
 };
-
-async function* jsonLines(file: string): AsyncIterable<Record<string, unknown>> {
-  const raw = fs.createReadStream(file);
-  const gzipped = await new Promise<boolean>((resolve) => {
-    fs.open(file, 'r', (err, fd) => {
-      if (err) return resolve(false);
-      const head = Buffer.alloc(2);
-      fs.read(fd, head, 0, 2, 0, () => fs.close(fd, () => resolve(head[0] === 0x1f && head[1] === 0x8b)));
-    });
-  });
-  const lines = readline.createInterface({ input: gzipped ? raw.pipe(createGunzip()) : raw, crlfDelay: Infinity });
-  for await (const line of lines) if (line.trim() !== '') yield JSON.parse(line) as Record<string, unknown>;
-}
-
-function readQrels(file: string): Map<string, Map<string, number>> {
-  const qrels = new Map<string, Map<string, number>>();
-  const lines = fs.readFileSync(file, 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
-  for (const line of lines.slice(1)) {
-    const [query, doc, score] = line.split('\t');
-    if (!query || !doc || Number(score) <= 0) continue;
-    if (!qrels.has(query)) qrels.set(query, new Map());
-    qrels.get(query)!.set(doc, Number(score));
-  }
-  return qrels;
-}
 
 /** A BEIR document as a Paper: only the fields search reads carry meaning. */
 function asPaper(id: string, title: string, text: string): Paper {
@@ -84,24 +62,26 @@ function asPaper(id: string, title: string, text: string): Paper {
   };
 }
 
-function ndcgAt(ranked: string[], relevant: Map<string, number>, k: number): number {
-  const dcg = ranked.slice(0, k).reduce((sum, doc, i) => sum + (relevant.get(doc) ?? 0) / Math.log2(i + 2), 0);
-  const ideal = [...relevant.values()]
-    .sort((a, b) => b - a)
-    .slice(0, k)
-    .reduce((sum, gain, i) => sum + gain / Math.log2(i + 2), 0);
-  return ideal > 0 ? dcg / ideal : 0;
+type Figures = Record<SearchMode, { 'ndcg@10': number; 'recall@100': number }>;
+interface Measured {
+  store: StoreName;
+  code: string;
+  docs: number;
+  embedder: string;
+  trainSeconds: number;
+  figures: Figures;
 }
 
-function recallAt(ranked: string[], relevant: Map<string, number>, k: number): number {
-  const found = ranked.slice(0, k).filter((doc) => relevant.has(doc)).length;
-  return relevant.size > 0 ? found / relevant.size : 0;
+const qrels = readQrels(args.qrels);
+const queries: { id: string; text: string }[] = [];
+for await (const row of jsonLines(args.queries)) {
+  const id = String(row._id);
+  if (qrels.has(id)) queries.push({ id, text: String(row.text ?? '') });
 }
+const baseline = args.baseline ? await baselineSearchService(args.baseline) : null;
 
-type Scores = Record<SearchMode, { 'ndcg@10': number; 'recall@100': number }>;
-
-/** Indexes the corpus into a fresh store of this kind, trains the embedder on it, and scores every mode. */
-async function measure(name: StoreName): Promise<{ store: StoreName; docs: number; queries: number; embedder: string; trainSeconds: number; scores: Scores }> {
+/** Indexes the corpus into a fresh store of this kind, trains the embedder on it, and scores every mode with this code (and the baseline's). */
+async function measure(name: StoreName): Promise<Measured[]> {
   const store = await openStore(name, 'quality');
   const db = await openDatabase(store.location);
   try {
@@ -121,53 +101,52 @@ async function measure(name: StoreName): Promise<{ store: StoreName; docs: numbe
     const started = performance.now();
     const embedder = await trainCatalogModel(searchDb(db));
     const trainSeconds = (performance.now() - started) / 1000;
-    const service = new SearchService(db, embedder, { keywordBudget });
-    await service.load();
+    const services: { code: string; service: SearchService }[] = [{ code: 'this code', service: new SearchService(db, embedder, { keywordBudget }) }];
+    if (baseline) services.push({ code: `baseline ${args.baseline}`, service: new baseline.SearchService(db, embedder, { keywordBudget }) });
 
-    const scores = {} as Scores;
-    for (const mode of SEARCH_MODES) {
-      let ndcg = 0;
-      let recall = 0;
-      for (const q of queries) {
-        const { hits } = await service.search({ query: q.text, mode, limit: 100 });
-        const ranked = hits.map((h) => h.paper.id.slice('beir:'.length));
-        const relevant = qrels.get(q.id)!;
-        ndcg += ndcgAt(ranked, relevant, 10);
-        recall += recallAt(ranked, relevant, 100);
+    const measured: Measured[] = [];
+    for (const { code, service } of services) {
+      await service.load();
+      const figures = {} as Figures;
+      for (const mode of SEARCH_MODES) {
+        let ndcg = 0;
+        let recall = 0;
+        for (const q of queries) {
+          const { hits } = await service.search({ query: q.text, mode, limit: 100 });
+          const ranked = hits.map((h) => h.paper.id.slice('beir:'.length));
+          const relevant = qrels.get(q.id)!;
+          ndcg += ndcgAt(ranked, relevant, 10);
+          recall += recallAt(ranked, relevant, 100);
+        }
+        figures[mode] = { 'ndcg@10': round(ndcg / queries.length), 'recall@100': round(recall / queries.length) };
       }
-      scores[mode] = { 'ndcg@10': round(ndcg / queries.length), 'recall@100': round(recall / queries.length) };
+      measured.push({ store: name, code, docs, embedder: embedder.id, trainSeconds, figures });
     }
-    return { store: name, docs, queries: queries.length, embedder: embedder.id, trainSeconds, scores };
+    return measured;
   } finally {
     await db.destroy();
     await store.drop();
   }
 }
 
-const qrels = readQrels(args.qrels);
-const queries: { id: string; text: string }[] = [];
-for await (const row of jsonLines(args.queries)) {
-  const id = String(row._id);
-  if (qrels.has(id)) queries.push({ id, text: String(row.text ?? '') });
-}
+try {
+  const results: Measured[] = [];
+  for (const name of storesOf(args.store)) results.push(...(await measure(name)));
 
-const results = [];
-for (const name of storesOf(args.store)) results.push(await measure(name));
-
-if (args.json) {
-  console.log(JSON.stringify(Object.fromEntries(results.map((r) => [r.store, r.scores]))));
-} else {
-  console.log(`corpus:   ${args.corpus} (${results[0]!.docs} documents)`);
-  console.log(`queries:  ${queries.length} with judgements (${args.queries})`);
-  for (const r of results) console.log(`embedder: ${r.embedder} on ${r.store}, trained and embedded in ${r.trainSeconds.toFixed(1)} s`);
-  console.log(`keyword budget: ${keywordBudget.rows} rows, ${keywordBudget.postings} postings per tier`);
-  console.log(`mode       ${results.map((r) => `${r.store} nDCG@10  Recall@100`.padStart(30)).join('')}`);
-  for (const mode of SEARCH_MODES) {
-    console.log(`${mode.padEnd(10)} ${results.map((r) => `${r.scores[mode]['ndcg@10'].toFixed(4)}   ${r.scores[mode]['recall@100'].toFixed(4)}`.padStart(30)).join('')}`);
+  if (args.json) {
+    console.log(JSON.stringify(results.map((r) => ({ store: r.store, code: r.code, ...r.figures }))));
+  } else {
+    console.log(`corpus:   ${args.corpus} (${results[0]!.docs} documents)`);
+    console.log(`queries:  ${queries.length} with judgements (${args.queries})`);
+    for (const r of results.filter((m) => m.code === 'this code')) console.log(`embedder: ${r.embedder} on ${r.store}, trained and embedded in ${r.trainSeconds.toFixed(1)} s`);
+    console.log(`keyword budget: ${keywordBudget.rows} rows, ${keywordBudget.postings} postings per tier`);
+    const column = (r: Measured) => (baseline ? `${r.store}, ${r.code}` : r.store);
+    console.log(`mode       ${results.map((r) => `${column(r)} nDCG@10  Recall@100`.padStart(40)).join('')}`);
+    for (const mode of SEARCH_MODES) {
+      console.log(`${mode.padEnd(10)} ${results.map((r) => `${r.figures[mode]['ndcg@10'].toFixed(4)}   ${r.figures[mode]['recall@100'].toFixed(4)}`.padStart(40)).join('')}`);
+    }
+    console.log(`machine:  ${machine()}`);
   }
-  console.log(`machine:  ${machine()}`);
-}
-
-function round(x: number): number {
-  return Math.round(x * 10_000) / 10_000;
+} finally {
+  baseline?.cleanup();
 }

@@ -9,7 +9,8 @@
  *   after midnight there). New and cross-listed papers not held yet are listed on the feed's day;
  *   replacements update papers already held and list nothing. The full records (dates, comments,
  *   versions) come from the export API by id; the feed's own data stands in for a paper the API
- *   does not return, once it is late enough in the morning not to wait for it any more.
+ *   does not return, once it is late enough in the morning not to wait for it any more, and its
+ *   full record is asked for again later (feed-only.ts).
  * - Weekdays between the last day recorded and today that were missed (the server was down) are
  *   caught up through OAI-PMH by datestamp, each paper on the day its record names
  *   (papers/announcements.ts, `listingDayOfRecord`); a missed weekday without papers had no
@@ -25,11 +26,12 @@ import { shiftDay, wallClock } from '../papers/dates.js';
 import type { Paper, PaperInput, SourceItem } from '../papers/paper.js';
 import { inSelection, isArchiveOrCategory, oaiSetOf } from '../papers/taxonomy.js';
 import { fetchByIds } from '../sources/arxiv-api.js';
-import { fetchAnnouncement, type AnnouncedItem, type AnnouncementFeed } from '../sources/announcement-feed.js';
+import { fetchAnnouncement, type AnnouncementFeed } from '../sources/announcement-feed.js';
 import { HttpError, type HttpGetter } from '../sources/http.js';
 import { harvestOai, type OaiCheckpoint } from '../sources/oai-harvest.js';
 import { daysWithoutAnnouncement, latestRecordedDay, recordDay, recordedDays } from '../store/announcement-days.js';
 import { clearCheckpoint, loadCheckpoint, saveCheckpoint } from '../store/checkpoints.js';
+import { markFeedOnly, unmarkFeedOnly } from '../store/feed-only-papers.js';
 import { countsOnDays, moveListingDay, storedListings } from '../store/papers.js';
 import type { Db } from '../store/schema.js';
 import { Ingest } from './ingest.js';
@@ -40,6 +42,8 @@ export const MAX_CATCH_UP_DAYS = 14;
 const HOLIDAY_AFTER_MINUTE = 3 * 60;
 /** Minutes after midnight in New York from which a paper the export API did not return is listed with the feed's data alone. */
 const FEED_ONLY_AFTER_MINUTE = 6 * 60;
+/** A paper listed with the feed's data alone is first asked for again this long after (then twice as long each time: feed-only.ts). */
+export const FIRST_RETRY_MS = 15 * 60_000;
 
 export interface AnnouncementDeps {
   db: Db;
@@ -124,7 +128,7 @@ async function storeFeedDay(deps: AnnouncementDeps, feed: AnnouncementFeed, day:
   const held = await storedListings(deps.db, feed.items.map((i) => i.id));
   const fresh = feed.items.filter((i) => (i.type === 'new' || i.type === 'cross') && !held.has(i.id));
   const replaced = feed.items.filter((i) => (i.type === 'replace' || i.type === 'replace-cross') && held.has(i.id));
-  const full = await fullRecords(deps, [...fresh, ...replaced], signal);
+  const full = await fullRecords(deps, [...fresh, ...replaced].map((i) => i.id), signal);
   const missing = fresh.filter((i) => !full.has(i.id));
   if (missing.length > 0 && !feedOnly) {
     deps.log.warn({ day, missing: missing.length }, `the export API did not return ${missing.length} of the papers announced on ${day}; reading again later`);
@@ -136,19 +140,24 @@ async function storeFeedDay(deps: AnnouncementDeps, feed: AnnouncementFeed, day:
   const updated = ingest.normalizeAll(replaced.filter((i) => full.has(i.id)).map((i) => item(full.get(i.id)!)));
   // A day arXiv announced something is listed, even when every paper of it was already held.
   const recorded: RecordedDay = { day, status: feed.items.length > 0 ? 'listed' : 'none', source: 'feed', listed: listed.length, replaced: updated.length };
+  const fromFeed = listed.filter((p) => !full.has(p.id)).map((p) => p.id);
   await ingest.store([...listed, ...updated], async (trx) => {
     await recordDay(trx, { ...recorded, read_at: now.toISOString() });
+    // A paper listed with the feed's data alone gets its full record later (feed-only.ts); a replacement brought it.
+    await markFeedOnly(trx, fromFeed, now.toISOString(), new Date(now.getTime() + FIRST_RETRY_MS).toISOString());
+    await unmarkFeedOnly(trx, updated.map((p) => p.id));
   });
+  if (fromFeed.length > 0) deps.log.warn({ day, papers: fromFeed.length }, `${fromFeed.length} papers of ${day} listed with the announcement feed's data alone; their full records are asked for again later`);
   deps.log.info(recorded, recorded.status === 'listed' ? `announcement of ${day}: ${listed.length} papers listed, ${updated.length} replaced` : `no announcement on ${day}`);
   return recorded;
 }
 
-/** The export API's records of the items, by id; those it did not return (or could not, arXiv being down) are absent. */
-async function fullRecords(deps: AnnouncementDeps, items: AnnouncedItem[], signal?: AbortSignal): Promise<Map<string, PaperInput>> {
+/** The export API's records of the papers, by id; those it did not return (or could not, arXiv being down) are absent. */
+export async function fullRecords(deps: AnnouncementDeps, ids: string[], signal?: AbortSignal): Promise<Map<string, PaperInput>> {
   const found = new Map<string, PaperInput>();
-  if (items.length === 0) return found;
+  if (ids.length === 0) return found;
   try {
-    for await (const result of fetchByIds(items.map((i) => i.id), { client: deps.client, baseUrl: deps.config.arxivApiUrl, ...(signal ? { signal } : {}) })) {
+    for await (const result of fetchByIds(ids, { client: deps.client, baseUrl: deps.config.arxivApiUrl, ...(signal ? { signal } : {}) })) {
       if (result.kind === 'error') deps.log.warn({ where: result.error.where }, `export API: ${result.error.message}`);
       else found.set(idOf(result.input.id), result.input);
     }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { announcementCategories, readAnnouncements, type AnnouncementReport } from '../catalog/announcements.js';
+import { completeFeedOnlyPapers, type FeedOnlyReport } from '../catalog/feed-only.js';
 import { ConfigError } from '../config.js';
 import { embedAnnouncedDays } from '../jobs/daily.js';
 import { embedImported } from '../search/open.js';
@@ -16,7 +17,7 @@ export function registerAnnouncements(program: Command): void {
     program
       .command('announcements')
       .description(
-        "read arXiv's announcements up to now for PAPERBOY_ARXIV_CATEGORIES: today's feed, and days missed since the last read through OAI-PMH; a stopped catch-up continues where it stopped",
+        "read arXiv's announcements up to now for PAPERBOY_ARXIV_CATEGORIES: today's feed, and days missed since the last read through OAI-PMH; a stopped catch-up continues where it stopped; papers listed earlier from the feed alone get their full records",
       )
       .option('--json', 'print the days read as JSON'),
   ).action(async (opts: { json?: boolean; dataDir?: string; logLevel?: string }) => {
@@ -25,9 +26,12 @@ export function registerAnnouncements(program: Command): void {
     try {
       if (announcementCategories(config).length === 0) fail('PAPERBOY_ARXIV_CATEGORIES is none: there is nothing to read');
       const now = new Date();
-      const report = await readAnnouncements({ db, log, client: arxivClient(config, log), config }, now, interruptSignal(log));
+      const deps = { db, log, client: arxivClient(config, log), config };
+      const signal = interruptSignal(log);
+      const report = await readAnnouncements(deps, now, signal);
+      const filledIn = await completeFeedOnlyPapers(deps, now, signal);
       const embedded = await embedAnnouncedDays(db, () => embedImported(db, log, config.search), now);
-      process.stdout.write(opts.json ? `${JSON.stringify({ ...report, embedded })}\n` : describe(report));
+      process.stdout.write(opts.json ? `${JSON.stringify({ ...report, filledIn, embedded })}\n` : describe(report, filledIn));
     } catch (error) {
       if (error instanceof ConfigError) fail(error.message);
       const message = describeRunError(error);
@@ -39,11 +43,13 @@ export function registerAnnouncements(program: Command): void {
   });
 }
 
-function describe(report: AnnouncementReport): string {
+function describe(report: AnnouncementReport, filledIn: FeedOnlyReport): string {
   const lines = report.recorded.map((d) =>
     d.status === 'listed' ? `${d.day}: ${d.listed} papers listed, ${d.replaced} replaced (${d.source === 'feed' ? 'announcement feed' : 'caught up through OAI-PMH'})` : `${d.day}: no announcement`,
   );
   if (report.waiting) lines.push(`${report.waiting}: arXiv's announcement is not ready yet; run again later`);
+  if (filledIn.completed.length > 0) lines.push(`${filledIn.completed.length} papers listed from the announcement feed alone got their full records`);
+  if (filledIn.postponed.length > 0) lines.push(`${filledIn.postponed.length} papers listed from the announcement feed alone are still without their full records; asked again later`);
   if (lines.length === 0) lines.push('nothing new: every announcement up to now was read');
   return `${lines.join('\n')}\n`;
 }

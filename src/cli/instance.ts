@@ -106,7 +106,7 @@ function isLoopback(host: string): boolean {
 /** What serve reads from arXiv by itself, and whether arXiv can tell who is asking. */
 function logDailyRead(config: Pick<Config, 'arxivCategories' | 'contactEmail'>, log: Logger): void {
   if (config.arxivCategories.length === 0) {
-    log.info('Not reading arXiv by itself (PAPERBOY_ARXIV_CATEGORIES=none): no new papers and no daily digests unless `paperboy announcements` runs');
+    log.info("Not reading arXiv by itself (PAPERBOY_ARXIV_CATEGORIES=none): new papers come from `paperboy import`, `harvest` or `fetch`, and a day's digests go once its papers are stored and embedded");
     return;
   }
   log.info(`Reading arXiv's announcements of ${config.arxivCategories.join(' ')} after each one (PAPERBOY_ARXIV_CATEGORIES)`);

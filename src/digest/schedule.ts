@@ -1,8 +1,8 @@
 import { dayPeriod, type Period } from '../catalog/periods.js';
 import type { Logger } from '../log.js';
-import { wallClock } from '../papers/dates.js';
-import { listedDays } from '../store/announcement-days.js';
-import { latestDay } from '../store/papers.js';
+import { shiftDay, wallClock } from '../papers/dates.js';
+import { awaitsEmbedding, latestRecordedDay, listedDays, newestListedDay } from '../store/announcement-days.js';
+import { neighbouringDays } from '../store/papers.js';
 import type { Db, DigestFrequency } from '../store/schema.js';
 import { digestPeriod } from './period.js';
 import { groupDigestWeek } from './group-digest.js';
@@ -16,6 +16,8 @@ export interface DigestScheduleSettings {
   /** Hour (0-23) in `timeZone` from which digests go out. */
   hour: number;
   timeZone: string;
+  /** Whether `serve` reads arXiv's announcements; if not, the days recorded are the catalog's own (catalog/catalog-days.ts). */
+  readsAnnouncements: boolean;
 }
 
 /**
@@ -25,8 +27,10 @@ export interface DigestScheduleSettings {
  * stored and embedded (`announcement_days`; oldest first, the newest three at most, only the
  * newest when nothing was ever sent), so a day that arrives late or while the server was down
  * still goes out, and a day still being read waits; a day without announcement has no digest.
- * Weekly, the last complete week, on whichever day the server first can; the groups' weekly
- * digests (group-digest.ts), once in each ISO week. Then mail waiting for a retry goes out when due. Runs are recorded in the database, so a restart does not run a period
+ * Weekly, the week of the newest listed day once it is over (else the week before), on whichever
+ * day the server first can after every day of it was read and embedded; the groups' weekly
+ * digests (group-digest.ts), once in each ISO week. Then mail waiting for a retry goes out when
+ * due. Runs are recorded in the database, so a restart does not run a period
  * again; a run that failed is tried again a quarter of an hour later (kept in memory).
  */
 export class DigestSchedule {
@@ -46,7 +50,7 @@ export class DigestSchedule {
         // A day that did not go out holds back the newer ones: once a newer day is recorded, it never would.
         if (signal.aborted || !(await this.attempt('daily', dayPeriod(day)!, now.getTime(), signal))) break;
       }
-      const week = await weekDue(this.deps.db, clock.day);
+      const week = await weekDue(this.deps.db, clock.day, this.settings.readsAnnouncements);
       if (week && !signal.aborted) await this.attempt('weekly', week, now.getTime(), signal);
       if (!signal.aborted) await this.attemptGroups(now, signal);
     }
@@ -102,11 +106,26 @@ async function daysDue(db: Db, today: string): Promise<string[]> {
   return due;
 }
 
-/** The last complete week, unless its digests went out already; null too when the catalog is empty. */
-async function weekDue(db: Db, today: string): Promise<Period | null> {
-  const latest = await latestDay(db);
-  if (latest === null) return null;
-  const week = digestPeriod('weekly', latest, today);
+/**
+ * The week of the newest listed day if it is over by `today`, else the week before, unless its
+ * digests went out already, or a day of it is still to be read or embedded. Null before any day
+ * was listed.
+ */
+async function weekDue(db: Db, today: string, readsAnnouncements: boolean): Promise<Period | null> {
+  const newest = await newestListedDay(db);
+  if (newest === null) return null;
+  const week = digestPeriod('weekly', newest, today);
   const done = await db.selectFrom('digest_runs').select('period').where('frequency', '=', 'weekly').where('period', '=', week.key).executeTakeFirst();
-  return done ? null : week;
+  if (done || !(await everyDayRecorded(db, week, readsAnnouncements))) return null;
+  return (await awaitsEmbedding(db, week.start, week.end)) ? null : week;
+}
+
+/** Whether every day of the week that is going to be recorded is. */
+async function everyDayRecorded(db: Db, week: Period, readsAnnouncements: boolean): Promise<boolean> {
+  const recorded = (await latestRecordedDay(db)) ?? '';
+  // Days are read in order (missed ones caught up first), and a week's last listing day is its Friday.
+  if (readsAnnouncements) return recorded >= shiftDay(week.end, -2);
+  // The catalog's days are recorded in order too: the first day with papers after the newest recorded one is not yet.
+  const next = (await neighbouringDays(db, recorded)).next;
+  return next === null || next > week.end;
 }

@@ -11,8 +11,9 @@ export const RRF_K = 60;
  * alone on SciFact with the catalog embedder, whose vectors are much weaker than BM25 there; a small
  * K and a small semantic weight keep keyword order at the top and let the semantic side add papers
  * and break ties (see docs/benchmarks.md). The semantic weight stays below 1 / (K + 2), so the
- * semantic side can never lift the second keyword hit over the first: a paper's own title, found
- * first by keywords, stays first, whatever the approximate vector index returns that day.
+ * semantic side can never lift the second keyword hit over the first: a paper's own title, first on
+ * the keyword side, stays first, whatever the approximate vector index returns that day. (In hybrid
+ * search the keyword side is ordered by BM25 and closeness to the query's topic: feedback.ts.)
  */
 export const HYBRID = { k: 5, keywordWeight: 1, semanticWeight: 0.12 };
 

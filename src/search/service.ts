@@ -18,6 +18,7 @@ import {
   type VectorHorizon,
 } from '../store/search-docs.js';
 import type { Embedder } from './embedder.js';
+import { byTopic, FEEDBACK, topicOf } from './feedback.js';
 import { HYBRID, reciprocalRankFusion } from './fusion.js';
 import { DEFAULT_KEYWORD_BUDGET, planKeywordTiers, type KeywordBudget, type KeywordTier } from './keyword-plan.js';
 import { embedMissing } from './maintain.js';
@@ -82,6 +83,8 @@ const DEFAULT_DEPTH = 100;
 /** A filter that leaves at most this many papers is searched exactly rather than through the graph. */
 const EXACT_SCAN_LIMIT = 50_000;
 const ANN_OVERSAMPLING = 10;
+/** Papers whose neighbours are kept (a few numbers each); beyond it the list starts again. */
+const KEPT_NEIGHBOURS = 20_000;
 
 export class SearchService {
   private readonly db: SearchDb;
@@ -92,6 +95,12 @@ export class SearchService {
   private indexing: Promise<unknown> = Promise.resolve();
   private readonly keywords: KeywordIndex;
   private readonly termStats: TermStats;
+  /**
+   * Each paper's nearest docs, worked out from an index at one version: the same for every reader,
+   * and asked on every view of a paper's page. Any change of the index (new vectors, a re-embedded
+   * paper, another model) makes them stale.
+   */
+  private readonly neighbours = new Map<string, { index: VectorIndex; version: number; docs: Neighbour[] }>();
 
   constructor(
     db: Db | SearchDb,
@@ -212,7 +221,9 @@ export class SearchService {
       return result(await this.hydrate(docs.map((doc) => ({ doc, score: 0, keywordRank: null, semanticRank: null })), filters));
     }
 
-    const keyword = mode === 'semantic' ? [] : await this.keyword(parsed, filters, depth);
+    // Semantic search starts from the best keyword matches too (feedback.ts): it needs only a few.
+    const matches = await this.keyword(parsed, filters, mode === 'semantic' ? FEEDBACK.papers : depth);
+    let keyword = mode === 'semantic' ? [] : matches;
     let semantic: Neighbour[] = [];
     if (mode !== 'keyword') {
       if (!this.embedder) {
@@ -220,9 +231,10 @@ export class SearchService {
       } else if (!this.index) {
         if (mode === 'semantic') notes.push('Semantic search is still loading its vectors; try again in a moment.');
       } else {
-        const vector = await this.embedder.embedQuery(parsed.text);
-        if (vector) semantic = await this.nearest(vector, filters, depth);
+        const topic = await topicOf(this.db, this.embedder, parsed.text, matches);
+        if (topic) semantic = await this.nearest(topic.vector, filters, depth);
         else if (mode === 'semantic') notes.push('None of these words occur in the catalog, so there is nothing to compare with.');
+        if (topic && mode === 'hybrid') keyword = byTopic(keyword, topic.closeness);
       }
     }
     // Excluded words hold for every mode: the semantic side knows nothing of them.
@@ -243,13 +255,22 @@ export class SearchService {
    * keyword matches for its title. Never the paper itself.
    */
   async similar(paperId: string, limit = 10): Promise<SearchHit[]> {
+    const index = this.index;
+    const key = `${paperId} ${limit}`;
+    const kept = this.neighbours.get(key);
+    // Hydrated anew each time: a paper's text, or whether it is hidden, may change without its vector.
+    const fromNeighbours = (found: Neighbour[]) => this.hydrate(found.map((n, i) => ({ doc: n.doc, score: n.similarity, keywordRank: null, semanticRank: i + 1 })));
+    if (kept && kept.index === index && kept.version === index.version) return fromNeighbours(kept.docs);
     const doc = await docOfPaper(this.db, paperId);
     if (doc === null) return [];
-    if (this.embedder && this.index) {
+    if (this.embedder && index) {
+      const version = index.version;
       const own = await vectorOfPaper(this.db, this.embedder.id, paperId);
       if (own) {
-        const found = this.index.search(own.vector, limit + 1).filter((n) => n.doc !== doc);
-        return this.hydrate(found.slice(0, limit).map((n, i) => ({ doc: n.doc, score: n.similarity, keywordRank: null, semanticRank: i + 1 })));
+        const found = index.search(own.vector, limit + 1).filter((n) => n.doc !== doc).slice(0, limit);
+        if (this.neighbours.size >= KEPT_NEIGHBOURS) this.neighbours.clear();
+        this.neighbours.set(key, { index, version, docs: found });
+        return fromNeighbours(found);
       }
     }
     const paper = (await papersForDocs(this.db, [doc])).get(doc);

@@ -17,6 +17,7 @@ const LOAD_CHUNK = 500;
 
 export class VectorIndex {
   private readonly index: Index;
+  private changes = 0;
 
   constructor(
     readonly model: string,
@@ -33,6 +34,11 @@ export class VectorIndex {
       expansion_search: 128,
       multi: false,
     });
+  }
+
+  /** Goes up with every change of the vectors held, so results worked out from them can be kept until it moves. */
+  get version(): number {
+    return this.changes;
   }
 
   get size(): number {
@@ -52,12 +58,15 @@ export class VectorIndex {
       const matrix = new Float32Array(chunk.length * this.dimensions);
       chunk.forEach((x, i) => matrix.set(x.vector, i * this.dimensions));
       this.index.add(keys, matrix, 0);
+      this.changes++;
       if (start + LOAD_CHUNK < items.length) await new Promise((resolve) => setImmediate(resolve));
     }
   }
 
   remove(doc: number): void {
-    if (this.has(doc)) this.index.remove(BigInt(doc));
+    if (!this.has(doc)) return;
+    this.index.remove(BigInt(doc));
+    this.changes++;
   }
 
   search(vector: Float32Array, k: number): Neighbour[] {

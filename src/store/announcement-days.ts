@@ -1,7 +1,8 @@
 /**
  * The listing days read from arXiv (`announcement_days`): which are done, which had no
- * announcement, and which search has embedded. Written by the daily read (catalog/announcements.ts)
- * and the embedding step after it; read by the digest schedule.
+ * announcement, and which search has embedded. Written by the daily read (catalog/announcements.ts),
+ * or, when serve reads no announcements, from the catalog's own days (catalog/catalog-days.ts), and
+ * by the embedding step after them; read by the digest schedule.
  */
 import type { AnnouncementDaysTable, Db } from './schema.js';
 import { perStatement } from './chunks.js';
@@ -49,6 +50,26 @@ export async function markEmbedded(db: Db, days: string[], at: string): Promise<
   for (const chunk of perStatement(days)) {
     await db.updateTable('announcement_days').set({ embedded_at: at }).where('day', 'in', chunk).where('embedded_at', 'is', null).execute();
   }
+}
+
+/** The newest listed day; null before the first. */
+export async function newestListedDay(db: Db): Promise<string | null> {
+  const row = await db.selectFrom('announcement_days').select((eb) => eb.fn.max('day').as('day')).where('status', '=', 'listed').executeTakeFirst();
+  return row?.day ?? null;
+}
+
+/** Whether some listed day in [from, until] still waits for its papers to be embedded. */
+export async function awaitsEmbedding(db: Db, from: string, until: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('announcement_days')
+    .select('day')
+    .where('status', '=', 'listed')
+    .where('embedded_at', 'is', null)
+    .where('day', '>=', from)
+    .where('day', '<=', until)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }
 
 /** Listed days after `after` (all when null) up to `until`: the newest `limit` of them, oldest first. */

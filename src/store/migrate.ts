@@ -18,6 +18,7 @@ import * as summaries from './migrations/2026-12-03-summaries.js';
 import * as nextVectors from './migrations/2026-12-03-next-vectors.js';
 import * as searchTitles from './migrations/2026-12-03-search-titles.js';
 import * as processes from './migrations/2026-12-03-processes.js';
+import * as feedOnlyPapers from './migrations/2026-12-03-feed-only-papers.js';
 
 /** Listed by hand so they run the same from tsx and from the built dist/ folder. */
 const migrations: Record<string, Migration> = {
@@ -40,6 +41,7 @@ const migrations: Record<string, Migration> = {
   '2026-12-03-next-vectors': nextVectors,
   '2026-12-03-search-titles': searchTitles,
   '2026-12-03-processes': processes,
+  '2026-12-03-feed-only-papers': feedOnlyPapers,
 };
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any

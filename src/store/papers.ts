@@ -14,13 +14,19 @@ export interface UpsertResult {
  * Stores papers keyed on their arXiv id. A newer version replaces the stored paper and adds to its
  * version history, but keeps its listing day: a paper is listed once, on the day it was first
  * stored with (a replacement is not news again). An older or equal version changes nothing, so
- * running an import twice is a no-op. Call it inside a transaction: the batch is stored whole or
- * not at all.
+ * running an import twice is a no-op; except for the ids in `completing`, papers stored with the
+ * announcement feed's data alone, whose full record replaces them at the same version too. Call it
+ * inside a transaction: the batch is stored whole or not at all.
  */
-export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toISOString()): Promise<UpsertResult> {
+export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toISOString(), completing: ReadonlySet<string> = new Set()): Promise<UpsertResult> {
   const papers = newestPerId(batch);
   const stored = await storedListings(db, papers.map((p) => p.id));
-  const candidates = papers.filter((p) => (stored.get(p.id)?.version ?? 0) < p.version).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const candidates = papers
+    .filter((p) => {
+      const version = stored.get(p.id)?.version ?? 0;
+      return version < p.version || (version === p.version && completing.has(p.id));
+    })
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   // Written in id order, so that two writers of overlapping batches (a harvest, a member's
   // submission) lock the same rows in the same order on PostgreSQL and never deadlock.
@@ -29,6 +35,7 @@ export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toIS
   // written, so a writer that read before another one committed can never put an older version back.
   const written = new Set<string>();
   for (const rows of perStatement(candidates.map((p) => toRow(p, now)))) {
+    const completed = rows.filter((r) => completing.has(r.id)).map((r) => r.id);
     const returned = await db
       .insertInto('papers')
       .values(rows)
@@ -53,7 +60,12 @@ export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toIS
             title_key: eb.ref('excluded.title_key'),
             doi_key: eb.ref('excluded.doi_key'),
           }))
-          .whereRef('excluded.version', '>', 'papers.version'),
+          .where((eb) => {
+            const newer = eb(eb.ref('excluded.version'), '>', eb.ref('papers.version'));
+            if (completed.length === 0) return newer;
+            // A feed-only paper's full record replaces it at the same version.
+            return eb.or([newer, eb.and([eb(eb.ref('excluded.version'), '=', eb.ref('papers.version')), eb('papers.id', 'in', completed)])]);
+          }),
       )
       .returning('id')
       .execute();
@@ -115,6 +127,32 @@ export async function countsOnDays(db: Db, days: readonly string[]): Promise<Map
     for (const row of rows) counts.set(row.day, Number(row.n));
   }
   return counts;
+}
+
+/** A listing day with papers: how many, and when the last of them was stored (ISO 8601). */
+export interface StoredDay {
+  day: string;
+  papers: number;
+  lastStoredAt: string;
+}
+
+/**
+ * The days with papers after `after`, up to `until`, oldest first; with `after` null, only the
+ * newest of them. What `serve` records as the catalog's days when it reads no announcements.
+ */
+export async function storedDays(db: Db, after: string | null, until: string): Promise<StoredDay[]> {
+  let query = db
+    .selectFrom('papers')
+    .select((eb) => ['day', eb.fn.countAll<number>().as('n'), eb.fn.max('modified_at').as('last')])
+    .where('day', '<=', until);
+  if (after !== null) query = query.where('day', '>', after);
+  else {
+    const newest = await db.selectFrom('papers').select((eb) => eb.fn.max('day').as('day')).where('day', '<=', until).executeTakeFirst();
+    if (!newest?.day) return [];
+    query = query.where('day', '=', newest.day);
+  }
+  const rows = await query.groupBy('day').orderBy('day').execute();
+  return rows.map((r) => ({ day: r.day, papers: Number(r.n), lastStoredAt: r.last }));
 }
 
 /**

@@ -362,10 +362,13 @@ export interface LlmUsageTable {
 export interface AnnouncementDaysTable {
   /** YYYY-MM-DD, as arXiv names the announcement. */
   day: string;
-  /** `listed`: its papers are stored; `none`: arXiv announced nothing that day. */
+  /** `listed`: its papers are stored; `none`: arXiv announced nothing in the selected categories that day (a holiday, or a quiet day of a narrow selection). */
   status: 'listed' | 'none';
-  /** `feed`: the daily RSS feed; `oai`: caught up through OAI-PMH after downtime. */
-  source: 'feed' | 'oai';
+  /**
+   * `feed`: the daily RSS feed; `oai`: caught up through OAI-PMH after downtime; `catalog`: a day of
+   * the catalog's own papers, recorded when serve reads no announcements (catalog/catalog-days.ts).
+   */
+  source: 'feed' | 'oai' | 'catalog';
   /** Papers first listed that day (new and cross-listed). */
   listed: Generated<number>;
   /** Papers of earlier days that got a new version that day. */
@@ -373,6 +376,17 @@ export interface AnnouncementDaysTable {
   read_at: string;
   /** When search embedded the day's papers; null until then. */
   embedded_at: string | null;
+}
+
+/** Papers listed with the announcement feed's data alone, waiting for their full record (migration 2026-12-03-feed-only-papers). */
+export interface FeedOnlyPapersTable {
+  paper_id: string;
+  /** When the paper was listed from the feed. */
+  listed_at: string;
+  /** Times the export API was asked for it without returning it. */
+  attempts: Generated<number>;
+  /** When to ask again. */
+  next_attempt_at: string;
 }
 
 // ---- Author claims (migration 2026-12-03-author-claims).
@@ -557,6 +571,7 @@ export interface Database {
   digest_papers: DigestPapersTable;
   digest_runs: DigestRunsTable;
   announcement_days: AnnouncementDaysTable;
+  feed_only_papers: FeedOnlyPapersTable;
   author_claims: AuthorClaimsTable;
   groups: GroupsTable;
   group_members: GroupMembersTable;

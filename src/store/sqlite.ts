@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type SqliteDialectConfig } from 'kysely';
+import { CompiledQuery, Kysely, SqliteDialect, SqliteDriver, type DatabaseConnection, type SqliteDatabase, type SqliteDialectConfig } from 'kysely';
 import type { Database } from './schema.js';
 
 /**
@@ -18,7 +18,32 @@ export function openSqlite(file: string): Kysely<Database> {
   connection.pragma('foreign_keys = ON');
   connection.pragma('busy_timeout = 5000');
   connection.pragma('cache_size = -65536');
-  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: connection }) });
+  return new Kysely<Database>({ dialect: new ImmediateSqliteDialect({ database: preparedOnce(connection) }) });
+}
+
+/** Statements kept; a program asks far fewer distinct ones, but lists of ids make new ones. */
+const KEPT_STATEMENTS = 1000;
+
+/**
+ * The connection as Kysely sees it, each statement prepared once. Kysely prepares every query it
+ * runs, and preparing costs a page of a member's (never cached) as much as running its queries.
+ * Sharing a statement is safe: better-sqlite3 runs it to the end synchronously (nothing here
+ * streams rows), and SQLite re-prepares it itself after a change of schema.
+ */
+function preparedOnce(connection: BetterSqlite3.Database): SqliteDatabase {
+  const statements = new Map<string, BetterSqlite3.Statement>();
+  return {
+    close: () => connection.close(),
+    prepare(sql: string) {
+      let statement = statements.get(sql);
+      if (!statement) {
+        if (statements.size >= KEPT_STATEMENTS) statements.clear();
+        statement = connection.prepare(sql);
+        statements.set(sql, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 /**

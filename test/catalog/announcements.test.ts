@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
 import { announcementCategories, readAnnouncements } from '../../src/catalog/announcements.js';
+import { completeFeedOnlyPapers } from '../../src/catalog/feed-only.js';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { normalizePaper } from '../../src/papers/normalize.js';
@@ -10,6 +11,7 @@ import { upsertPapers } from '../../src/store/papers.js';
 import { AnnouncementWeek, type WeekPaper } from '../support/announcement-week.js';
 import { tempDb, type TempDb } from '../support/db.js';
 import { FixtureServer, hang, unavailable } from '../support/fixture-server.js';
+import { testServer } from '../support/web.js';
 
 const CATEGORIES = ['cs.CL', 'cs.LG'];
 const HOLIDAY = '2024-01-08';
@@ -87,6 +89,73 @@ describe("the daily read of arXiv's announcements", () => {
     const paper = week.listedOn('2024-01-04')[0]!;
     const stored = await t.db.selectFrom('papers').select(['day', 'published', 'title']).where('id', '=', paper.record.id).executeTakeFirstOrThrow();
     assert.deepEqual(stored, { day: '2024-01-04', published: null, title: paper.record.title });
+  });
+
+  it('fills in later the papers it listed with the feed alone, a request of ids at a time, asking again later after each failure', async () => {
+    // Tuesday 9 January: 127 papers (the holiday's rolled on), and the export API down all morning.
+    const day = '2024-01-09';
+    await readBefore(day);
+    const papers = week.listedOn(day);
+    assert.ok(papers.length > 100, 'more papers than one request of the export API takes');
+    week.fail('api', day, unavailable(0), unavailable(0), unavailable(0));
+    await read(`${day}T11:30:00Z`);
+    const stored = async () => t.db.selectFrom('papers').select(['id', 'day', 'published', 'comment']).where('day', '=', day).orderBy('id').execute();
+    assert.equal((await stored()).length, papers.length);
+    assert.ok((await stored()).every((p) => p.published === null));
+    const [first, last] = [papers[0]!.record, papers[papers.length - 1]!.record];
+
+    // Meanwhile the page shows what the announcement gave, and says the rest is to come.
+    const app = await testServer(t.db, t.dir);
+    const page = (await app.inject(`/papers/${first.id}`)).body;
+    assert.match(page, /Shown as arXiv's announcement gave it: its submission date, comments and versions are not known here yet/);
+    assert.match(page, /<dt>Listed<\/dt><dd><a href="\/day\/2024-01-09">/);
+
+    const fillIn = (at: string) => {
+      clock = Date.parse(at);
+      return completeFeedOnlyPapers(deps(), new Date(clock));
+    };
+    const apiRequests = () => week.requests.filter((r) => r.kind === 'api');
+    const asked = (from: number) => apiRequests().slice(from).map((r) => r.request.query.get('id_list')!.split(',').length);
+
+    let before = apiRequests().length;
+    assert.deepEqual(await fillIn(`${day}T11:40:00Z`), { completed: [], postponed: [] }, 'not asked again a few minutes after the failure');
+    assert.deepEqual(asked(before), []);
+
+    // A quarter of an hour later, arXiv is still down: one request's worth is asked for (three tries) and put off.
+    week.fail('api', day, unavailable(0), unavailable(0), unavailable(0));
+    const failed = await fillIn(`${day}T11:45:00Z`);
+    assert.deepEqual([failed.completed.length, failed.postponed.length], [0, 100]);
+    assert.deepEqual(asked(before), [100, 100, 100]);
+
+    // A minute later arXiv answers: the rest, still due, are filled in; the ones just put off wait twice as long.
+    before = apiRequests().length;
+    const rest = await fillIn(`${day}T11:46:00Z`);
+    assert.deepEqual([rest.completed.length, rest.postponed.length], [papers.length - 100, 0]);
+    assert.deepEqual(asked(before), [papers.length - 100]);
+    before = apiRequests().length;
+    assert.deepEqual(await fillIn(`${day}T12:10:00Z`), { completed: [], postponed: [] });
+    assert.deepEqual(asked(before), []);
+    const retried = await fillIn(`${day}T12:15:00Z`);
+    assert.deepEqual([retried.completed.length, retried.postponed.length], [100, 0]);
+    assert.deepEqual(asked(before), [100]);
+
+    // Every paper has its full record now, and kept its listing day.
+    const full = (record: (typeof papers)[number]['record']) => normalizePaper({ where: record.id, ...record, primaryCategory: record.primary_category }).paper;
+    for (const p of await stored()) {
+      const record = full(papers.find((q) => q.record.id === p.id)!.record);
+      assert.deepEqual(p, { id: p.id, day, published: record.published, comment: record.comment });
+    }
+    const versions = await t.db.selectFrom('paper_versions').select('paper_id').where('paper_id', '=', last.id).execute();
+    assert.equal(versions.length, 1);
+    assert.deepEqual(await t.db.selectFrom('feed_only_papers').selectAll().execute(), []);
+    const filled = (await app.inject(`/papers/${last.id}`)).body;
+    assert.doesNotMatch(filled, /Shown as arXiv's announcement gave it/);
+    assert.match(filled, new RegExp(`<dt>Submitted</dt><dd>${full(last).published!.slice(0, 10)}</dd>`));
+    await app.close();
+
+    before = apiRequests().length;
+    assert.deepEqual(await fillIn(`${day}T18:00:00Z`), { completed: [], postponed: [] });
+    assert.deepEqual(asked(before), [], 'nothing left to ask for');
   });
 
   it('updates the replaced papers it holds without listing them again, and leaves out replacements of papers it never listed', async () => {

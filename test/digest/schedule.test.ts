@@ -78,6 +78,38 @@ describe('the digest schedule in serve', () => {
       assert.deepEqual(server.runs('weekly'), ['2026-W46']);
     });
 
+    it('sends a week once every day of it was read and embedded, not while days missed in a downtime are still to be caught up', async (t) => {
+      const server = await testServer(t);
+      await server.subscribe('weekly@example.org', 'weekly');
+      await server.papers('2026-11-09', '2026-11-10', '2026-11-11');
+      // Down from Wednesday evening; back on Monday, arXiv's OAI-PMH does not answer yet, so
+      // Thursday and Friday are not caught up (nor Monday read, which comes after them).
+      server.setTime('2026-11-16T08:00:00Z');
+      server.start();
+      await server.ticks(3);
+      await server.relay.settled();
+      assert.deepEqual(server.sent(), []);
+
+      // Caught up, but Friday's papers are not embedded yet.
+      await server.papers('2026-11-12', '2026-11-13', '2026-11-16', { record: false });
+      for (const day of ['2026-11-12', '2026-11-13', '2026-11-16']) {
+        await recordDay(server.db, { day, status: 'listed', source: day === '2026-11-16' ? 'feed' : 'oai', listed: 2, replaced: 0, read_at: '2026-11-16T08:30:00Z' });
+      }
+      await markEmbedded(server.db, ['2026-11-12', '2026-11-16'], '2026-11-16T08:31:00Z');
+      server.setTime('2026-11-16T08:30:00Z');
+      await server.ticks(3);
+      await server.relay.settled();
+      assert.deepEqual(server.sent(), []);
+
+      await markEmbedded(server.db, ['2026-11-13'], '2026-11-16T08:32:00Z');
+      await server.relay.waitFor(1, 10_000);
+      await server.ticks(3);
+      await server.relay.settled();
+      assert.deepEqual(server.sent(), ['weekly 2026-W46']);
+      const friday = await server.db.selectFrom('papers').select('id').where('day', '=', '2026-11-13').execute();
+      for (const { id } of friday) assert.match(server.relay.received[0]!.parsed.text ?? '', new RegExp(`/papers/${id.replace('.', '\\.')}`), `Friday's ${id} in the week's digest`);
+    });
+
     it('sends two listing days that came while the server was down, oldest first, each once', async (t) => {
       const server = await testServer(t);
       await server.subscribe('daily@example.org', 'daily');
@@ -352,9 +384,9 @@ async function testServer(t: TestContext, timeZone = 'UTC') {
   return server;
 }
 
-/** The digest step alone on serve's scheduler. */
+/** The digest step alone on serve's scheduler, as it runs after the daily read of arXiv's announcements. */
 function digestScheduler(deps: ConstructorParameters<typeof DigestSchedule>[0], settings: { hour: number; timeZone: string }, options: { tickMs: number; now?: () => Date }): Scheduler {
-  const digests = new DigestSchedule(deps, settings, deps.log);
+  const digests = new DigestSchedule(deps, { ...settings, readsAnnouncements: true }, deps.log);
   return startScheduler([{ name: 'sending digests', run: (now, signal) => digests.run(now, signal) }], { ...options, log: deps.log });
 }
 

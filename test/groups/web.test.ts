@@ -96,4 +96,18 @@ describe('running a group from its pages', () => {
     assert.equal(again.statusCode, 409);
     assert.match(again.body, /in this group&#39;s queue already/);
   });
+  it("serves a public group's queue as BibTeX, with a paper queued since in the next file", async () => {
+    await upsertPapers(t.db, [makePaper({ id: '2401.00002', title: 'Second paper' })]);
+    const visitor = new Client(app);
+    const entries = async () => (await visitor.get('/groups/lab-one/queue.bib')).body.match(/eprint\s*=\s*\{[^}]+\}/g) ?? [];
+    const before = await entries();
+    assert.equal((await visitor.get('/groups/lab-one/queue.bib')).headers['cache-control'], undefined, 'a public file');
+    const member = new Client(app);
+    await member.signIn(grace.email);
+    await member.get('/groups/lab-one');
+    assert.equal((await member.post('/groups/lab-one/queue', { paper: '2401.00002', note: '' })).statusCode, 303);
+    const afterQueued = await entries();
+    assert.equal(afterQueued.length, before.length + 1);
+    assert.ok(afterQueued.some((e) => e.includes('2401.00002')));
+  });
 });

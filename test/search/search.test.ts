@@ -6,6 +6,7 @@ import { keywordIndexFor } from '../../src/search/keyword-index.js';
 import { trainCatalogModel } from '../../src/search/maintain.js';
 import { embedImported } from '../../src/search/open.js';
 import { matchesAuthors } from '../../src/search/query.js';
+import { tokenize } from '../../src/search/tokens.js';
 import { SEARCH_MODES, SearchService } from '../../src/search/service.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { countDocs, searchDb } from '../../src/store/search-docs.js';
@@ -181,5 +182,43 @@ describe('search over real arXiv papers', () => {
     assert.equal(await service2.indexNewPapers(), 1);
     const { hits } = await service2.search({ query: 'quasicrystalline hyperparameter orchestration', mode: 'semantic', limit: 1 });
     assert.equal(hits[0]?.paper.id, paper!.id);
+  });
+
+  it('finds papers by meaning for a word the vectors never learned, from the papers that have it', async () => {
+    // A word of a single paper is below the catalog model's vocabulary (words in at least two papers).
+    const rows = await t.db.selectFrom('papers').select(['id', 'title', 'abstract']).orderBy('id').execute();
+    const papersOf = new Map<string, Set<string>>();
+    for (const row of rows) for (const stem of tokenize(`${row.title} ${row.abstract}`)) papersOf.set(stem, (papersOf.get(stem) ?? new Set()).add(row.id));
+    const lone = rows.flatMap((row) => (row.abstract.match(/\b[a-z]{9,}\b/g) ?? []).map((word) => ({ word, id: row.id })))
+      .find(({ word }) => papersOf.get(tokenize(word)[0]!)?.size === 1)!;
+    assert.equal(await service.model!.embedQuery(lone.word), null, `${lone.word} must be unknown to the vectors`);
+    const { hits, notes } = await service.search({ query: lone.word, mode: 'semantic', limit: 5 });
+    assert.deepEqual(notes, []);
+    assert.equal(hits[0]?.paper.id, lone.id, `${lone.word}: ${hits.map((h) => h.paper.id).join(', ')}`);
+    assert.equal(hits.length, 5, 'and the papers nearest to it');
+  });
+
+  it('ranks first, in hybrid search, the keyword match closer to the query\'s topic when both match its words alike', async () => {
+    // The same words the same number of times in texts of the same length: BM25 cannot tell them apart.
+    const robots = makePaper({ id: '2401.99990', title: 'Glorbium for robots', abstract: 'We train robot arms to grasp objects with reinforcement learning, and retrieval of grippers helps.' });
+    const search = makePaper({ id: '2401.99991', title: 'Glorbium for search', abstract: 'We rank documents for search queries with text embeddings, and retrieval of relevant text helps.' });
+    await t.db.transaction().execute((trx) => upsertPapers(trx, [robots, search]));
+    await service.indexNewPapers();
+    const keyword = (await service.search({ query: 'glorbium retrieval', mode: 'keyword', limit: 2 })).hits;
+    assert.deepEqual(new Set(keyword.map((h) => h.paper.id)), new Set([robots.id, search.id]));
+    assert.equal(keyword[0]!.score.toFixed(6), keyword[1]!.score.toFixed(6));
+    const hybrid = (await service.search({ query: 'glorbium retrieval', mode: 'hybrid', limit: 2 })).hits;
+    assert.deepEqual(hybrid.map((h) => [h.paper.id, h.keywordRank]), [[search.id, 1], [robots.id, 2]]);
+  });
+
+  it('keeps a paper\'s similar papers until new vectors come, then takes them in', async () => {
+    const [, paper] = await somePapers(2);
+    const before = await service.similar(paper!.id, 5);
+    assert.deepEqual((await service.similar(paper!.id, 5)).map((h) => h.paper.id), before.map((h) => h.paper.id));
+    // A copy of its text under a new id: the nearest paper there can be, once embedded.
+    const twin = makePaper({ id: '2612.99999', title: paper!.title, abstract: paper!.abstract });
+    await t.db.transaction().execute((trx) => upsertPapers(trx, [twin]));
+    assert.equal(await service.indexNewPapers(), 1);
+    assert.equal((await service.similar(paper!.id, 5))[0]?.paper.id, twin.id);
   });
 });

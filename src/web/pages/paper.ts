@@ -29,6 +29,8 @@ export interface PaperView {
   /** The viewer's own collections, with whether each holds this paper. */
   myCollections: { collection: Collection; has: boolean }[];
   hidden: boolean;
+  /** Listed with arXiv's announcement feed's data alone: its full record is not in yet. */
+  feedOnly: boolean;
   /** Picked by a moderator for its day's featured list. */
   featured: boolean;
   code: PaperCode | null;
@@ -57,6 +59,7 @@ export function paperPage(view: PaperView, viewer: Viewer | undefined) {
   const body = html`<article class="paper">
 <p class="breadcrumb"><a href="${periodPath({ kind: 'day', key: paper.day })}">Papers of ${paper.day}</a></p>
 ${view.hidden ? html`<p class="notice notice-error" role="status">A moderator has hidden this paper from lists.</p>` : ''}
+${view.feedOnly ? html`<p class="notice" role="status">Shown as arXiv's announcement gave it: its submission date, comments and versions are not known here yet, and are filled in once arXiv's API returns them.</p>` : ''}
 <div class="paper-head">
 ${voteButton(paper.id, view.upvotes, view.voted, viewer)}
 <h1 class="math">${paper.title}</h1>

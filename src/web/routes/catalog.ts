@@ -14,6 +14,7 @@ import { FIRST_DAY, nextPeriod, outsideCalendar, parsePeriod, periodOf, previous
 import { parseArxivId } from '../../papers/arxiv-id.js';
 import { isKnownCategory } from '../../papers/taxonomy.js';
 import { featuredAndRest, papersOfPeriod } from '../../ranking/period-papers.js';
+import { isFeedOnly } from '../../store/feed-only-papers.js';
 import { getPaper, latestDay, neighbouringDays, papersInCategory } from '../../store/papers.js';
 import { sendPaperMarkdown } from '../api/markdown.js';
 import type { SearchRoutes } from '../search-routes.js';
@@ -157,7 +158,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     const paper = await getPaper(db, parsed.id);
     if (!paper) return sendHtml(reply, errorPage(viewer, 'Paper not in the catalog', `arXiv:${parsed.id} is not in this catalog yet. Members can submit it.`), 404);
     const userId = viewer?.user?.id ?? null;
-    const [stats, comments, similar, submission, hidden, voted, claims, extras, hub, featured] = await Promise.all([
+    const [stats, comments, similar, submission, hidden, voted, claims, extras, hub, featured, feedOnly] = await Promise.all([
       statsOf(db, [paper.id]),
       listComments(db, paper.id, userId),
       deps.search.similar(paper.id),
@@ -168,6 +169,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
       extrasOf(db, [paper]),
       hubLinksOf(db, paper.id),
       isFeatured(db, paper.id),
+      isFeedOnly(db, paper.id),
     ]);
     const submitter = submission ? await getUser(db, submission.submittedBy) : null;
     const mine = userId === null ? [] : await listCollections(db, userId, userId);
@@ -201,6 +203,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
           })),
           myCollections: mine.map((collection) => ({ collection, has: holding.has(collection.id) })),
           hidden: hidden.has(paper.id),
+          feedOnly,
           claims,
           featured,
           ...extras.get(paper.id)!,

@@ -26,7 +26,7 @@ import { refusalStatus } from '../refusals.js';
 import { serverSecret } from '../secret.js';
 import { LIMITS } from '../security.js';
 import { sendHtml, viewerFor } from './catalog.js';
-import { sendReferences } from './references.js';
+import { sendReferences, sendSharedReferences } from './references.js';
 
 type SlugParams = { Params: { slug: string } };
 type Done = { json?: unknown; redirect: string };
@@ -159,8 +159,9 @@ export function registerGroupRoutes(app: FastifyInstance, deps: WebDeps & { cach
   // The queue for a reference manager (references/export.ts), ranked as on the page; as private as the group.
   app.get<SlugParams>('/groups/:slug/queue.bib', async (request, reply) => {
     const { group } = await groupFor(db, request.params.slug, request.user?.id ?? null);
-    const items = await queueOf(db, group.id, null);
-    return sendReferences(reply, items.map((i) => i.paper), 'bibtex', `${group.slug}-queue`, { private: !group.isPublic });
+    const papers = async () => (await queueOf(db, group.id, null)).map((i) => i.paper);
+    if (!group.isPublic) return sendReferences(reply, await papers(), 'bibtex', `${group.slug}-queue`, { private: true });
+    return sendSharedReferences(cache, `group-queue/${group.slug}.bib`, reply, 'bibtex', `${group.slug}-queue`, papers);
   });
 
   app.post<SlugParams>('/groups/:slug/queue', write, async (request, reply) =>
