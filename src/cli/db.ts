@@ -6,6 +6,7 @@ import { isPostgresUrl, maskPassword } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { copyToPostgres, CopyRefused, DEFAULT_BATCH_ROWS, type CopyProgress, type CopyReport } from '../store/copy/copy.js';
 import { DatabaseSetupError, openDatabase } from '../store/db.js';
+import { settingMadeOnce } from '../store/instance-settings.js';
 import { commandConfig, fail, interruptSignal, withCommonOptions } from './context.js';
 
 interface CopyFlags {
@@ -53,15 +54,38 @@ export function registerDb(program: Command): void {
       fail(`the copy failed: ${message} (run the same command again to continue)`, 1);
     }
     progress.stop();
-    process.stdout.write(opts.json ? `${JSON.stringify(report)}\n` : describe(report, secretAdvice(config.secret, path.join(config.dataDir, 'secret.key'))));
+    const secretFile = path.join(config.dataDir, 'secret.key');
+    const secretKept = !report.interrupted && !config.secret && (await keepSecret(opts.to, secretFile, log));
+    process.stdout.write(opts.json ? `${JSON.stringify({ ...report, secretKept })}\n` : describe(report, secretAdvice(config.secret, secretFile, secretKept)));
     if (report.interrupted) process.exitCode = 130;
   });
 }
 
+/**
+ * Without PAPERBOY_SECRET this instance signs with its data folder's secret.key. The copy keeps it
+ * as the secret PostgreSQL's processes share when they have no PAPERBOY_SECRET either
+ * (web/secret.ts), so members stay signed in and links in mails already sent keep working.
+ */
+async function keepSecret(target: string, file: string, log: Logger): Promise<boolean> {
+  let secret: string;
+  try {
+    secret = fs.readFileSync(file, 'utf8').trim();
+  } catch {
+    return false;
+  }
+  if (!secret) return false;
+  const db = await openDatabase({ kind: 'postgres', url: target }, { log });
+  try {
+    return (await settingMadeOnce(db, 'secret', () => secret)) === secret;
+  } finally {
+    await db.destroy();
+  }
+}
+
 /** Cookies, CSRF tokens and the links in mails already sent are signed with the secret: the copy's processes need this instance's. */
-function secretAdvice(configured: string | null, file: string): string {
+function secretAdvice(configured: string | null, file: string, kept: boolean): string {
   if (configured) return 'keep the same PAPERBOY_SECRET on every process';
-  if (fs.existsSync(file)) return `set PAPERBOY_SECRET to the contents of ${file} on every process`;
+  if (kept) return `leave PAPERBOY_SECRET unset (the copy signs with this instance's ${file}, kept in the database)`;
   return 'set the same PAPERBOY_SECRET on every process';
 }
 

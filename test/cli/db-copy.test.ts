@@ -42,6 +42,7 @@ import { makeAdmin, makeMember } from '../support/community.js';
 import { tempDb, testStore } from '../support/db.js';
 import { blankDatabase } from '../support/postgres.js';
 import { testServer } from '../support/web.js';
+import { serverSecret, sharedSecret } from '../../src/web/secret.js';
 import { importSample } from '../search/sample.js';
 
 const onPostgres = { skip: testStore !== 'postgres' && 'needs PostgreSQL: runs in npm run test:postgres' };
@@ -390,6 +391,32 @@ describe('paperboy db copy, interrupted', onPostgres, () => {
       await sameRows(source.file, copy);
     } finally {
       await copy.destroy();
+    }
+  });
+});
+
+describe('paperboy db copy of an instance without PAPERBOY_SECRET', onPostgres, () => {
+  it('keeps its secret.key as the secret the copy’s processes share, so members stay signed in', async () => {
+    const source = await sqliteInstance();
+    const target = await blankDatabase();
+    const elsewhere = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-copy-elsewhere-'));
+    try {
+      await importSample(source.db, 0, 5);
+      const secret = serverSecret(source.dir, null);
+      const out = await runCli(['db', 'copy', '--to', target.url], { ...source.env, PAPERBOY_SECRET: '' });
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stdout, /leave PAPERBOY_SECRET unset/);
+      const copy = await openDatabase({ kind: 'postgres', url: target.url });
+      try {
+        // A process on another machine, with a data folder of its own and no secret.key.
+        assert.equal(await sharedSecret(copy, { kind: 'postgres', url: target.url }, elsewhere), secret);
+      } finally {
+        await copy.destroy();
+      }
+    } finally {
+      fs.rmSync(elsewhere, { recursive: true, force: true });
+      await target.drop();
+      await source.close();
     }
   });
 });

@@ -20,6 +20,8 @@ export const COPIED: readonly CopiedTable[] = [
   { name: 'papers' },
   { name: 'paper_versions' },
   { name: 'paper_categories' },
+  // Papers listed from the announcement feed alone, still to be filled in from the export API.
+  { name: 'feed_only_papers' },
   {
     // The doc numbers and vectors as they are (ties in search and the For you sample follow the
     // doc order); the keyword index PostgreSQL keeps in the row is made from the copied paper as
@@ -86,6 +88,8 @@ export const COPIED: readonly CopiedTable[] = [
   { name: 'mail_outbox' },
   { name: 'digest_papers' },
   { name: 'digest_runs' },
+  // Settings made once by the first process (on SQLite none yet); `paperboy db copy` adds the secret.
+  { name: 'instance_settings' },
 ];
 
 /** Tables not copied, and why. SQLite's shadow tables go with their virtual table. */
@@ -93,6 +97,7 @@ export const LEFT_OUT: Readonly<Record<string, string>> = {
   kysely_migration: 'PostgreSQL records the migrations it ran itself',
   kysely_migration_lock: 'PostgreSQL records the migrations it ran itself',
   papers_fts: "SQLite's keyword index; PostgreSQL's is made from the papers as they are copied",
+  rate_limits: 'counts of the last minutes that start again from zero; a SQLite site counts in memory',
 };
 
 /** Whether a table is one of Paperboy's (copied or left out), as opposed to anything else a database may hold. */
