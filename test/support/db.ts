@@ -8,7 +8,7 @@ import { storeKind } from '../../src/store/dialect.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import { openSqlite } from '../../src/store/sqlite.js';
 import { createLogger } from '../../src/log.js';
-import { adminQuery, CLONE_PREFIX, databaseUrl, quoteIdent, testPostgres } from './postgres.js';
+import { adminQuery, CLONE_PREFIX, databaseUrl, dropDatabase, quoteIdent, testPostgres } from './postgres.js';
 
 /** The store the suite runs on: `PAPERBOY_TEST_STORE=postgres` (npm run test:postgres), else SQLite. */
 export const testStore: 'sqlite' | 'postgres' = process.env.PAPERBOY_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
@@ -57,8 +57,7 @@ export async function tempDb(): Promise<TempDb> {
     env: { PAPERBOY_DATA_DIR: dir, PAPERBOY_DATABASE_URL: location.url },
     async cleanup() {
       await db.destroy();
-      // FORCE: a server process a test started may still hold a connection.
-      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      await dropDatabase(adminUrl, name);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
@@ -96,7 +95,7 @@ export async function emptyDb(): Promise<TempDb> {
     env: { PAPERBOY_DATA_DIR: dir, PAPERBOY_DATABASE_URL: location.url },
     async cleanup() {
       await db.destroy();
-      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      await dropDatabase(adminUrl, name);
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -84,8 +84,25 @@ export async function blankDatabase(): Promise<{ name: string; url: string; drop
     name,
     url: databaseUrl(adminUrl, name),
     // FORCE: a process a test started (and killed) may still hold a connection.
-    drop: async () => void (await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`)),
+    drop: () => dropDatabase(adminUrl, name),
   };
+}
+
+/**
+ * Drops a test database, ending the connections a test's processes may still hold (FORCE). An
+ * autovacuum worker busy in it makes PostgreSQL 15 refuse (42501: FORCE may not end a process
+ * without a role); it stops on its own within moments, so the drop is tried again.
+ */
+export async function dropDatabase(adminUrl: string, name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '42501' || attempt === 20) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
 }
 
 export function quoteIdent(name: string): string {
@@ -203,7 +220,7 @@ async function ensureTemplate(adminUrl: string): Promise<string> {
       await db.destroy();
       await adminQuery(adminUrl, `ALTER DATABASE ${quoteIdent(building)} RENAME TO ${quoteIdent(template)}`);
     } catch (error) {
-      await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(building)} WITH (FORCE)`);
+      await dropDatabase(adminUrl, building);
       if ((error as { code?: string }).code !== '42P04') throw error; // 42P04: built by another run meanwhile
     }
   }
@@ -231,7 +248,7 @@ async function dropLeftovers(adminUrl: string, template: string): Promise<void> 
       const builder = Number(/_(\d+)_[0-9a-f]{6}$/.exec(name)?.[1]);
       stale = used ? Date.parse(used) < weekAgo : Number.isInteger(builder) && !processAlive(builder);
     }
-    if (stale) await adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`).catch(() => {});
+    if (stale) await dropDatabase(adminUrl, name).catch(() => {});
   }
 }
 
