@@ -17,8 +17,13 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 /**
  * The files whose old versions make up the baseline: the query path of search. sqlite-search.ts
  * moved from store/ to search/; both places are listed so that revisions from before the move work.
+ * The keyword index's interface and its PostgreSQL half came later: older revisions get today's.
  */
-const QUERY_SIDE = ['src/search/service.ts', 'src/search/fusion.ts', 'src/search/feedback.ts', 'src/search/query.ts', 'src/search/stopwords.ts', 'src/search/sqlite-search.ts', 'src/store/sqlite-search.ts'];
+const QUERY_SIDE = [
+  'src/search/service.ts', 'src/search/fusion.ts', 'src/search/feedback.ts', 'src/search/query.ts', 'src/search/stopwords.ts', 'src/search/term-stats.ts',
+  'src/search/keyword-plan.ts', 'src/search/keyword-index.ts', 'src/search/sqlite-search.ts', 'src/search/postgres-search.ts',
+  'src/search/tsquery.ts', 'src/search/bm25.ts', 'src/store/sqlite-search.ts',
+];
 
 /** Rewrites one relative import: to the copy when it is part of the baseline, else to the working tree. */
 function rewriteImport(spec: string, fileInRepo: string, copied: Set<string>, tmp: string): string {

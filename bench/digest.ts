@@ -112,7 +112,7 @@ await builtCatalog(catalog, args.file);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-digest-'));
 const file = path.join(dir, 'paperboy.sqlite');
 fs.copyFileSync(catalog, file);
-const db = await openDatabase(file);
+const db = await openDatabase({ kind: 'sqlite', file });
 await makeReaders(db);
 
 const relay = await startRelay();

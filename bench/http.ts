@@ -1,4 +1,5 @@
-// npm run bench:http [-- --file FILE]
+// npm run bench:http [-- --file FILE] [--processes]
+// (--processes: the site as real serve processes on SQLite and PostgreSQL; see bench/http-processes.ts.)
 // Loads the 143k arXiv sample (--file, default ../shared/data/arxiv-cs-143k.jsonl.gz), then drives
 // the home page, the latest week and month, a paper page, the same paper's BibTeX export, the
 // search page (one query, asked again and again), an author page and a group's page (a journal
@@ -15,11 +16,19 @@ import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { periodOf } from '../src/catalog/periods.js';
 import { featuredAndRest } from '../src/ranking/period-papers.js';
+import { benchProcesses } from './http-processes.js';
 import { ARXIV_143K, requireData } from './support/data.js';
 import { benchSite } from './support/http-site.js';
 
-const { values: args } = parseArgs({ options: { file: { type: 'string', default: ARXIV_143K } } });
+const { values: args } = parseArgs({
+  options: { file: { type: 'string', default: ARXIV_143K }, processes: { type: 'boolean', default: false }, 'keep-sqlite': { type: 'string' }, 'keep-postgres': { type: 'string' } },
+});
 const file = requireData(args.file, '--file', 'arxiv');
+if (args.processes) {
+  // Real serve processes, on SQLite and on PostgreSQL: see bench/http-processes.ts.
+  await benchProcesses(file, { sqlite: args['keep-sqlite'], postgres: args['keep-postgres'] });
+  process.exit(0);
+}
 const site = await benchSite(file);
 const { db, day, origin } = site;
 const paper = site.paper;

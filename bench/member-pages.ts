@@ -52,10 +52,12 @@ await site.close();
 /** The baseline checkout's server over the same database file, data directory and search model. */
 async function baselineServer(root: string, site: BenchSite): Promise<FastifyInstance> {
   const from = (module: string) => import(path.join(root, 'src', module));
-  const [{ openDatabase }, { SearchService }, { loadConfig }, { createLogger }, { webDeps }, { buildServer }] = await Promise.all(
+  const [store, { SearchService }, { loadConfig }, { createLogger }, { webDeps }, { buildServer }] = await Promise.all(
     ['store/db.js', 'search/service.js', 'config.js', 'log.js', 'web/compose.js', 'web/server.js'].map(from),
   );
-  const db = await openDatabase(path.join(site.dir, 'paperboy.sqlite'));
+  const file = path.join(site.dir, 'paperboy.sqlite');
+  // Checkouts from before PostgreSQL mode open a database by its file name, later ones by a location.
+  const db = await store.openDatabase('locationOf' in store ? { kind: 'sqlite', file } : file);
   const service = new SearchService(db, site.embedder);
   await service.load();
   const config = loadConfig({ PAPERBOY_DATA_DIR: site.dir, PAPERBOY_TRUST_PROXY: '127.0.0.1' });

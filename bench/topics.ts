@@ -49,7 +49,7 @@ const queries: { id: string; text: string }[] = [];
 for await (const row of jsonLines(args.queries)) queries.push({ id: String(row._id), text: String(row.text) });
 
 const catalog = await builtCatalog(args.catalog ?? cachedCatalogPath(args.file), args.file);
-const db = await openDatabase(catalog);
+const db = await openDatabase({ kind: 'sqlite', file: catalog });
 const embedder = await loadEmbedder(searchDb(db), loadConfig({}).search);
 if (!embedder) throw new Error(`${catalog}: no trained model; delete the file to build it again`);
 const baseline = args.baseline ? await baselineSearchService(args.baseline) : null;

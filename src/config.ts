@@ -8,10 +8,18 @@ import { z } from 'zod';
  */
 const schema = z.object({
   PAPERBOY_DATA_DIR: z.string().min(1).default('./data'),
+  // Unset: the catalog and everything else live in <data dir>/paperboy.sqlite. Set: a PostgreSQL 15+ database.
+  PAPERBOY_DATABASE_URL: z
+    .string()
+    .refine(isPostgresUrl, 'must be a postgres:// or postgresql:// URL such as postgres://paperboy:secret@127.0.0.1:5432/paperboy')
+    .optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default('127.0.0.1'),
   PAPERBOY_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   PAPERBOY_DEMO: z.enum(['true', 'false']).default('true'),
+  // Whether `paperboy serve` runs the scheduled work (reading arXiv, embedding, digests, mail, enrichment) or
+  // only serves pages, for a site whose `paperboy worker` runs it (serve --no-jobs).
+  PAPERBOY_SERVE_JOBS: z.enum(['true', 'false'], { error: 'must be true or false' }).default('true'),
   PAPERBOY_ARXIV_API_URL: z.url().default('https://export.arxiv.org/api/query'),
   PAPERBOY_OAI_URL: z.url().default('https://export.arxiv.org/oai2'),
   // The daily announcement feed; the categories are appended (https://rss.arxiv.org/rss/cs.CL+cs.LG).
@@ -40,7 +48,7 @@ const schema = z.object({
     .string()
     .refine((from) => !/[\r\n]/.test(from) && /@/.test(from), 'must be an address, optionally with a name: Paperboy <papers@example.org>')
     .default('Paperboy <paperboy@localhost>'),
-  // Signs cookies. Unset: made once and kept in <data dir>/secret.key.
+  // Signs cookies and links. Unset: made once and kept in <data dir>/secret.key (SQLite) or in the database (PostgreSQL).
   PAPERBOY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   // Most messages per second to the SMTP relay (relays throttle or block senders that go faster).
   PAPERBOY_SMTP_RATE: z.coerce.number().positive().max(10_000).default(10),
@@ -131,6 +139,16 @@ function isAddressOrRange(entry: string): boolean {
   return /^\d{1,3}$/.test(bits) && prefix >= least && prefix <= (family === 4 ? 32 : 128);
 }
 
+/** A postgres:// or postgresql:// URL naming a database. */
+export function isPostgresUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return (url.protocol === 'postgres:' || url.protocol === 'postgresql:') && url.pathname.length > 1;
+  } catch {
+    return false;
+  }
+}
+
 /** A model's name on the Hugging Face Hub: `owner/name`, as `paperboy model pull` takes it. */
 export const MODEL_NAME = /^[A-Za-z0-9][\w-]*(?:\.[\w-]+)*\/[A-Za-z0-9][\w-]*(?:\.[\w-]+)*$/;
 
@@ -157,13 +175,28 @@ export function isTimeZone(zone: string): boolean {
   }
 }
 
+/** Where the database is: a SQLite file (the default) or a PostgreSQL database. */
+export type DatabaseLocation = { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+
+/** The location for messages and logs: the file, or the URL with its password (if any) masked. */
+export function describeLocation(location: DatabaseLocation): string {
+  return location.kind === 'sqlite' ? location.file : maskPassword(location.url);
+}
+
+/** `scheme://user:***@host/...`, and `password=***` in a query string: URLs in messages never show a password. */
+export function maskPassword(url: string): string {
+  return url.replace(/\/\/([^@/]*?):[^@/]*@/, '//$1:***@').replace(/([?&]password=)[^&]*/i, '$1***');
+}
+
 export interface Config {
   dataDir: string;
-  databaseFile: string;
+  database: DatabaseLocation;
   port: number;
   host: string;
   logLevel: z.infer<typeof schema>['PAPERBOY_LOG_LEVEL'];
   loadDemo: boolean;
+  /** Whether `paperboy serve` runs the scheduled work too (PAPERBOY_SERVE_JOBS, serve --no-jobs). */
+  serveJobs: boolean;
   arxivApiUrl: string;
   oaiUrl: string;
   arxivIntervalMs: number;
@@ -179,7 +212,10 @@ export interface Config {
   /** `smtp://user:pass@host:587`, or null to write mails to `<dataDir>/outbox/`. */
   smtpUrl: string | null;
   mailFrom: string;
-  /** Key that signs cookies; null to use (and make, the first time) `<dataDir>/secret.key`. */
+  /**
+   * Key that signs cookies; null to use (and make, the first time) `<dataDir>/secret.key`. On
+   * PostgreSQL a command fills it in from the database at start (web/secret.ts, sharedSecret).
+   */
   secret: string | null;
   /** Messages per second, at most, to the relay. */
   smtpRate: number;
@@ -248,6 +284,8 @@ export const flagToVariable = {
   port: 'PORT',
   host: 'HOST',
   logLevel: 'PAPERBOY_LOG_LEVEL',
+  /** `serve --no-jobs` gives 'false'. */
+  jobs: 'PAPERBOY_SERVE_JOBS',
 } as const;
 
 export type ConfigFlags = Partial<Record<keyof typeof flagToVariable, string | number | undefined>>;
@@ -265,7 +303,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
       const variable = String(issue.path[0]);
       const value = merged[variable] ?? '';
       // URLs may carry a password and secrets are one: never print them.
-      const shown = SECRETS.has(variable) ? '***' : URLS_WITH_CREDENTIALS.has(variable) ? value.replace(/\/\/[^@/]*@/, '//***@') : value;
+      const shown = SECRETS.has(variable)
+        ? '***'
+        : variable === 'PAPERBOY_DATABASE_URL'
+          ? maskPassword(value)
+          : URLS_WITH_CREDENTIALS.has(variable)
+            ? value.replace(/\/\/[^@/]*@/, '//***@')
+            : value;
       return `  ${variable}=${JSON.stringify(shown)}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
@@ -274,11 +318,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, flags: ConfigFl
   const dataDir = path.resolve(v.PAPERBOY_DATA_DIR);
   return {
     dataDir,
-    databaseFile: path.join(dataDir, 'paperboy.sqlite'),
+    database: v.PAPERBOY_DATABASE_URL
+      ? { kind: 'postgres', url: v.PAPERBOY_DATABASE_URL }
+      : { kind: 'sqlite', file: path.join(dataDir, 'paperboy.sqlite') },
     port: v.PORT,
     host: v.HOST,
     logLevel: v.PAPERBOY_LOG_LEVEL,
     loadDemo: v.PAPERBOY_DEMO === 'true',
+    serveJobs: v.PAPERBOY_SERVE_JOBS === 'true',
     arxivApiUrl: v.PAPERBOY_ARXIV_API_URL,
     oaiUrl: v.PAPERBOY_OAI_URL,
     arxivIntervalMs: v.PAPERBOY_ARXIV_INTERVAL_MS,

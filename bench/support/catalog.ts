@@ -23,7 +23,7 @@ export async function builtCatalog(file: string, source: string): Promise<string
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const building = `${file}.building`;
   fs.rmSync(building, { force: true });
-  const db = await openDatabase(building);
+  const db = await openDatabase({ kind: 'sqlite', file: building });
   console.error(`building the catalog once into ${file} (import and vectors, a few minutes)`);
   await new Ingest(db).run(readSourceFile(source));
   await trainCatalogModel(searchDb(db), {});

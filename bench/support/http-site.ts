@@ -45,7 +45,7 @@ export interface BenchSite {
 
 export async function benchSite(file: string): Promise<BenchSite> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-bench-http-'));
-  const db = await openDatabase(path.join(dir, 'paperboy.sqlite'));
+  const db = await openDatabase({ kind: 'sqlite', file: path.join(dir, 'paperboy.sqlite') });
   console.log(`loading ${file} ...`);
   await new Ingest(db).run(readSourceFile(file));
   const embedder = await trainCatalogModel(searchDb(db));
@@ -54,7 +54,7 @@ export async function benchSite(file: string): Promise<BenchSite> {
 
   const log = createLogger('silent');
   const config = loadConfig({ PAPERBOY_DATA_DIR: dir, PAPERBOY_TRUST_PROXY: '127.0.0.1' });
-  const app = await buildServer({ ...webDeps(db, log, config), search: { search: service, maintenanceIntervalMs: 0 } });
+  const app = await buildServer({ ...webDeps(db, log, config), search: { search: service } });
   const secret = serverSecret(dir, null);
   const origin = await app.listen({ port: 0, host: '127.0.0.1' });
   const day = (await latestDay(db))!;

@@ -3,7 +3,8 @@ import path from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
 import { backupSqlite, type BackupProgress } from '../store/sqlite.js';
-import { fail, openContext, withCommonOptions } from './context.js';
+import { describeLocation } from '../config.js';
+import { commandConfig, fail, openContext, withCommonOptions } from './context.js';
 
 const LOG_EVERY_MS = 5000;
 
@@ -12,9 +13,8 @@ const LOG_EVERY_MS = 5000;
  * with SQLite's online backup API (see backupSqlite). Restoring is putting the copy in place as
  * `paperboy.sqlite` of a data directory.
  *
- * PostgreSQL mode (issue 13) keeps its data in the server, where `pg_dump` is the tool: once the
- * configuration can name a PostgreSQL database, this command refuses with that advice before
- * opening anything (exit 2).
+ * PostgreSQL mode keeps its data in the server, where `pg_dump` is the tool: there this command
+ * refuses with that advice before opening anything (exit 2).
  */
 export function registerBackup(program: Command): void {
   withCommonOptions(
@@ -26,8 +26,15 @@ export function registerBackup(program: Command): void {
   ).action(async (file: string, opts: { json?: boolean; dataDir?: string; logLevel?: string }) => {
     const target = path.resolve(file);
     if (!fs.existsSync(path.dirname(target))) fail(`no such directory: ${path.dirname(target)}`);
+    const config = commandConfig(opts);
+    if (config.database.kind !== 'sqlite') {
+      fail(
+        `paperboy backup copies a SQLite database, and this instance keeps its data in PostgreSQL (${describeLocation(config.database)}): ` +
+          'back it up with PostgreSQL\'s own pg_dump, for example pg_dump --format=custom --file=FILE "$PAPERBOY_DATABASE_URL" (see docs/operations.md)',
+      );
+    }
+    const source = config.database.file;
     const ctx = await openContext(opts);
-    const source = ctx.config.databaseFile;
     await ctx.close();
     if (path.resolve(source) === target) fail(`the copy cannot replace the database itself: ${target}`);
     const started = performance.now();

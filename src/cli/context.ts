@@ -1,7 +1,8 @@
 import { Command, Option } from 'commander';
-import { ConfigError, loadConfig, type Config, type ConfigFlags } from '../config.js';
+import { ConfigError, describeLocation, loadConfig, type Config, type ConfigFlags } from '../config.js';
 import { createLogger, type Logger } from '../log.js';
 import { openDatabase, type Db } from '../store/db.js';
+import { sharedSecret } from '../web/secret.js';
 
 /** What every command needs: validated configuration, a logger and (opened lazily) the database. */
 export interface CommandContext {
@@ -18,17 +19,30 @@ export function withCommonOptions(command: Command): Command {
     .addOption(new Option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent').env('PAPERBOY_LOG_LEVEL'));
 }
 
-export async function openContext(flags: ConfigFlags): Promise<CommandContext> {
-  let config: Config;
+/** The configuration from the environment and flags; a wrong value ends the process naming it. */
+export function commandConfig(flags: ConfigFlags): Config {
   try {
-    config = loadConfig(process.env, flags);
+    return loadConfig(process.env, flags);
   } catch (error) {
     if (error instanceof ConfigError) fail(error.message);
     throw error;
   }
+}
+
+export async function openContext(flags: ConfigFlags): Promise<CommandContext> {
+  const config = commandConfig(flags);
   const log = createLogger(config.logLevel);
-  const db = await openDatabase(config.databaseFile);
-  return { config, log, db, close: () => db.destroy() };
+  let db: Db;
+  try {
+    db = await openDatabase(config.database, { log });
+  } catch (error) {
+    // A server that is down, a refused login, a database made with the wrong settings: say which
+    // database (its password masked) and what it answered, not a stack trace.
+    fail(`cannot use the database ${describeLocation(config.database)}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  // Every process of a site signs cookies and links alike: on PostgreSQL, with the database's secret.
+  const secret = config.secret ?? (await sharedSecret(db, config.database, config.dataDir));
+  return { config: { ...config, secret }, log, db, close: () => db.destroy() };
 }
 
 /** Ends the process with a message for a person, not a stack trace. */

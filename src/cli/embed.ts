@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import type { Logger } from '../log.js';
 import { embedWithOnnx, trainCatalogModel, type TrainProgress } from '../search/maintain.js';
 import { OnnxEmbedder } from '../search/onnx-embedder.js';
-import { optimizeKeywordIndex } from '../search/sqlite-search.js';
+import { keywordIndexFor } from '../search/keyword-index.js';
+import { notify } from '../store/notices.js';
 import { countDocs, searchDb } from '../store/search-docs.js';
 import { fail, openContext, withCommonOptions } from './context.js';
 
@@ -33,8 +34,10 @@ export function registerEmbed(program: Command): void {
       } finally {
         progress.stop();
       }
-      // A good moment to merge the keyword index's segments too.
-      await optimizeKeywordIndex(db);
+      // Serving processes change to the new vectors now rather than at their next look.
+      await notify(ctx.db, 'search');
+      // A good moment to tidy the keyword index too.
+      await keywordIndexFor(db).optimize();
       const summary = { model, papers: await countDocs(db, model), seconds: (performance.now() - started) / 1000 };
       process.stdout.write(
         opts.json ? `${JSON.stringify(summary)}\n` : `embedded ${summary.papers} papers with ${model} in ${summary.seconds.toFixed(1)} s\n`,

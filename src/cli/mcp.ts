@@ -5,6 +5,7 @@ import { RecentPicks } from '../recommend/recent-picks.js';
 import { openSearch } from '../search/open.js';
 import { WriteLimiter } from '../web/mcp/context.js';
 import { createMcpServer } from '../web/mcp/server.js';
+import { describeLocation } from '../config.js';
 import { openContext, withCommonOptions } from './context.js';
 
 export function registerMcp(program: Command): void {
@@ -25,13 +26,13 @@ export function registerMcp(program: Command): void {
     // Vectors load in the background: until then hybrid search answers with keywords alone.
     void search.then((service) => service.load()).catch((err: unknown) => log.error({ err }, 'loading the vector index failed'));
     const server = createMcpServer(
-      { db, log, baseUrl: config.baseUrl, search, picks: new RecentPicks(db), writes: new WriteLimiter() },
+      { db, log, baseUrl: config.baseUrl, search, picks: new RecentPicks(db), writes: new WriteLimiter(db) },
       { token: config.apiToken },
     );
     const transport = new StdioServerTransport();
     transport.onclose = () => void ctx.close();
     process.stdin.once('end', () => void server.close());
     await server.connect(transport);
-    log.info(`Paperboy's MCP server is answering on stdio for ${config.databaseFile}`);
+    log.info(`Paperboy's MCP server is answering on stdio for ${describeLocation(config.database)}`);
   });
 }

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { describeLocation } from '../config.js';
 import { catalogStats } from '../store/papers.js';
 import { openContext, withCommonOptions } from './context.js';
 
@@ -14,7 +15,7 @@ export function registerStats(program: Command): void {
         return;
       }
       const lines = [
-        `database:   ${ctx.config.databaseFile}`,
+        `database:   ${describeLocation(ctx.config.database)}`,
         `papers:     ${stats.papers}`,
         `versions:   ${stats.versions}`,
         `days:       ${stats.firstDay ?? '-'} to ${stats.lastDay ?? '-'}`,

@@ -78,8 +78,12 @@ export async function editComment(db: Db, userId: number, commentId: number, new
     .updateTable('comments')
     .set({ body, edited_at: now.toISOString() })
     .where('id', '=', row.id)
+    // Deleted or hidden since it was read: the text stays erased.
+    .where('deleted_at', 'is', null)
+    .where('hidden_at', 'is', null)
     .returningAll()
-    .executeTakeFirstOrThrow();
+    .executeTakeFirst();
+  if (!updated) throw new CommunityError('not_found', 'No such comment.');
   return present(updated, { id: user.id, username: user.username, displayName: user.displayName }, false);
 }
 
@@ -91,8 +95,16 @@ export async function deleteComment(db: Db, userId: number, commentId: number, n
   await requireMember(db, userId, { verified: false });
   const row = await ownComment(db, userId, commentId);
   await db.transaction().execute(async (trx) => {
-    await trx.updateTable('comments').set({ body: '', deleted_at: now.toISOString() }).where('id', '=', row.id).execute();
-    if (row.hidden_at === null) await bumpCounter(trx, row.paper_id, 'comments', -1);
+    // Conditional, and counted from the row as it is now: a second delete (a double submit) or a
+    // moderator's hide in between changes the count once, never twice.
+    const deleted = await trx
+      .updateTable('comments')
+      .set({ body: '', deleted_at: now.toISOString() })
+      .where('id', '=', row.id)
+      .where('deleted_at', 'is', null)
+      .returning(['paper_id', 'hidden_at'])
+      .executeTakeFirst();
+    if (deleted && deleted.hidden_at === null) await bumpCounter(trx, deleted.paper_id, 'comments', -1);
   });
 }
 

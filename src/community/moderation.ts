@@ -237,17 +237,20 @@ async function setCommentHidden(db: Db, adminId: number, commentId: number, reas
   await requireAdmin(db, adminId);
   const why = cleanReason(reason);
   return db.transaction().execute(async (trx) => {
-    const comment = await trx.selectFrom('comments').select(['id', 'paper_id', 'deleted_at']).where('id', '=', commentId).executeTakeFirst();
+    const comment = await trx.selectFrom('comments').select('id').where('id', '=', commentId).executeTakeFirst();
     if (!comment) throw new CommunityError('not_found', 'No such comment.');
-    const result = await trx
+    // deleted_at as the updated row has it, not as read above: an author deleting the comment
+    // meanwhile has already stopped it counting.
+    const updated = await trx
       .updateTable('comments')
       .set({ hidden_at: hide ? now.toISOString() : null })
       .where('id', '=', commentId)
       .where('hidden_at', hide ? 'is' : 'is not', null)
+      .returning(['paper_id', 'deleted_at'])
       .executeTakeFirst();
-    const changed = Number(result.numUpdatedRows) > 0;
-    if (changed) {
-      if (comment.deleted_at === null) await bumpCounter(trx, comment.paper_id, 'comments', hide ? -1 : 1);
+    const changed = updated !== undefined;
+    if (updated) {
+      if (updated.deleted_at === null) await bumpCounter(trx, updated.paper_id, 'comments', hide ? -1 : 1);
       await logAction(trx, adminId, hide ? 'hide_comment' : 'unhide_comment', 'comment', String(commentId), why, now);
     }
     return { changed };

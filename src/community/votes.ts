@@ -1,3 +1,4 @@
+import { lockRows } from '../store/dialect.js';
 import type { Db } from '../store/schema.js';
 import { CommunityError } from './errors.js';
 import { bumpCounter } from './paper-stats.js';
@@ -20,6 +21,9 @@ export function setVote(db: Db, userId: number, paperId: string, voted: boolean,
 async function changeVote(db: Db, userId: number, paperId: string, want: 'on' | 'off' | 'toggle', now: Date): Promise<{ voted: boolean; upvotes: number }> {
   await requireMember(db, userId);
   return db.transaction().execute(async (trx) => {
+    // One toggle of a member's at a time: a double click adds the vote and takes it back, as on
+    // SQLite, instead of both clicks finding no vote and both adding it.
+    await lockRows(trx, trx.selectFrom('users').select('id').where('id', '=', userId)).execute();
     const paper = await trx.selectFrom('papers').select('id').where('id', '=', paperId).executeTakeFirst();
     if (!paper) throw new CommunityError('not_found', `No paper ${paperId} in the catalog.`);
     if (want !== 'on') {
@@ -35,8 +39,8 @@ async function changeVote(db: Db, userId: number, paperId: string, want: 'on' | 
     if (Number(added.numInsertedOrUpdatedRows ?? 0n) > 0) {
       return { voted: true, upvotes: await bumpCounter(trx, paperId, 'upvotes', 1) };
     }
-    // Already there: voted before (`on`), or a concurrent toggle by the same member inserted it
-    // first (PostgreSQL; SQLite serializes). Either way it is counted already.
+    // Already there: voted before (`on`), or inserted meanwhile (the member's lock makes that
+    // unreachable, but never count twice). Either way it is counted already.
     return { voted: true, upvotes: await upvotesOf(trx, paperId) };
   });
 }

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Period } from '../catalog/periods.js';
 import { foldName } from '../papers/authors.js';
 import type { Paper } from '../papers/paper.js';
@@ -201,11 +200,19 @@ async function existingKeys(db: Db, keys: string[]): Promise<Set<string>> {
 
 /** Which of these papers earlier digests carried to which of these readers, as `"<reader> <paper>"`. */
 async function sentBefore(db: Db, readers: number[], papers: string[]): Promise<Set<string>> {
-  if (readers.length === 0 || papers.length === 0) return new Set();
-  const { rows } = await sql<{ subscription_id: number; paper_id: string }>`SELECT subscription_id, paper_id FROM digest_papers
-    WHERE subscription_id IN (SELECT value FROM json_each(${JSON.stringify(readers)}))
-    AND paper_id IN (SELECT value FROM json_each(${JSON.stringify(papers)}))`.execute(db);
-  return new Set(rows.map((r) => `${r.subscription_id} ${r.paper_id}`));
+  const sent = new Set<string>();
+  for (const someReaders of perStatement(readers)) {
+    for (const somePapers of perStatement(papers)) {
+      const rows = await db
+        .selectFrom('digest_papers')
+        .select(['subscription_id', 'paper_id'])
+        .where('subscription_id', 'in', someReaders)
+        .where('paper_id', 'in', somePapers)
+        .execute();
+      for (const r of rows) sent.add(`${r.subscription_id} ${r.paper_id}`);
+    }
+  }
+  return sent;
 }
 
 async function writeDigests(db: Db, digests: ComposedDigest[], now: Date): Promise<void> {

@@ -402,6 +402,8 @@ function errorText(error: unknown): string {
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  // A signal that aborted before the sleep began never fires again: without this it would sleep on.
+  if (signal?.aborted) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);

@@ -25,7 +25,7 @@ import { sql } from 'kysely';
 import { foldName } from '../papers/authors.js';
 import { seededRandom } from '../random.js';
 import { emptyFilters } from '../search/query.js';
-import { docsPassing } from '../search/sqlite-search.js';
+import { keywordIndexFor } from '../search/keyword-index.js';
 import { perStatement } from '../store/chunks.js';
 import type { Db } from '../store/schema.js';
 import { activeModel, decodeVector, searchDb, type SearchDb } from '../store/search-docs.js';
@@ -294,12 +294,12 @@ export class Recommender {
         sql<{ user_id: number; paper_id: string }>`
           SELECT user_id, paper_id FROM (
             SELECT user_id, paper_id, row_number() OVER (PARTITION BY user_id ORDER BY created_at DESC, paper_id DESC) AS n
-            FROM votes WHERE user_id IN (${ids}))
+            FROM votes WHERE user_id IN (${ids})) AS ranked
           WHERE n <= ${FOR_YOU.maxOwnPositives} ORDER BY user_id, n`.execute(this.db),
         sql<{ user_id: number; paper_id: string }>`
           SELECT user_id, paper_id FROM (
             SELECT c.owner_id AS user_id, cp.paper_id, row_number() OVER (PARTITION BY c.owner_id ORDER BY cp.added_at DESC, cp.paper_id DESC) AS n
-            FROM collection_papers cp JOIN collections c ON c.id = cp.collection_id WHERE c.owner_id IN (${ids}))
+            FROM collection_papers cp JOIN collections c ON c.id = cp.collection_id WHERE c.owner_id IN (${ids})) AS ranked
           WHERE n <= ${FOR_YOU.maxOwnPositives} ORDER BY user_id, n`.execute(this.db),
         sql<{ user_id: number; author: string }>`SELECT user_id, author FROM author_follows WHERE user_id IN (${ids}) ORDER BY user_id, author`.execute(this.db),
       ]);
@@ -353,7 +353,7 @@ export class Recommender {
   private async papersOfAuthor(name: string, key: string): Promise<Example[]> {
     if (!this.model || key === '') return [];
     const sdb = searchDb(this.db);
-    const docs = [...(await docsPassing(sdb, { ...emptyFilters(), authors: [name] }))];
+    const docs = [...(await keywordIndexFor(sdb).docsPassing({ ...emptyFilters(), authors: [name] }))];
     const found: Array<{ day: string; vector: Float32Array }> = [];
     for (const chunk of perStatement(docs)) {
       const rows = await sdb
@@ -461,9 +461,13 @@ function percentile(scores: Float32Array, share: number): number {
   return sigmoid(sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))]!);
 }
 
-/** A random sample of the catalog's vectors, in random order (a seeded Fisher-Yates over the docs that have one). */
+/**
+ * A random sample of the catalog's vectors, in random order (a seeded Fisher-Yates over the docs
+ * that have one, taken in doc order: without an order, PostgreSQL reads rows as they lie on disk,
+ * which an update of a vector changes, and the same catalog would get another sample).
+ */
 async function sampleCatalog(db: SearchDb, model: { id: string; dimensions: number }, n: number, seed: number): Promise<{ ids: string[]; vectors: Float32Array[] }> {
-  const docs = (await db.selectFrom('search_docs').select('doc').where('model', '=', model.id).execute()).map((r) => r.doc);
+  const docs = (await db.selectFrom('search_docs').select('doc').where('model', '=', model.id).orderBy('doc').execute()).map((r) => r.doc);
   const random = seededRandom(seed);
   const take = Math.min(n, docs.length);
   for (let i = 0; i < take; i++) {

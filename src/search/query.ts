@@ -285,3 +285,27 @@ export function matchesAuthors(authors: string[], wanted: string[]): boolean {
     return key.trim() === '' || folded.some((a) => a.includes(key));
   });
 }
+
+/** A keyword query taken apart: what must appear, the words looked for, what must not appear. */
+export interface ExpressionParts {
+  phrases: Term[];
+  words: Term[];
+  excluded: Term[];
+  authors: string[];
+}
+
+/**
+ * The parts of a typed query. Stop words are left out of the words (they still count inside
+ * phrases), unless the query has nothing else: a query of stopwords only ("the who") still
+ * searches for them.
+ */
+export function expressionParts(terms: Term[], authors: string[] = []): ExpressionParts {
+  const words = terms.filter((t) => t.kind === 'word' || t.kind === 'prefix');
+  const meaningful = words.filter((t) => t.kind === 'prefix' || !STOPWORDS.has(t.text.toLowerCase()));
+  return {
+    phrases: terms.filter((t) => t.kind === 'phrase'),
+    words: meaningful.length > 0 ? meaningful : words,
+    excluded: terms.filter((t) => t.kind === 'exclude'),
+    authors,
+  };
+}

@@ -6,29 +6,34 @@ import type { Paper } from '../papers/paper.js';
 import { perStatement } from '../store/chunks.js';
 import type { Db } from '../store/schema.js';
 import { hiddenAmong } from '../store/visibility.js';
-import { docOfPaper, docsByVectorState, papersForDocs, readVectors, searchDb, vectorOfPaper, type SearchDb } from '../store/search-docs.js';
+import {
+  docOfPaper,
+  papersForDocs,
+  readVectors,
+  searchDb,
+  vectorChangesSince,
+  vectorHorizon,
+  vectorOfPaper,
+  type SearchDb,
+  type VectorHorizon,
+} from '../store/search-docs.js';
 import type { Embedder } from './embedder.js';
 import { byTopic, FEEDBACK, topicOf } from './feedback.js';
 import { HYBRID, reciprocalRankFusion } from './fusion.js';
 import { DEFAULT_KEYWORD_BUDGET, planKeywordTiers, type KeywordBudget, type KeywordTier } from './keyword-plan.js';
 import { embedMissing } from './maintain.js';
-import { emptyFilters, hasFilters, matchesAuthors, mergeFilters, parseQuery, type Filters, type ParsedQuery } from './query.js';
+import { DEFAULT_FIELD_WEIGHTS, keywordIndexFor, type Countable, type FieldWeights, type KeywordHit, type KeywordIndex } from './keyword-index.js';
 import {
-  authorExpression,
-  buildExpression,
-  DEFAULT_FIELD_WEIGHTS,
-  docsMatching,
-  docsPassing,
+  emptyFilters,
   expressionParts,
-  ftsExpression,
-  keywordSearch,
-  keywordSearchAlsoScoring,
-  newestPassing,
-  termExpression,
+  hasFilters,
+  matchesAuthors,
+  mergeFilters,
+  parseQuery,
   type ExpressionParts,
-  type FieldWeights,
-  type KeywordHit,
-} from './sqlite-search.js';
+  type Filters,
+  type ParsedQuery,
+} from './query.js';
 import { TermStats } from './term-stats.js';
 import { exactNeighbours, VectorIndex, type Neighbour } from './vector-index.js';
 
@@ -61,6 +66,11 @@ export interface SearchResult {
 }
 
 export interface SearchOptions {
+  /**
+   * Whether to keep the vectors in memory for semantic search (default true). A process that
+   * embeds papers but answers no searches (paperboy worker) keeps none.
+   */
+  vectorIndex?: boolean;
   weights?: FieldWeights;
   /** How many candidates each side hands to fusion. */
   depth?: number;
@@ -79,8 +89,11 @@ const KEPT_NEIGHBOURS = 20_000;
 export class SearchService {
   private readonly db: SearchDb;
   private index: VectorIndex | null = null;
+  /** Vectors written after this point are not in the index yet (see vectorChangesSince). */
+  private horizon: VectorHorizon = null;
   private loading: Promise<void> | null = null;
   private indexing: Promise<unknown> = Promise.resolve();
+  private readonly keywords: KeywordIndex;
   private readonly termStats: TermStats;
   /**
    * Each paper's nearest docs, worked out from an index at one version: the same for every reader,
@@ -95,7 +108,8 @@ export class SearchService {
     private readonly options: SearchOptions = {},
   ) {
     this.db = searchDb(db);
-    this.termStats = new TermStats(this.db);
+    this.keywords = keywordIndexFor(this.db);
+    this.termStats = new TermStats(this.keywords);
   }
 
   /** The embedder in use, or null when no vectors have been made yet (`paperboy embed`). */
@@ -110,6 +124,7 @@ export class SearchService {
 
   /** Loads the stored vectors into the index; call once, awaited or in the background. */
   load(): Promise<void> {
+    if (this.options.vectorIndex === false) return Promise.resolve();
     this.loading ??= this.loadIndex();
     return this.loading;
   }
@@ -120,13 +135,16 @@ export class SearchService {
    * model and its index take over together.
    */
   async swapTo(embedder: Embedder, vectors: AsyncIterable<{ doc: number; vector: Float32Array }[]>, commit: () => Promise<void>): Promise<void> {
-    const index = new VectorIndex(embedder.id, embedder.dimensions);
-    for await (const page of vectors) await index.add(page);
+    // A process that keeps no vectors (paperboy worker) only changes its embedder.
+    const index = this.options.vectorIndex === false ? null : new VectorIndex(embedder.id, embedder.dimensions);
+    if (index) for await (const page of vectors) await index.add(page);
     // Between two runs of indexNewPapers: one in flight would store the old model's vectors, and add them to the new index.
     const swap = this.indexing.then(async () => {
       await commit();
       this.embedder = embedder;
       this.index = index;
+      // The horizon was the old index's: the next sync reads every vector's state afresh.
+      this.horizon = null;
       this.loading = Promise.resolve();
       // Papers whose text changed meanwhile kept their old vectors: out of the new index until re-embedded.
       await this.syncIndex();
@@ -160,15 +178,28 @@ export class SearchService {
     return embedded;
   }
 
+  /**
+   * Takes in the vectors other processes stored or dropped since the last look (they embedded
+   * new papers), without embedding anything; after the embedding under way, if any.
+   */
+  takeInVectors(): Promise<void> {
+    const run = this.indexing.then(() => this.syncIndex());
+    this.indexing = run.catch(() => undefined);
+    return run;
+  }
+
   private async syncIndex(): Promise<void> {
     const index = this.index;
     if (!index || !this.embedder) return;
-    const { current, missing } = await docsByVectorState(this.db, this.embedder.id);
-    for (const doc of missing) index.remove(doc);
-    const absent = current.filter((doc) => !index.has(doc));
+    const changes = await vectorChangesSince(this.db, this.embedder.id, this.horizon);
+    for (const doc of changes.missing) index.remove(doc);
+    // Read again what changed since the horizon (another process may have embedded it anew); of a
+    // full reading, what the index lacks.
+    const absent = changes.everything ? changes.current.filter((doc) => !index.has(doc)) : changes.current;
     for (const docs of perStatement(absent)) {
       await index.add(await readVectors(this.db, this.embedder.id, { afterDoc: 0, limit: docs.length, docs }));
     }
+    if (this.index === index) this.horizon = changes.horizon;
   }
 
   async search(request: SearchRequest): Promise<SearchResult> {
@@ -186,7 +217,7 @@ export class SearchService {
       else if (!hasFilters(filters)) notes.push('Type some words to search for.');
       // Filters alone list the newest papers that pass them.
       if (parsed.terms.length > 0 || !hasFilters(filters)) return result([]);
-      const docs = await newestPassing(this.db, filters, limit);
+      const docs = await this.keywords.newestPassing(filters, limit);
       return result(await this.hydrate(docs.map((doc) => ({ doc, score: 0, keywordRank: null, semanticRank: null })), filters));
     }
 
@@ -261,7 +292,7 @@ export class SearchService {
     const found: KeywordHit[] = [];
     const seen = new Set<number>();
     for (const tier of await this.keywordTiers(parts)) {
-      for (const hit of await this.keywordTier(tier, parts, filters, depth, weights)) {
+      for (const hit of await this.keywords.search({ parts, tier, filters, limit: depth, weights, counts: (items) => this.termStats.countsOf(items) })) {
         if (!seen.has(hit.doc)) found.push(hit);
         seen.add(hit.doc);
       }
@@ -270,21 +301,10 @@ export class SearchService {
     return found.slice(0, depth);
   }
 
-  private async keywordTier(tier: KeywordTier, parts: ExpressionParts, filters: Filters, depth: number, weights: FieldWeights): Promise<KeywordHit[]> {
-    const expression = buildExpression({ ...parts, words: tier.words }, tier.join, { inTitle: tier.inTitle });
-    if (!expression) return [];
-    if (tier.alsoScored.length === 0) {
-      const requiring = tier.alsoRequired.length > 0 ? tier.alsoRequired.map(termExpression).join(' AND ') : null;
-      return keywordSearch(this.db, expression, filters, depth, weights, requiring);
-    }
-    const alsoScored = tier.alsoScored.map(termExpression).join(' OR ');
-    return keywordSearchAlsoScoring(this.db, expression, alsoScored, filters, depth, weights);
-  }
-
   /** The keyword tiers for a query, from the number of papers its words, phrases and authors match. */
   private async keywordTiers(parts: ExpressionParts): Promise<KeywordTier[]> {
-    const required = [...parts.phrases.map(termExpression), ...parts.authors.map(authorExpression)];
-    const counts = await this.termStats.countsOf([...parts.words.map(termExpression), ...required]);
+    const required: Countable[] = [...parts.phrases.map((term) => ({ kind: 'term' as const, term })), ...parts.authors.map((name) => ({ kind: 'author' as const, name }))];
+    const counts = await this.termStats.countsOf([...parts.words.map((term) => ({ kind: 'term' as const, term })), ...required]);
     const words = parts.words.map((term, i) => ({ term, count: counts[i]! }));
     const fewestRequired = Math.min(Infinity, ...counts.slice(parts.words.length));
     return planKeywordTiers(words, fewestRequired, this.options.keywordBudget ?? DEFAULT_KEYWORD_BUDGET);
@@ -294,11 +314,11 @@ export class SearchService {
     const index = this.index!;
     if (!hasFilters(filters)) return index.search(vector, depth);
     const wide = index.search(vector, depth * ANN_OVERSAMPLING);
-    const passing = await docsPassing(this.db, filters, wide.map((n) => n.doc));
+    const passing = await this.keywords.docsPassing(filters, wide.map((n) => n.doc));
     const kept = wide.filter((n) => passing.has(n.doc));
     if (kept.length >= depth || wide.length < depth * ANN_OVERSAMPLING) return kept.slice(0, depth);
     // A narrow filter: most near papers fail it, so compare with every paper that passes.
-    const all = [...(await docsPassing(this.db, filters))];
+    const all = [...(await this.keywords.docsPassing(filters))];
     if (all.length > EXACT_SCAN_LIMIT) return kept;
     const candidates: { doc: number; vector: Float32Array }[] = [];
     for (const docs of perStatement(all)) {
@@ -308,10 +328,8 @@ export class SearchService {
   }
 
   private async withoutExcluded(found: Neighbour[], parsed: ParsedQuery): Promise<Neighbour[]> {
-    const excluded = parsed.terms.filter((t) => t.kind === 'exclude').map((t) => ({ kind: 'word' as const, text: t.text }));
-    const expression = ftsExpression(excluded);
-    if (!expression) return found;
-    const out = await docsMatching(this.db, expression, found.map((n) => n.doc));
+    const excluded = parsed.terms.filter((t) => t.kind === 'exclude');
+    const out = await this.keywords.docsContaining(excluded, found.map((n) => n.doc));
     return found.filter((n) => !out.has(n.doc));
   }
 
@@ -334,6 +352,8 @@ export class SearchService {
     const embedder = this.embedder;
     if (!embedder) return;
     const index = new VectorIndex(embedder.id, embedder.dimensions);
+    // Taken first: what is written while the vectors are read is read again at the next sync.
+    const horizon = await vectorHorizon(this.db);
     let afterDoc = 0;
     for (;;) {
       const page = await readVectors(this.db, embedder.id, { afterDoc, limit: 5000 });
@@ -342,6 +362,9 @@ export class SearchService {
       afterDoc = page[page.length - 1]!.doc;
     }
     // Only publish the index if the model was not swapped meanwhile.
-    if (this.embedder === embedder) this.index = index;
+    if (this.embedder === embedder) {
+      this.index = index;
+      this.horizon = horizon;
+    }
   }
 }

@@ -1,27 +1,53 @@
 /**
- * The SQLite-only half of search: FTS5 expressions and the queries that read the FTS5 index.
- * A PostgreSQL mode would mirror this file with tsvector queries; everything else in search is
- * portable. No text a person typed reaches FTS5 as syntax: every word is sent as a quoted string.
+ * The SQLite half of keyword search: FTS5 expressions and the queries that read the FTS5 index
+ * (postgres-search.ts is the PostgreSQL half). No text a person typed reaches FTS5 as syntax:
+ * every word is sent as a quoted string.
  */
 import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { SearchDatabase } from '../store/search-docs.js';
-import type { Filters, Term } from './query.js';
-import { STOPWORDS } from './stopwords.js';
+import type { Countable, FieldWeights, KeywordHit, KeywordIndex, TierSearch } from './keyword-index.js';
+import { expressionParts, type ExpressionParts, type Filters, type Term } from './query.js';
 
-/** BM25 weights of the FTS5 columns, in their order: title above authors above abstract. */
-export interface FieldWeights {
-  title: number;
-  authors: number;
-  abstract: number;
-}
+/** FTS5 over the catalog: see KeywordIndex. */
+export class SqliteKeywordIndex implements KeywordIndex {
+  constructor(private readonly db: Kysely<SearchDatabase>) {}
 
-export const DEFAULT_FIELD_WEIGHTS: FieldWeights = { title: 2, authors: 1.5, abstract: 1 };
+  counts(items: Countable[]): Promise<number[]> {
+    return matchCounts(this.db, items.map(countedExpression));
+  }
 
-export interface KeywordHit {
-  doc: number;
-  paperId: string;
-  /** FTS5's bm25: lower is better (it is negative). */
-  score: number;
+  /**
+   * A tier as one MATCH expression, ranked by FTS5's bm25 over its terms; words the tier scores
+   * without matching on them, and words it requires without scoring them, are extra runs.
+   */
+  async search({ parts, tier, filters, limit, weights }: TierSearch): Promise<KeywordHit[]> {
+    const expression = buildExpression({ ...parts, words: tier.words }, tier.join, { inTitle: tier.inTitle });
+    if (!expression) return [];
+    if (tier.alsoScored.length === 0) {
+      const requiring = tier.alsoRequired.length > 0 ? tier.alsoRequired.map(termExpression).join(' AND ') : null;
+      return keywordSearch(this.db, expression, filters, limit, weights, requiring);
+    }
+    const alsoScored = tier.alsoScored.map(termExpression).join(' OR ');
+    return keywordSearchAlsoScoring(this.db, expression, alsoScored, filters, limit, weights);
+  }
+
+  docsPassing(filters: Filters, among?: number[]): Promise<Set<number>> {
+    return docsPassing(this.db, filters, among);
+  }
+
+  newestPassing(filters: Filters, limit: number): Promise<number[]> {
+    return newestPassing(this.db, filters, limit);
+  }
+
+  async docsContaining(terms: Term[], among: number[]): Promise<Set<number>> {
+    const expression = ftsExpression(terms.map((t) => ({ kind: 'word' as const, text: t.text })));
+    return expression ? docsMatching(this.db, expression, among) : new Set();
+  }
+
+  /** Merges the index's segments into one: worth doing after a bulk import, for faster queries. */
+  async optimize(): Promise<void> {
+    await sql`INSERT INTO papers_fts (papers_fts) VALUES ('optimize')`.execute(this.db);
+  }
 }
 
 /** An FTS5 string literal: the text in double quotes, inner quotes doubled, NULs (which end it early: "unterminated string") dropped. */
@@ -34,33 +60,14 @@ export function termExpression(term: Term): string {
   return term.kind === 'prefix' ? `${quote(term.text)} *` : quote(term.text);
 }
 
+function countedExpression(item: Countable): string {
+  if (item.kind === 'author') return authorExpression(item.name);
+  return item.field === 'title' ? `{title} : ${termExpression(item.term)}` : termExpression(item.term);
+}
+
 /** An author filter as FTS5 matches it: the name as a phrase in the authors column. */
 export function authorExpression(name: string): string {
   return `{authors} : ${quote(name)}`;
-}
-
-/** A keyword query taken apart: what must appear, the words looked for, what must not appear. */
-export interface ExpressionParts {
-  phrases: Term[];
-  words: Term[];
-  excluded: Term[];
-  authors: string[];
-}
-
-/**
- * The parts of a typed query. Stop words are left out of the words (they still count inside
- * phrases), unless the query has nothing else: a query of stopwords only ("the who") still
- * searches for them.
- */
-export function expressionParts(terms: Term[], authors: string[] = []): ExpressionParts {
-  const words = terms.filter((t) => t.kind === 'word' || t.kind === 'prefix');
-  const meaningful = words.filter((t) => t.kind === 'prefix' || !STOPWORDS.has(t.text.toLowerCase()));
-  return {
-    phrases: terms.filter((t) => t.kind === 'phrase'),
-    words: meaningful.length > 0 ? meaningful : words,
-    excluded: terms.filter((t) => t.kind === 'exclude'),
-    authors,
-  };
 }
 
 /**
@@ -104,7 +111,7 @@ export function buildExpression(parts: ExpressionParts, join: 'any' | 'all', opt
  * Cost grows with the count: a word in 100k papers takes a few milliseconds, a rare one
  * a small fraction of one; callers cache them.
  */
-export async function matchCounts(db: Kysely<SearchDatabase>, expressions: string[]): Promise<number[]> {
+async function matchCounts(db: Kysely<SearchDatabase>, expressions: string[]): Promise<number[]> {
   if (expressions.length === 0) return [];
   const selects = expressions.map((e, i) => sql`SELECT ${i} AS i, (SELECT count(*) FROM papers_fts WHERE papers_fts MATCH ${e}) AS n`);
   const { rows } = await sql<{ i: number; n: number }>`${sql.join(selects, sql` UNION ALL `)}`.execute(db);
@@ -122,12 +129,12 @@ function bm25(weights: FieldWeights): string {
  * expression matches (it has no early stop for a top-k), so the cost grows with the number of
  * matches: see keyword-plan.ts for how queries keep that number small.
  */
-export async function keywordSearch(
+async function keywordSearch(
   db: Kysely<SearchDatabase>,
   expression: string,
   filters: Filters,
   limit: number,
-  weights: FieldWeights = DEFAULT_FIELD_WEIGHTS,
+  weights: FieldWeights,
   requiring: string | null = null,
 ): Promise<KeywordHit[]> {
   const filtered = filters.after !== null || filters.before !== null || filters.categories.length > 0;
@@ -169,13 +176,13 @@ function unfilteredSearch(db: Kysely<SearchDatabase>, expression: string, limit:
  * two is each paper's BM25 over all terms. Both runs match only papers of `expression`, so the
  * cost stays that of its matches, plus reading the extra words' posting lists once.
  */
-export async function keywordSearchAlsoScoring(
+async function keywordSearchAlsoScoring(
   db: Kysely<SearchDatabase>,
   expression: string,
   alsoScored: string,
   filters: Filters,
   limit: number,
-  weights: FieldWeights = DEFAULT_FIELD_WEIGHTS,
+  weights: FieldWeights,
 ): Promise<KeywordHit[]> {
   const filtered = filters.after !== null || filters.before !== null || filters.categories.length > 0;
   const score = sql`bm25(papers_fts, ${weights.title}, ${weights.authors}, ${weights.abstract})`;
@@ -213,7 +220,7 @@ function filteredSearch(db: Kysely<SearchDatabase>, expression: string, filters:
  * The docs that pass the filters, among `among` when given (else among all papers). Used by the
  * semantic side, whose vector index knows nothing of categories, authors or dates.
  */
-export async function docsPassing(db: Kysely<SearchDatabase>, filters: Filters, among?: number[]): Promise<Set<number>> {
+async function docsPassing(db: Kysely<SearchDatabase>, filters: Filters, among?: number[]): Promise<Set<number>> {
   const needsPaper = filters.after !== null || filters.before !== null;
   const authors = ftsExpression([], filters.authors);
   const { rows } = await sql<{ doc: number }>`
@@ -239,13 +246,8 @@ function categoryCondition(filters: Filters) {
   return sql`AND EXISTS (SELECT 1 FROM paper_categories c WHERE c.paper_id = d.paper_id AND (${sql.join(alternatives, sql` OR `)}))`;
 }
 
-/** Merges the index's segments into one: worth doing after a bulk import, for faster queries. */
-export async function optimizeKeywordIndex(db: Kysely<SearchDatabase>): Promise<void> {
-  await sql`INSERT INTO papers_fts (papers_fts) VALUES ('optimize')`.execute(db);
-}
-
 /** The newest papers (by listing day) that pass the filters: a search of filters alone. */
-export async function newestPassing(db: Kysely<SearchDatabase>, filters: Filters, limit: number): Promise<number[]> {
+async function newestPassing(db: Kysely<SearchDatabase>, filters: Filters, limit: number): Promise<number[]> {
   const authors = ftsExpression([], filters.authors);
   const { rows } = await sql<{ doc: number }>`
     SELECT d.doc FROM papers p JOIN search_docs d ON d.paper_id = p.id
@@ -257,15 +259,9 @@ export async function newestPassing(db: Kysely<SearchDatabase>, filters: Filters
 }
 
 /** Which of the given docs match an expression (to apply exclusions to semantic results). */
-export async function docsMatching(db: Kysely<SearchDatabase>, expression: string, among: number[]): Promise<Set<number>> {
+async function docsMatching(db: Kysely<SearchDatabase>, expression: string, among: number[]): Promise<Set<number>> {
   const { rows } = await sql<{ doc: number }>`
     SELECT rowid AS doc FROM papers_fts
     WHERE papers_fts MATCH ${expression} AND rowid IN (SELECT value FROM json_each(${JSON.stringify(among)}))`.execute(db);
   return new Set(rows.map((r) => r.doc));
-}
-
-/** The file behind the connection, for a worker thread that opens its own. */
-export async function databaseFile(db: Kysely<SearchDatabase>): Promise<string> {
-  const { rows } = await sql<{ file: string }>`SELECT file FROM pragma_database_list WHERE name = 'main'`.execute(db);
-  return rows[0]!.file;
 }

@@ -4,12 +4,13 @@
  * in use; the server then puts the model in use (background.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { DatabaseLocation } from '../config.js';
 import { openDatabase } from '../store/db.js';
 import { searchDb } from '../store/search-docs.js';
 import { prepareCatalogModel } from './maintain.js';
 
-const { databaseFile } = workerData as { databaseFile: string };
-const db = await openDatabase(databaseFile);
+const { location } = workerData as { location: DatabaseLocation };
+const db = await openDatabase(location);
 try {
   const embedder = await prepareCatalogModel(searchDb(db));
   parentPort?.postMessage({ model: embedder.id });

@@ -16,6 +16,8 @@ import * as codeRepos from './migrations/2026-12-03-code-repos.js';
 import * as hubLinks from './migrations/2026-12-03-hub-links.js';
 import * as summaries from './migrations/2026-12-03-summaries.js';
 import * as nextVectors from './migrations/2026-12-03-next-vectors.js';
+import * as searchTitles from './migrations/2026-12-03-search-titles.js';
+import * as processes from './migrations/2026-12-03-processes.js';
 import * as feedOnlyPapers from './migrations/2026-12-03-feed-only-papers.js';
 
 /** Listed by hand so they run the same from tsx and from the built dist/ folder. */
@@ -37,6 +39,8 @@ const migrations: Record<string, Migration> = {
   '2026-12-03-hub-links': hubLinks,
   '2026-12-03-summaries': summaries,
   '2026-12-03-next-vectors': nextVectors,
+  '2026-12-03-search-titles': searchTitles,
+  '2026-12-03-processes': processes,
   '2026-12-03-feed-only-papers': feedOnlyPapers,
 };
 

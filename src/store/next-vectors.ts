@@ -4,6 +4,7 @@
  * (`promoteNextVectors`). Until then `search_docs` keeps the vectors searches use.
  */
 import { activateWithin, decodeVector, encodeVector, searchDb, type DocText, type SearchDatabase, type SearchDb } from './search-docs.js';
+import { perStatement } from './chunks.js';
 import type { Db } from './schema.js';
 import type { Kysely } from 'kysely';
 
@@ -40,13 +41,15 @@ export async function docsWithoutNextVector(db: SearchDb, model: string, opts: {
   return rows.map((r) => ({ doc: r.doc, paperId: r.paper_id, version: r.version, title: r.title, abstract: r.abstract }));
 }
 
+/** Rows of a batch go in one statement: on PostgreSQL a round trip per paper would cost more than embedding it. */
 export async function saveNextVectors(db: SearchDb, model: string, items: { doc: number; version: number; vector: Float32Array }[]): Promise<void> {
-  for (const { doc, version, vector } of items) {
-    const values = { model, version, vector: encodeVector(vector) };
+  for (const rows of perStatement(items.map(({ doc, version, vector }) => ({ doc, model, version, vector: encodeVector(vector) })))) {
     await nextDb(db)
       .insertInto('next_vectors')
-      .values({ doc, ...values })
-      .onConflict((oc) => oc.column('doc').doUpdateSet(values))
+      .values(rows)
+      .onConflict((oc) =>
+        oc.column('doc').doUpdateSet((eb) => ({ model: eb.ref('excluded.model'), version: eb.ref('excluded.version'), vector: eb.ref('excluded.vector') })),
+      )
       .execute();
   }
 }

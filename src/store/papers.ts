@@ -21,57 +21,77 @@ export interface UpsertResult {
 export async function upsertPapers(db: Db, batch: Paper[], now = new Date().toISOString(), completing: ReadonlySet<string> = new Set()): Promise<UpsertResult> {
   const papers = newestPerId(batch);
   const stored = await storedListings(db, papers.map((p) => p.id));
+  const candidates = papers
+    .filter((p) => {
+      const version = stored.get(p.id)?.version ?? 0;
+      return version < p.version || (version === p.version && completing.has(p.id));
+    })
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
-  const result: UpsertResult = { inserted: [], updated: [], unchanged: [] };
-  const changed: Paper[] = [];
-  for (const paper of papers) {
-    const version = stored.get(paper.id)?.version;
-    if (version === undefined) result.inserted.push(paper.id);
-    else if (paper.version > version || (paper.version === version && completing.has(paper.id))) result.updated.push(paper.id);
-    else {
-      result.unchanged.push(paper.id);
-      continue;
-    }
-    changed.push(paper);
-  }
-  if (changed.length === 0) return result;
-
-  const paperRows = changed.map((p) => toRow(p, now));
-  for (const rows of perStatement(paperRows)) {
-    await db
+  // Written in id order, so that two writers of overlapping batches (a harvest, a member's
+  // submission) lock the same rows in the same order on PostgreSQL and never deadlock.
+  // The read above only saves writing what is plainly unchanged. What is written is decided by the
+  // upsert itself: a paper is replaced only by a newer version than the one stored when the row is
+  // written, so a writer that read before another one committed can never put an older version back.
+  const written = new Set<string>();
+  for (const rows of perStatement(candidates.map((p) => toRow(p, now)))) {
+    const completed = rows.filter((r) => completing.has(r.id)).map((r) => r.id);
+    const returned = await db
       .insertInto('papers')
       .values(rows)
       .onConflict((oc) =>
-        oc.column('id').doUpdateSet((eb) => ({
-          version: eb.ref('excluded.version'),
-          title: eb.ref('excluded.title'),
-          abstract: eb.ref('excluded.abstract'),
-          authors: eb.ref('excluded.authors'),
-          categories: eb.ref('excluded.categories'),
-          primary_category: eb.ref('excluded.primary_category'),
-          published: eb.ref('excluded.published'),
-          updated: eb.ref('excluded.updated'),
-          comment: eb.ref('excluded.comment'),
-          journal_ref: eb.ref('excluded.journal_ref'),
-          doi: eb.ref('excluded.doi'),
-          license: eb.ref('excluded.license'),
-          links: eb.ref('excluded.links'),
-          modified_at: eb.ref('excluded.modified_at'),
-          title_key: eb.ref('excluded.title_key'),
-          doi_key: eb.ref('excluded.doi_key'),
-        })),
+        oc
+          .column('id')
+          .doUpdateSet((eb) => ({
+            version: eb.ref('excluded.version'),
+            title: eb.ref('excluded.title'),
+            abstract: eb.ref('excluded.abstract'),
+            authors: eb.ref('excluded.authors'),
+            categories: eb.ref('excluded.categories'),
+            primary_category: eb.ref('excluded.primary_category'),
+            published: eb.ref('excluded.published'),
+            updated: eb.ref('excluded.updated'),
+            comment: eb.ref('excluded.comment'),
+            journal_ref: eb.ref('excluded.journal_ref'),
+            doi: eb.ref('excluded.doi'),
+            license: eb.ref('excluded.license'),
+            links: eb.ref('excluded.links'),
+            modified_at: eb.ref('excluded.modified_at'),
+            title_key: eb.ref('excluded.title_key'),
+            doi_key: eb.ref('excluded.doi_key'),
+          }))
+          .where((eb) => {
+            const newer = eb(eb.ref('excluded.version'), '>', eb.ref('papers.version'));
+            if (completed.length === 0) return newer;
+            // A feed-only paper's full record replaces it at the same version.
+            return eb.or([newer, eb.and([eb(eb.ref('excluded.version'), '=', eb.ref('papers.version')), eb('papers.id', 'in', completed)])]);
+          }),
       )
+      .returning('id')
       .execute();
+    for (const row of returned) written.add(row.id);
   }
 
-  if (result.updated.length > 0) {
-    for (const ids of perStatement(result.updated)) {
-      await db.deleteFrom('paper_categories').where('paper_id', 'in', ids).execute();
-    }
+  const result: UpsertResult = { inserted: [], updated: [], unchanged: [] };
+  for (const paper of papers) {
+    if (!written.has(paper.id)) result.unchanged.push(paper.id);
+    else if (stored.has(paper.id)) result.updated.push(paper.id);
+    else result.inserted.push(paper.id);
+  }
+  const changed = papers.filter((p) => written.has(p.id));
+  if (changed.length === 0) return result;
+
+  for (const ids of perStatement(changed.map((p) => p.id))) {
+    await db.deleteFrom('paper_categories').where('paper_id', 'in', ids).execute();
   }
   const categoryRows = changed.flatMap((p) => p.categories.map((category) => ({ paper_id: p.id, category })));
   for (const rows of perStatement(categoryRows)) {
-    await db.insertInto('paper_categories').values(rows).execute();
+    // Nothing to do on a conflict: another writer of the same version stored the same row.
+    await db
+      .insertInto('paper_categories')
+      .values(rows)
+      .onConflict((oc) => oc.columns(['paper_id', 'category']).doNothing())
+      .execute();
   }
   const versionRows = changed.flatMap((p) => versionHistory(p).map((v) => ({ paper_id: p.id, ...v })));
   for (const rows of perStatement(versionRows)) {
@@ -211,6 +231,7 @@ export async function catalogStats(db: Db, topCategories = 10): Promise<CatalogS
     .select((eb) => ['category', eb.fn.countAll<number>().as('papers')])
     .groupBy('category')
     .orderBy('papers', 'desc')
+    .orderBy('category')
     .limit(topCategories)
     .execute();
   return {

@@ -276,6 +276,22 @@ export interface FeaturedPicksTable {
   picked_at: string;
 }
 
+// ---- Shared by the processes of one instance (migration 2026-12-03-processes).
+
+/** A rate limit's count (store/rate-limits.ts): `hits` in the window that ends at `resets_at`. */
+export interface RateLimitsTable {
+  key: string;
+  hits: number;
+  /** Milliseconds since 1970. */
+  resets_at: number;
+}
+
+/** Settings one process makes and every other one reads (store/instance-settings.ts). */
+export interface InstanceSettingsTable {
+  name: string;
+  value: string;
+}
+
 // ---- Enrichment (migrations 2026-12-03-code-repos, -hub-links, -summaries).
 
 /** The code link each paper names, read from its links; `repo` (`owner/name`) when it is on GitHub. */
@@ -577,6 +593,8 @@ export interface Database {
   hub_lookups: HubLookupsTable;
   paper_summaries: PaperSummariesTable;
   llm_usage: LlmUsageTable;
+  rate_limits: RateLimitsTable;
+  instance_settings: InstanceSettingsTable;
 }
 
 export type Db = Kysely<Database>;

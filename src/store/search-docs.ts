@@ -2,8 +2,9 @@
  * Portable queries over the search tables: the doc number of every paper, its vector (a BLOB of
  * little-endian float32), and the embedding models. SQLite-only search SQL is in search/sqlite-search.ts.
  */
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Paper } from '../papers/paper.js';
+import { storeKind } from './dialect.js';
 import { fromRow } from './papers.js';
 import type { Database, Db } from './schema.js';
 
@@ -69,11 +70,27 @@ export async function countDocs(db: SearchDb, model?: string): Promise<number> {
   return Number(row.n);
 }
 
+/**
+ * Stores vectors of one model. On PostgreSQL a whole batch is one statement (a round trip per
+ * paper would cost more than the embedding); SQLite, in the process, takes them a row at a time.
+ */
 export async function saveVectors(db: SearchDb, model: string, vectors: { doc: number; vector: Float32Array }[]): Promise<void> {
+  if (storeKind(db) === 'postgres') {
+    for (let i = 0; i < vectors.length; i += VECTORS_PER_STATEMENT) {
+      const part = vectors.slice(i, i + VECTORS_PER_STATEMENT);
+      await sql`UPDATE search_docs AS d SET model = ${model}, vector = v.vector
+        FROM unnest(${part.map((v) => v.doc)}::int[], ${part.map((v) => encodeVector(v.vector))}::bytea[]) AS v(doc, vector)
+        WHERE d.doc = v.doc`.execute(db);
+    }
+    return;
+  }
   for (const { doc, vector } of vectors) {
     await db.updateTable('search_docs').set({ model, vector: encodeVector(vector) }).where('doc', '=', doc).execute();
   }
 }
+
+/** Two array parameters, whatever their length; this keeps one statement to a few megabytes. */
+const VECTORS_PER_STATEMENT = 1000;
 
 /** Vectors of one model in doc order, a page at a time. */
 export async function readVectors(
@@ -87,16 +104,44 @@ export async function readVectors(
   return rows.filter((r) => r.vector !== null).map((r) => ({ doc: r.doc, vector: decodeVector(r.vector!) }));
 }
 
-/** Doc numbers that have a vector of this model, and those that do not (new, changed or other-model). */
-export async function docsByVectorState(db: SearchDb, model: string): Promise<{ current: number[]; missing: number[] }> {
-  const rows = await db
-    .selectFrom('search_docs')
-    .select(['doc', (eb) => eb('model', '=', model).as('current')])
-    .execute();
+/**
+ * A point in the history of the vectors, to read what changed after it: on PostgreSQL the oldest
+ * transaction still running (every older one has committed or rolled back), on SQLite none (it
+ * keeps no history, and everything is read each time).
+ */
+export type VectorHorizon = string | null;
+
+export async function vectorHorizon(db: SearchDb): Promise<VectorHorizon> {
+  if (storeKind(db) !== 'postgres') return null;
+  const { rows } = await sql<{ horizon: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS horizon`.execute(db);
+  return rows[0]!.horizon;
+}
+
+export interface VectorChanges {
+  /** Docs with a vector of this model; when `everything` is false, only those written since the horizon. */
+  current: number[];
+  /** Docs without one (new, changed or of another model), likewise. */
+  missing: number[];
+  /** Whether every doc was read (SQLite, or no horizon yet), rather than only the changed ones. */
+  everything: boolean;
+  /** Where to read from next time. */
+  horizon: VectorHorizon;
+}
+
+/**
+ * The docs whose vector changed since `horizon`, by state. PostgreSQL knows the transaction that
+ * last wrote each row's vector (search_docs.changed_tx), so another process's embedding is read
+ * as a few rows, not as the whole table; SQLite reads the state of every doc.
+ */
+export async function vectorChangesSince(db: SearchDb, model: string, horizon: VectorHorizon): Promise<VectorChanges> {
+  const next = await vectorHorizon(db);
+  let query = db.selectFrom('search_docs').select(['doc', (eb) => eb('model', '=', model).as('current')]);
+  if (horizon !== null && next !== null) query = query.where(sql<boolean>`changed_tx >= ${horizon}::xid8`);
+  const rows = await query.execute();
   const current: number[] = [];
   const missing: number[] = [];
   for (const row of rows) (row.current ? current : missing).push(row.doc);
-  return { current, missing };
+  return { current, missing, everything: horizon === null || next === null, horizon: next };
 }
 
 export async function vectorOfPaper(db: SearchDb, model: string, paperId: string): Promise<{ doc: number; vector: Float32Array } | null> {
@@ -136,6 +181,12 @@ export interface StoredModel {
   trainedOn: number;
   createdAt: string;
   state: Uint8Array | null;
+}
+
+/** The id of the model in use, without its state (which may be tens of megabytes). */
+export async function activeModelId(db: SearchDb): Promise<string | null> {
+  const row = await db.selectFrom('embedding_models').select('id').where('active', '=', 1).executeTakeFirst();
+  return row?.id ?? null;
 }
 
 export async function activeModel(db: SearchDb): Promise<StoredModel | null> {

@@ -3,6 +3,7 @@ import type { FetchPaper } from '../catalog/fetch-paper.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import type { Mailer } from '../mail/mailer.js';
+import type { Notices } from '../store/notices.js';
 import type { Db } from '../store/schema.js';
 import type { Viewer } from './forms.js';
 import { formToken } from './security.js';
@@ -15,6 +16,8 @@ export interface WebDeps {
   mailer: Mailer;
   /** Fetches a paper from arXiv into the catalog, for submissions. */
   fetchPaper: FetchPaper;
+  /** What the other processes of the site are told of writes here, and tell in turn (PostgreSQL); by default none, one process. */
+  notices?: Notices;
   /** The time submissions are made at (a paper may be submitted within 14 days of its listing); tests set it. */
   now?: () => Date;
 }

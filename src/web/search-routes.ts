@@ -1,6 +1,6 @@
 /**
  * The search page, `GET /api/papers/search` (shaped like the public daily-papers API's search),
- * and the search service behind them, kept current in the background while the server runs.
+ * and the search service behind them (kept current by the process that runs it: cli/instance.ts).
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { z } from 'zod';
@@ -9,7 +9,6 @@ import { votesOf } from '../community/votes.js';
 import type { Logger } from '../log.js';
 import type { Paper } from '../papers/paper.js';
 import { describePapers } from '../ranking/period-papers.js';
-import { startMaintenance } from '../search/background.js';
 import { openSearch } from '../search/open.js';
 import { parseCategory, parseDay, type Filters } from '../search/query.js';
 import { SEARCH_MODES, type SearchMode, type SearchService } from '../search/service.js';
@@ -27,12 +26,10 @@ import { LIMITS } from './security.js';
 export interface SearchRouteDeps {
   db: Db;
   log: Logger;
-  /** The configured embedder, for the service opened here and for retraining. */
+  /** The configured embedder, for the service opened here. */
   settings: SearchSettings;
-  /** A ready service (tests); by default one is opened with the configured embedder. */
+  /** A ready service (paperboy serve, tests); by default one is opened with the configured embedder. */
   search?: SearchService;
-  /** How often new papers are embedded and the model checked for retraining; 0 turns it off. */
-  maintenanceIntervalMs?: number;
   /** Visitors' search pages are kept here, as the period pages are. */
   cache: PageCache;
 }
@@ -79,13 +76,6 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps
   // Vectors load in the background: until then hybrid search answers with keywords alone.
   void ready.then((service) => service.load()).catch((err: unknown) => deps.log.error({ err }, 'loading the vector index failed'));
 
-  let stop: (() => void) | null = null;
-  app.addHook('onReady', async () => {
-    const interval = deps.maintenanceIntervalMs ?? 60_000;
-    if (interval > 0) stop = startMaintenance(await ready, deps.db, deps.log, deps.settings, interval);
-  });
-  app.addHook('onClose', async () => stop?.());
-
   app.get<{ Querystring: Record<string, unknown> }>('/search', { config: { rateLimit: LIMITS.search } }, async (request, reply) => {
     const { query, mode } = searchRequest(request.query);
     const viewer = viewerFor(request, reply);
@@ -93,7 +83,7 @@ export function registerSearchRoutes(app: FastifyInstance, deps: SearchRouteDeps
     if (query.trim() === '') return sendPage(reply, searchPage({ ...none, notes: [] }, viewer));
     // Visitors asking the same thing share one page until the next write, as with the period pages.
     const cacheKey = viewer || query.length > CACHED_QUERY_MAX ? null : `search/${mode}/${query}`;
-    const cached = cacheKey ? deps.cache.get(cacheKey) : null;
+    const cached = cacheKey ? await deps.cache.hit(cacheKey) : null;
     if (cached) return reply.type('text/html; charset=utf-8').send(cached);
     try {
       const { hits, notes } = await (await ready).search({ query, mode, limit: PAGE_RESULTS });

@@ -52,7 +52,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
     return payload;
   });
 
-  await registerSecurity(app, { db, secret: serverSecret(config.dataDir, config.secret), secureCookies: secureCookies(config) });
+  await registerSecurity(app, { db, log, secret: serverSecret(config.dataDir, config.secret), secureCookies: secureCookies(config) });
   await registerCors(app);
 
   await app.register(fastifyStatic, { root: path.join(root, 'src/web/assets'), prefix: '/assets/', maxAge: 3600 * 1000, index: false });
@@ -61,7 +61,10 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
 
   app.get('/healthz', async () => ({ ok: true }));
 
-  const cache = new PageCache();
+  const cache = new PageCache(deps.notices);
+  // The reply to a write leaves once the other processes can hear of it: the page asked for next
+  // may come from any of them.
+  app.addHook('onSend', async () => cache.told());
   const background = new BackgroundWork(log);
   app.decorate('background', background);
   app.addHook('onClose', () => background.settled());
@@ -78,7 +81,7 @@ export async function buildServer(deps: ServerDeps): Promise<FastifyInstance> {
   registerApiTokenRoutes(app, deps);
   registerSubscriptionRoutes(app, deps);
   registerForYouRoutes(app, { ...deps, cache, picks });
-  registerMcpRoutes(app, { db, log, baseUrl: config.baseUrl, search: search.service, picks, writes: new WriteLimiter() });
+  registerMcpRoutes(app, { db, log, baseUrl: config.baseUrl, search: search.service, picks, writes: new WriteLimiter(db) });
   registerReferenceRoutes(app, { ...deps, cache });
   registerGroupRoutes(app, { ...deps, cache });
   registerGroupAdminRoutes(app, { ...deps, cache });

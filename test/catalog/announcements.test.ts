@@ -40,7 +40,7 @@ describe("the daily read of arXiv's announcements", () => {
     log,
     client,
     config: loadConfig({
-      PAPERBOY_DATA_DIR: t.dir,
+      ...t.env,
       PAPERBOY_ARXIV_CATEGORIES: categories.length === 0 ? 'none' : categories.join(' '),
       PAPERBOY_ARXIV_RSS_URL: arxiv.url('/rss/'),
       PAPERBOY_ARXIV_API_URL: arxiv.url('/api/query'),

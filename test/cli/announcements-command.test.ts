@@ -1,25 +1,22 @@
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { ARXIV_TIME_ZONE, isListingWeekday } from '../../src/papers/announcements.js';
 import { shiftDay, wallClock } from '../../src/papers/dates.js';
-import { openDatabase } from '../../src/store/db.js';
 import { recordDay } from '../../src/store/announcement-days.js';
 import { emptyChannel, recordedFeed } from '../support/announcement-week.js';
 import { runCli, startCli } from '../support/cli.js';
+import { tempDb, type TempDb } from '../support/db.js';
 import { FixtureServer, OaiListRecords, reply, type RecordedRequest } from '../support/fixture-server.js';
 
 describe('reading announcements from the command line and in serve', () => {
-  let dir: string;
+  let t: TempDb;
   let arxiv: FixtureServer;
   let child: ChildProcess | null = null;
   const oai = new OaiListRecords(undefined, 2, '/oai2', 'arXivRaw');
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-announcements-'));
+    t = await tempDb();
     // What arXiv serves today: an empty channel dated today in New York (no paper of the recorded day is today's).
     arxiv = await FixtureServer.start((request) => {
       if (request.path.startsWith('/rss/')) return reply(emptyChannel(recordedFeed(), wallClock(new Date(), ARXIV_TIME_ZONE).day), { contentType: 'application/rss+xml' });
@@ -33,11 +30,11 @@ describe('reading announcements from the command line and in serve', () => {
       await exited;
     }
     await arxiv.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await t.cleanup();
   });
 
   const env = (extra: Record<string, string> = {}) => ({
-    PAPERBOY_DATA_DIR: dir,
+    ...t.env,
     PAPERBOY_DEMO: 'false',
     PAPERBOY_ARXIV_CATEGORIES: 'cs.CL cs.LG',
     PAPERBOY_ARXIV_RSS_URL: arxiv.url('/rss/'),
@@ -63,25 +60,18 @@ describe('reading announcements from the command line and in serve', () => {
     // The last announcement read was ten days ago; nothing since.
     const today = wallClock(new Date(), ARXIV_TIME_ZONE).day;
     const lastRead = shiftDay(today, -10);
-    const db = await openDatabase(path.join(dir, 'paperboy.sqlite'));
-    await recordDay(db, { day: lastRead, status: 'listed', source: 'feed', listed: 1, replaced: 0, read_at: new Date().toISOString() });
-    await db.destroy();
+    await recordDay(t.db, { day: lastRead, status: 'listed', source: 'feed', listed: 1, replaced: 0, read_at: new Date().toISOString() });
 
     arxiv.reset();
     child = startCli(['serve', '--port', '0'], env());
     const missed = Array.from({ length: 9 }, (_, i) => shiftDay(lastRead, i + 1)).filter(isListingWeekday);
-    const db2 = await openDatabase(path.join(dir, 'paperboy.sqlite'));
-    try {
-      const recorded = async () => db2.selectFrom('announcement_days').select(['day', 'status', 'source']).where('day', '>', lastRead).where('day', '<', today).orderBy('day').execute();
-      for (let waited = 0; (await recorded()).length < missed.length; waited += 50) {
-        assert.ok(waited < 30_000, `serve recorded ${(await recorded()).length} of ${missed.length} missed days`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-      // The recorded OAI-PMH records are from 2016 and 2018: nothing was announced in the selection since.
-      assert.deepEqual(await recorded(), missed.map((day) => ({ day, status: 'none', source: 'oai' })));
-    } finally {
-      await db2.destroy();
+    const recorded = async () => t.db.selectFrom('announcement_days').select(['day', 'status', 'source']).where('day', '>', lastRead).where('day', '<', today).orderBy('day').execute();
+    for (let waited = 0; (await recorded()).length < missed.length; waited += 50) {
+      assert.ok(waited < 30_000, `serve recorded ${(await recorded()).length} of ${missed.length} missed days`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
     }
+    // The recorded OAI-PMH records are from 2016 and 2018: nothing was announced in the selection since.
+    assert.deepEqual(await recorded(), missed.map((day) => ({ day, status: 'none', source: 'oai' })));
     const list: RecordedRequest = arxiv.requests.find((r) => r.path === '/oai2')!;
     assert.deepEqual(Object.fromEntries(list.query), { verb: 'ListRecords', metadataPrefix: 'arXivRaw', set: 'cs', from: missed[0] });
     for (const request of arxiv.requests) assert.match(String(request.headers['user-agent']), /^paperboy\/0\.1 \(self-hosted daily-papers hub; mailto:admin@papers\.example\.org\)$/);

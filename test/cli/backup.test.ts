@@ -8,7 +8,7 @@ import { toggleVote } from '../../src/community/votes.js';
 import { openDatabase } from '../../src/store/db.js';
 import { runCli, startCli, finished } from '../support/cli.js';
 import { makeMember } from '../support/community.js';
-import { tempDb, type TempDb } from '../support/db.js';
+import { tempDb, testStore, type TempDb } from '../support/db.js';
 import { importSample } from '../search/sample.js';
 
 /**
@@ -19,14 +19,17 @@ import { importSample } from '../search/sample.js';
 describe('paperboy backup', () => {
   let t: TempDb;
   let papers: string[];
+  /** The SQLite file of the instance (SQLite's online backup is the command's whole point). */
+  const file = () => (t.location.kind === 'sqlite' ? t.location.file : assert.fail('a SQLite test'));
+  const sqliteOnly = { skip: testStore !== 'sqlite' && 'SQLite only: PostgreSQL is backed up with pg_dump' };
   before(async () => {
     t = await tempDb();
-    await importSample(t.db, 0, 3400);
+    if (testStore === 'sqlite') await importSample(t.db, 0, 3400);
     papers = (await t.db.selectFrom('papers').select('id').orderBy('id').execute()).map((p) => p.id);
   });
   after(() => t.cleanup());
 
-  it('restores with every vote and comment committed before it began, while writes go on', { timeout: 300_000 }, async () => {
+  it('restores with every vote and comment committed before it began, while writes go on', { ...sqliteOnly, timeout: 300_000 }, async () => {
     const members = [];
     for (let i = 0; i < 4; i++) members.push(await makeMember(t.db, `Backup Voter ${i}`));
     // Others write during the copy (their votes come and go; those from before stay).
@@ -41,7 +44,7 @@ describe('paperboy backup', () => {
     const commentsBefore = await t.db.selectFrom('comments').select(['id', 'body']).execute();
 
     // Another connection keeps writing while the copy is made, as a running site would.
-    const writer = await openDatabase(t.file);
+    const writer = await openDatabase(t.location);
     let writing = true;
     let written = 0;
     const writes = (async () => {
@@ -56,7 +59,7 @@ describe('paperboy backup', () => {
     fs.mkdirSync(path.dirname(copy));
     let result;
     try {
-      result = await finished(startCli(['backup', copy, '--json'], { PAPERBOY_DATA_DIR: t.dir }));
+      result = await finished(startCli(['backup', copy, '--json'], t.env));
     } finally {
       writing = false;
       await writes;
@@ -76,7 +79,7 @@ describe('paperboy backup', () => {
     const stats = await runCli(['stats', '--json'], { PAPERBOY_DATA_DIR: restoredDir });
     assert.equal(stats.code, 0, stats.stderr);
     assert.equal((JSON.parse(stats.stdout) as { papers: number }).papers, papers.length);
-    const restored = await openDatabase(path.join(restoredDir, 'paperboy.sqlite'));
+    const restored = await openDatabase({ kind: 'sqlite', file: path.join(restoredDir, 'paperboy.sqlite') });
     try {
       const { rows } = await sql<{ integrity_check: string }>`pragma integrity_check`.execute(restored);
       assert.deepEqual(rows, [{ integrity_check: 'ok' }]);
@@ -94,12 +97,21 @@ describe('paperboy backup', () => {
     }
   });
 
-  it('refuses a directory that does not exist, and the database itself as the copy', async () => {
-    const missing = await runCli(['backup', path.join(t.dir, 'no-such-dir', 'x.sqlite')], { PAPERBOY_DATA_DIR: t.dir });
+  it('refuses a directory that does not exist, and the database itself as the copy', sqliteOnly, async () => {
+    const missing = await runCli(['backup', path.join(t.dir, 'no-such-dir', 'x.sqlite')], t.env);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /no such directory/);
-    const itself = await runCli(['backup', t.file], { PAPERBOY_DATA_DIR: t.dir });
+    const itself = await runCli(['backup', file()], t.env);
     assert.equal(itself.code, 2);
     assert.match(itself.stderr, /cannot replace the database itself/);
+  });
+
+  it('on PostgreSQL, refuses and points to pg_dump, writing nothing', { skip: testStore !== 'postgres' && 'PostgreSQL only' }, async () => {
+    const copy = path.join(t.dir, 'paperboy-backup.sqlite');
+    const result = await runCli(['backup', copy], t.env);
+    assert.equal(result.code, 2);
+    assert.match(result.stderr, /keeps its data in PostgreSQL .*pg_dump/);
+    assert.doesNotMatch(result.stderr, /paperboy-test-only/, 'the password is not shown');
+    assert.ok(!fs.existsSync(copy) && !fs.existsSync(`${copy}.partial`));
   });
 });

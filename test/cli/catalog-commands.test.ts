@@ -1,21 +1,22 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { runCli } from '../support/cli.js';
+import { tempDb, type TempDb } from '../support/db.js';
 import { fixturesDir, repoRoot } from '../support/paths.js';
 
 const DEMO = path.join(repoRoot, 'demo/arxiv-demo.jsonl.gz');
 
 describe('paperboy import, show and stats', () => {
+  let t: TempDb;
   let dir: string;
   let env: Record<string, string>;
-  before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-cli-'));
-    env = { PAPERBOY_DATA_DIR: dir };
+  before(async () => {
+    t = await tempDb();
+    dir = t.dir;
+    env = t.env;
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  after(() => t.cleanup());
 
   it('imports files of every format and says what it did', async () => {
     const files = [DEMO, path.join(fixturesDir, 'atom/id_list-1601.00001.xml'), path.join(fixturesDir, 'oai-pmh/getrecord-0.xml'), path.join(fixturesDir, 'abs/0011004.abs')];

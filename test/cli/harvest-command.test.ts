@@ -1,50 +1,34 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import Database from 'better-sqlite3';
 import { finished, runCli, startCli } from '../support/cli.js';
+import { tempDb, type TempDb } from '../support/db.js';
 import { FixtureServer, OaiListRecords, arxivApiHandler, hang, oaiRecords, tooManyRequests } from '../support/fixture-server.js';
 
-function storedIds(dir: string): string[] {
-  const db = new Database(path.join(dir, 'paperboy.sqlite'), { readonly: true });
-  try {
-    return (db.prepare('SELECT id FROM papers ORDER BY id').all() as { id: string }[]).map((r) => r.id);
-  } finally {
-    db.close();
-  }
+// What the `paperboy` process stored, read through the test's own connection to the same database.
+async function storedIds(t: TempDb): Promise<string[]> {
+  return (await t.db.selectFrom('papers').select('id').orderBy('id').execute()).map((r) => r.id);
 }
 
-function checkpointPages(dir: string): number | null {
-  const file = path.join(dir, 'paperboy.sqlite');
-  if (!fs.existsSync(file)) return null;
-  const db = new Database(file, { readonly: true, fileMustExist: true });
-  try {
-    const row = db.prepare('SELECT state FROM harvest_checkpoints').get() as { state: string } | undefined;
-    return row ? (JSON.parse(row.state) as { pages: number }).pages : null;
-  } catch {
-    return null; // not migrated yet
-  } finally {
-    db.close();
-  }
+async function checkpointPages(t: TempDb): Promise<number | null> {
+  const row = await t.db.selectFrom('harvest_checkpoints').select('state').executeTakeFirst();
+  return row ? (JSON.parse(row.state) as { pages: number }).pages : null;
 }
 
 describe('paperboy harvest against a local OAI-PMH server', () => {
   let server: FixtureServer;
-  let dir: string;
+  let t: TempDb;
   let env: Record<string, string>;
   const allIds = [...new Set(oaiRecords().map((r) => r.id))].sort();
 
   before(async () => {
     server = await FixtureServer.start();
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-harvest-'));
-    env = { PAPERBOY_DATA_DIR: dir, PAPERBOY_OAI_URL: server.url('/oai2'), PAPERBOY_ARXIV_INTERVAL_MS: '20' };
+    t = await tempDb();
+    env = { ...t.env, PAPERBOY_OAI_URL: server.url('/oai2'), PAPERBOY_ARXIV_INTERVAL_MS: '20' };
   });
   after(async () => {
     await server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await t.cleanup();
   });
 
   it('resumes a killed harvest where it stopped, with no gap and no duplicate', async () => {
@@ -53,11 +37,12 @@ describe('paperboy harvest against a local OAI-PMH server', () => {
     server.setHandler((req) => (req.index === 2 ? hang() : list.handler(req)));
     const child = startCli(['harvest', '--from', '2000-01-01'], env);
     const done = finished(child);
-    for (let i = 0; i < 200 && checkpointPages(dir) !== 1; i++) await delay(50);
-    assert.equal(checkpointPages(dir), 1, 'the first page and its checkpoint were stored');
+    // Up to a minute: the process alone takes seconds to start on a busy machine.
+    for (let i = 0; i < 1200 && (await checkpointPages(t)) !== 1; i++) await delay(50);
+    assert.equal(await checkpointPages(t), 1, 'the first page and its checkpoint were stored');
     child.kill('SIGKILL');
     await done;
-    assert.deepEqual(storedIds(dir), oaiRecords().slice(0, 2).map((r) => r.id).sort());
+    assert.deepEqual(await storedIds(t), oaiRecords().slice(0, 2).map((r) => r.id).sort());
 
     server.reset();
     server.setHandler(list.handler);
@@ -67,7 +52,7 @@ describe('paperboy harvest against a local OAI-PMH server', () => {
     const report = JSON.parse(resumed.stdout) as { inserted: number; unchanged: number };
     assert.equal(report.unchanged, 0, 'no record was read twice');
     assert.equal(report.inserted, allIds.length - 2);
-    assert.deepEqual(storedIds(dir), allIds);
+    assert.deepEqual(await storedIds(t), allIds);
   });
 
   it('waits out a 429 with Retry-After and finishes', async () => {
@@ -91,22 +76,22 @@ describe('paperboy harvest against a local OAI-PMH server', () => {
 
 describe('paperboy fetch against a local export API', () => {
   let server: FixtureServer;
-  let dir: string;
+  let t: TempDb;
   before(async () => {
     server = await FixtureServer.start(arxivApiHandler({ total: 1 }));
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-fetch-'));
+    t = await tempDb();
   });
   after(async () => {
     await server.close();
-    fs.rmSync(dir, { recursive: true, force: true });
+    await t.cleanup();
   });
 
   it('fetches papers by id and stores them', async () => {
-    const env = { PAPERBOY_DATA_DIR: dir, PAPERBOY_ARXIV_API_URL: server.url('/api/query'), PAPERBOY_ARXIV_INTERVAL_MS: '20' };
+    const env = { ...t.env, PAPERBOY_ARXIV_API_URL: server.url('/api/query'), PAPERBOY_ARXIV_INTERVAL_MS: '20' };
     const result = await runCli(['fetch', '--id', '1601.00001', '--json'], env);
     assert.equal(result.code, 0, result.stderr);
     assert.equal(server.requests[0]?.query.get('id_list'), '1601.00001');
-    assert.deepEqual(storedIds(dir), ['1601.00001']);
+    assert.deepEqual(await storedIds(t), ['1601.00001']);
     const bad = await runCli(['fetch', '--id', 'nonsense'], env);
     assert.equal(bad.code, 2);
     assert.match(bad.stderr, /--id: not an arXiv id: "nonsense"/);

@@ -1,42 +1,26 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChildProcess } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { startCli } from '../support/cli.js';
+import { tempDb, type TempDb } from '../support/db.js';
+import { waitForLog } from '../support/processes.js';
 import { startSmtpRelay, unusedPort, type SmtpRelay } from '../support/smtp.js';
 
-/** Resolves once a log line of the child passes `test`; fails when the child exits first. Keeps everything it logs in `log`. */
-function waitForLog(child: ChildProcess, log: string[], test: (line: string) => boolean): Promise<void> {
-  return new Promise((resolve, reject) => {
-    let buffer = '';
-    child.stderr?.on('data', (chunk: Buffer) => {
-      buffer += chunk.toString();
-      const lines = buffer.split('\n');
-      buffer = lines.pop()!;
-      log.push(...lines);
-      if (lines.some(test)) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`paperboy serve exited (${code}):\n${log.join('\n')}`)));
-  });
-}
-
 describe('paperboy serve on another port, with no PAPERBOY_BASE_URL', () => {
-  let dir: string;
+  let t: TempDb;
   let relay: SmtpRelay;
   let child: ChildProcess;
   let port: number;
   const log: string[] = [];
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-serve-'));
+    t = await tempDb();
     relay = await startSmtpRelay();
     port = await unusedPort();
     child = startCli(['serve'], {
       PORT: String(port),
       PAPERBOY_BASE_URL: '',
-      PAPERBOY_DATA_DIR: dir,
+      ...t.env,
       PAPERBOY_DEMO: 'false',
       PAPERBOY_SMTP_URL: relay.url,
       PAPERBOY_LOG_LEVEL: 'info',
@@ -46,7 +30,7 @@ describe('paperboy serve on another port, with no PAPERBOY_BASE_URL', () => {
   after(async () => {
     await stop();
     await relay?.close();
-    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    await t?.cleanup();
   });
 
   it('mails links to the port it listens on, and they lead back to it', async () => {

@@ -1,10 +1,10 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { runCli } from '../support/cli.js';
+import { tempDb, type TempDb } from '../support/db.js';
 import { repoRoot } from '../support/paths.js';
 
 const DEMO = path.join(repoRoot, 'demo/arxiv-demo.jsonl.gz');
@@ -15,17 +15,19 @@ const DEMO = path.join(repoRoot, 'demo/arxiv-demo.jsonl.gz');
  * .jsonl.gz reported as a rejection among others, with exit status 0.
  */
 describe('paperboy import of a file that breaks off', () => {
+  let t: TempDb;
   let dir: string;
-  before(() => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-truncated-'));
+  before(async () => {
+    t = await tempDb();
+    dir = t.dir;
   });
-  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+  after(() => t.cleanup());
 
   it('exits with 1, says so, and keeps what was complete', async () => {
     const whole = fs.readFileSync(DEMO);
     const truncated = path.join(dir, 'truncated.jsonl.gz');
     fs.writeFileSync(truncated, whole.subarray(0, Math.floor(whole.length / 2)));
-    const env = { PAPERBOY_DATA_DIR: path.join(dir, 'data') };
+    const env = t.env;
 
     const result = await runCli(['import', truncated, '--json'], env);
     assert.equal(result.code, 1, result.stderr);
@@ -46,13 +48,14 @@ describe('paperboy import of a file that breaks off', () => {
     const file = path.join(dir, 'some-bad.jsonl');
     const [first] = zlib.gunzipSync(fs.readFileSync(DEMO)).toString('utf8').split('\n');
     fs.writeFileSync(file, `${first}\nnot json at all\n{"id": "not a paper"}\n`);
-    const result = await runCli(['import', file], { PAPERBOY_DATA_DIR: path.join(dir, 'data2') });
+    const fresh = await tempDb();
+    const result = await runCli(['import', file], fresh.env).finally(() => fresh.cleanup());
     assert.equal(result.code, 0, result.stderr);
     assert.match(result.stdout, /inserted 1, .*rejected 2/);
   });
 
   it('exits with 2 for a wrong command line', async () => {
-    const result = await runCli(['import', '--no-such-flag'], { PAPERBOY_DATA_DIR: path.join(dir, 'data3') });
+    const result = await runCli(['import', '--no-such-flag'], t.env);
     assert.equal(result.code, 2, result.stderr);
   });
 });

@@ -14,10 +14,14 @@ import { renderMarkdown } from '../../src/community/markdown.js';
 import { statsOf } from '../../src/community/paper-stats.js';
 import { report } from '../../src/community/reports.js';
 import type { User } from '../../src/community/users.js';
+import { hideComment } from '../../src/community/moderation.js';
+import type { Db } from '../../src/store/db.js';
+import { lockRows } from '../../src/store/dialect.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { tempDb, type TempDb } from '../support/db.js';
 import { makePaper } from '../support/papers.js';
-import { makeMember, rejectsWith } from '../support/community.js';
+import { makeAdmin, makeMember, rejectsWith } from '../support/community.js';
+import { racing } from '../support/concurrency.js';
 
 /** `id(children)` outline of a tree, with d/h marking deleted and hidden comments. */
 function shape(nodes: CommentNode[]): string {
@@ -115,6 +119,39 @@ describe('comments', () => {
     assert.deepEqual([r1.created, r2.created, r1.id === r2.id], [true, false, true]);
     await assert.rejects(report(t.db, grace.id, { target: { type: 'comment', id: 424242 }, reason: 'spam' }), rejectsWith('not_found'));
     await assert.rejects(report(t.db, grace.id, { target: { type: 'paper', id: P }, reason: ' ' }), rejectsWith('invalid', 'reason'));
+  });
+
+  // Two requests at once (a double submit, two processes): both read the comment as live before
+  // either writes. It must stop counting once.
+  describe('at the same time', () => {
+    const Q = '2401.00003';
+    const countOf = async () => (await statsOf(t.db, [Q])).get(Q)!.comments;
+    const lockComment = (id: number) => (trx: Db) => lockRows(trx, trx.selectFrom('comments').select('id').where('id', '=', id)).execute();
+    before(() => upsertPapers(t.db, [makePaper({ id: Q })]));
+
+    it('a comment deleted twice at once counts down once', async () => {
+      const kept = await addComment(t.db, grace.id, { paperId: Q, body: 'Stays.' });
+      const c = await addComment(t.db, ada.id, { paperId: Q, body: 'Oops.' });
+      const results = await racing(t, lockComment(c.id), () => [deleteComment(t.db, ada.id, c.id), deleteComment(t.db, ada.id, c.id)], 2);
+      // The second may find the comment gone already (not_found) or delete nothing: either way it counts nothing.
+      for (const r of results) if (r.status === 'rejected') rejectsWith('not_found')(r.reason);
+      assert.equal(await countOf(), 1);
+      assert.equal((await getComment(t.db, kept.id))?.state, 'visible');
+      assert.equal((await getComment(t.db, c.id))?.state, 'deleted');
+      await deleteComment(t.db, grace.id, kept.id);
+      assert.equal(await countOf(), 0);
+    });
+
+    it('a comment hidden by a moderator while its author deletes it counts down once', async () => {
+      const admin = await makeAdmin(t.db, 'Moderator');
+      const kept = await addComment(t.db, grace.id, { paperId: Q, body: 'Stays.' });
+      const c = await addComment(t.db, ada.id, { paperId: Q, body: 'Spam.' });
+      const results = await racing(t, lockComment(c.id), () => [deleteComment(t.db, ada.id, c.id), hideComment(t.db, admin.id, c.id, 'spam').then(() => {})], 2);
+      for (const r of results) if (r.status === 'rejected') rejectsWith('not_found')(r.reason);
+      assert.equal(await countOf(), 1);
+      await deleteComment(t.db, grace.id, kept.id);
+      assert.equal(await countOf(), 0);
+    });
   });
 });
 

@@ -60,18 +60,19 @@ describe('moderation', () => {
     const comment = await addComment(t.db, member.id, { paperId: P, body: 'hello' });
     const r = await report(t.db, member.id, { target: { type: 'paper', id: P }, reason: 'not a paper' });
     const before = (await moderationLog(t.db)).length;
+    // Each started when awaited: on PostgreSQL they would all run (and fail) at once, before being awaited.
     for (const attempt of [
-      hidePaper(t.db, member.id, P, 'x'),
-      unhidePaper(t.db, member.id, P, 'x'),
-      hideComment(t.db, member.id, comment.id, 'x'),
-      unhideComment(t.db, member.id, comment.id, 'x'),
-      suspendUser(t.db, member.id, troll.id, 'x'),
-      unsuspendUser(t.db, member.id, troll.id, 'x'),
-      listReports(t.db, member.id),
-      resolveReport(t.db, member.id, r.id, 'x'),
-      hidePaper(t.db, 999_999, P, 'x'),
+      () => hidePaper(t.db, member.id, P, 'x'),
+      () => unhidePaper(t.db, member.id, P, 'x'),
+      () => hideComment(t.db, member.id, comment.id, 'x'),
+      () => unhideComment(t.db, member.id, comment.id, 'x'),
+      () => suspendUser(t.db, member.id, troll.id, 'x'),
+      () => unsuspendUser(t.db, member.id, troll.id, 'x'),
+      () => listReports(t.db, member.id),
+      () => resolveReport(t.db, member.id, r.id, 'x'),
+      () => hidePaper(t.db, 999_999, P, 'x'),
     ]) {
-      await assert.rejects(attempt, rejectsWith('forbidden'));
+      await assert.rejects(attempt(), rejectsWith('forbidden'));
     }
     assert.equal((await moderationLog(t.db)).length, before);
     assert.deepEqual(await hiddenAmong(t.db, [P]), new Set());

@@ -41,7 +41,7 @@ describe('a digest run killed in the middle and started again', () => {
   });
 
   const env = (relay: SmtpRelay) => ({
-    PAPERBOY_DATA_DIR: t.dir,
+    ...t.env,
     PAPERBOY_SMTP_URL: relay.url,
     PAPERBOY_SMTP_RATE: '1000',
     PAPERBOY_SECRET: 'crash-test-secret-crash-test-secret-0123',

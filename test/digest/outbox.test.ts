@@ -382,4 +382,22 @@ describe('outbox delivery', () => {
     assert.deepEqual(report, { sent: 0, retrying: 1, bounced: 0, failed: 0, cancelled: 0, deferred: 0 });
     assert.equal((await outboxRow(t.db, row.id)).status, 'queued');
   });
+
+  it('stops at once when the signal aborts just before it would sleep', { timeout: 30_000 }, async () => {
+    relay = await startSmtpRelay();
+    relay.refuse('busy@example.org', 451);
+    const row = await enqueue(t.db, await subscribe(t.db, 'busy@example.org'));
+    const controller = new AbortController();
+    // Aborts while the drain asks when the next row falls due: after its last look at the signal, before it sleeps.
+    const db = t.db.withPlugin({
+      transformQuery: (args) => {
+        if (args.node.kind === 'SelectQueryNode' && JSON.stringify(args.node).includes('"min"')) controller.abort();
+        return args.node;
+      },
+      transformResult: async (args) => args.result,
+    });
+    const report = await drainOutbox(db, mailerFor(relay.url), { render: renderer(t.db), retryMs: 600_000, maxWaitMs: 3600_000, signal: controller.signal });
+    assert.deepEqual(report, { sent: 0, retrying: 1, bounced: 0, failed: 0, cancelled: 0, deferred: 0 });
+    assert.equal((await outboxRow(t.db, row.id)).status, 'queued');
+  });
 });

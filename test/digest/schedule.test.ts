@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it, type TestContext } from 'node:test';
-import { sql } from 'kysely';
 import { pino } from 'pino';
 import { dayPeriod } from '../../src/catalog/periods.js';
 import { loadConfig } from '../../src/config.js';
@@ -13,7 +12,7 @@ import { createLogger } from '../../src/log.js';
 import { configuredMailer } from '../../src/mail/mailer.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import type { Db, DigestFrequency } from '../../src/store/schema.js';
-import { tempDb, type TempDb } from '../support/db.js';
+import { failInserts, tempDb, type TempDb } from '../support/db.js';
 import { makePaper } from '../support/papers.js';
 import { startSmtpRelay, type SmtpRelay } from '../support/smtp.js';
 
@@ -44,7 +43,7 @@ describe('the digest schedule in serve', () => {
     });
 
     it('sends the day’s digests once the hour has come, and only once', async () => {
-      const config = loadConfig({ PAPERBOY_DATA_DIR: t.dir, PAPERBOY_SMTP_URL: relay.url, PAPERBOY_SMTP_RATE: '1000' });
+      const config = loadConfig({ ...t.env, PAPERBOY_SMTP_URL: relay.url, PAPERBOY_SMTP_RATE: '1000' });
       const mailer = configuredMailer(config);
       const log = createLogger('silent');
       // Hour 0: whatever the time now, the day's run is due.
@@ -119,6 +118,7 @@ describe('the digest schedule in serve', () => {
       server.setTime('2026-11-17T08:00:00Z');
       server.start();
       await server.relay.waitFor(1, 10_000);
+      await server.until(() => server.runs('daily').length === 1); // recorded after its last mail
       await server.stop();
       assert.deepEqual(server.sent(), ['daily 2026-11-17'], 'a first run ever sends the newest day only');
 
@@ -140,6 +140,7 @@ describe('the digest schedule in serve', () => {
       server.setTime('2026-11-12T08:00:00Z');
       server.start();
       await server.relay.waitFor(1, 10_000);
+      await server.until(() => server.runs('daily').length === 1); // recorded after its last mail
       await server.stop();
 
       await server.papers('2026-11-13', '2026-11-16', '2026-11-17', '2026-11-18');
@@ -222,8 +223,15 @@ describe('the digest schedule in serve', () => {
       server.setTime('2026-11-16T08:00:00Z'); // Monday
       server.start();
       await server.relay.waitFor(2, 10_000);
+      // A run records itself after its last mail; stopped before that, it would rightly not. The
+      // groups' run comes after the others.
+      const runsRecorded = () => server.db.selectFrom('digest_runs').selectAll().orderBy('frequency').execute();
+      for (let waited = 0; (await runsRecorded()).length < 3; waited += 20) {
+        assert.ok(waited < 10_000, 'three runs recorded in time');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
       await server.stop();
-      const recorded = await server.db.selectFrom('digest_runs').selectAll().orderBy('frequency').execute();
+      const recorded = await runsRecorded();
       // The groups' weekly digest of the week the run happens in is recorded too (there are no groups here).
       assert.deepEqual(
         recorded.map((r) => `${r.frequency} ${r.period}`),
@@ -245,7 +253,7 @@ describe('the digest schedule in serve', () => {
       await server.subscribe('weekly@example.org', 'weekly');
       await server.papers('2026-11-12', '2026-11-16');
       // The database refuses the digests (a full disk, say): the run fails.
-      await sql`CREATE TRIGGER outbox_full BEFORE INSERT ON mail_outbox BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`.execute(server.db);
+      const recovered = await failInserts(server.db, 'mail_outbox', 'database or disk is full');
 
       server.setTime('2026-11-16T08:00:00Z');
       server.start();
@@ -258,7 +266,7 @@ describe('the digest schedule in serve', () => {
       assert.equal(await server.db.selectFrom('digest_runs').select('period').where('frequency', '=', 'weekly').executeTakeFirst(), undefined);
 
       // Failing all Monday; on Tuesday the database takes the digests again.
-      await sql`DROP TRIGGER outbox_full`.execute(server.db);
+      await recovered();
       server.setTime('2026-11-17T08:00:00Z');
       await server.relay.waitFor(1, 10_000);
       await server.ticks(3);
@@ -298,7 +306,7 @@ describe('a digest run records itself', () => {
 async function testServer(t: TestContext, timeZone = 'UTC') {
   const temp = await tempDb();
   const relay = await startSmtpRelay();
-  const config = loadConfig({ PAPERBOY_DATA_DIR: temp.dir, PAPERBOY_SMTP_URL: relay.url, PAPERBOY_SMTP_RATE: '1000' });
+  const config = loadConfig({ ...temp.env, PAPERBOY_SMTP_URL: relay.url, PAPERBOY_SMTP_RATE: '1000' });
   const mailer = configuredMailer(config);
   const lines: Array<{ level: number; msg: string; frequency?: DigestFrequency; period?: { key: string } | string }> = [];
   const log = pino({ level: 'info', base: undefined }, { write: (line: string) => void lines.push(JSON.parse(line)) });

@@ -98,7 +98,7 @@ describe('a week of arXiv announcements on a moving clock, with a holiday and a 
 
   it('lists every paper on its announcement day and sends every digest once, after its day was stored and embedded', async () => {
     const config = loadConfig({
-      PAPERBOY_DATA_DIR: t.dir,
+      ...t.env,
       PAPERBOY_SMTP_URL: relay.url,
       PAPERBOY_SMTP_RATE: '1000',
       PAPERBOY_ARXIV_CATEGORIES: CATEGORIES.join(' '),
@@ -221,7 +221,7 @@ describe('a week of arXiv announcements on a moving clock, with a holiday and a 
 
   it('reads nothing twice: a later read finds every day done', async () => {
     const config = loadConfig({
-      PAPERBOY_DATA_DIR: t.dir,
+      ...t.env,
       PAPERBOY_ARXIV_CATEGORIES: CATEGORIES.join(' '),
       PAPERBOY_ARXIV_RSS_URL: arxiv.url('/rss/'),
       PAPERBOY_ARXIV_API_URL: arxiv.url('/api/query'),

@@ -26,7 +26,7 @@ describe('the MCP server over stdio: `paperboy mcp` started as an assistant star
       cwd: repoRoot,
       env: {
         PATH: process.env.PATH ?? '',
-        PAPERBOY_DATA_DIR: f.t.dir,
+        ...f.t.env,
         PAPERBOY_BASE_URL: BASE_URL,
         PAPERBOY_LOG_LEVEL: 'info',
         ...(token === null ? {} : { PAPERBOY_API_TOKEN: token }),

@@ -2,7 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { planKeywordTiers, type CountedWord, type KeywordTier } from '../../src/search/keyword-plan.js';
 import { parseQuery } from '../../src/search/query.js';
-import { buildExpression, expressionParts } from '../../src/search/sqlite-search.js';
+import { expressionParts } from '../../src/search/query.js';
+import { buildExpression } from '../../src/search/sqlite-search.js';
 
 const budget = { rows: 1000, postings: 20_000 };
 

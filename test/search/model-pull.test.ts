@@ -6,6 +6,7 @@ import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { OnnxEmbedder } from '../../src/search/onnx-embedder.js';
 import { runCli } from '../support/cli.js';
+import { tempDb, type TempDb } from '../support/db.js';
 import { startModelHost, type ModelHost } from './model-host.js';
 import { buildTinyModel } from './tiny-onnx.js';
 
@@ -13,20 +14,23 @@ const WORDS = 'graph neural networks for molecules protein folding'.split(' ');
 
 describe('paperboy model pull, from a stand-in for the Hugging Face Hub', () => {
   let dir: string;
+  let t: TempDb;
   let dataDir: string;
   let host: ModelHost;
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-pull-'));
-    dataDir = path.join(dir, 'data');
+    t = await tempDb();
+    dataDir = t.dir;
     buildTinyModel(path.join(dir, 'hub', 'Tiny', 'embedder-v1.5'), WORDS, 24);
     host = await startModelHost(path.join(dir, 'hub'));
   });
   after(async () => {
     await host.close();
+    await t.cleanup();
     fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  const pull = (name: string, json = true) => runCli(['model', 'pull', name, ...(json ? ['--json'] : [])], { PAPERBOY_DATA_DIR: dataDir, PAPERBOY_MODEL_HOST: host.url });
+  const pull = (name: string, json = true) => runCli(['model', 'pull', name, ...(json ? ['--json'] : [])], { ...t.env, PAPERBOY_MODEL_HOST: host.url });
 
   it('downloads a model into the data directory through transformers.js, checks it, and notes it', async () => {
     const result = await pull('Tiny/embedder-v1.5');
@@ -52,7 +56,7 @@ describe('paperboy model pull, from a stand-in for the Hugging Face Hub', () => 
     assert.equal(result.code, 0, result.stderr);
     assert.deepEqual(host.requests.slice(before), []);
     assert.match(result.stdout, /^pulled Tiny\/embedder-v1\.5 \(24 dimensions\) into .*\nTo search with it, set PAPERBOY_EMBEDDER=onnx and PAPERBOY_ONNX_MODEL=Tiny\/embedder-v1\.5/);
-    const list = await runCli(['model', 'list'], { PAPERBOY_DATA_DIR: dataDir });
+    const list = await runCli(['model', 'list'], t.env);
     assert.match(list.stdout, /in use: none yet/);
     assert.match(list.stdout, /^ {2}Tiny\/embedder-v1\.5 {2}24 dimensions/m);
   });
@@ -65,7 +69,7 @@ describe('paperboy model pull, from a stand-in for the Hugging Face Hub', () => 
     assert.equal(missing.code, 1);
     assert.match(missing.stderr, new RegExp(`could not pull Tiny/nothing-here from ${host.url.replace(/[.]/g, '\\.')}`));
     assert.ok(!fs.existsSync(path.join(dataDir, 'models', 'Tiny', 'nothing-here', 'paperboy-model.json')));
-    const down = await runCli(['model', 'pull', 'Tiny/embedder-v2', '--json'], { PAPERBOY_DATA_DIR: dataDir, PAPERBOY_MODEL_HOST: 'http://127.0.0.1:9/' });
+    const down = await runCli(['model', 'pull', 'Tiny/embedder-v2', '--json'], { ...t.env, PAPERBOY_MODEL_HOST: 'http://127.0.0.1:9/' });
     assert.equal(down.code, 1);
     assert.match(down.stderr, /could not pull Tiny\/embedder-v2 from http:\/\/127\.0\.0\.1:9\//);
   });

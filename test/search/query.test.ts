@@ -1,9 +1,10 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { reciprocalRankFusion } from '../../src/search/fusion.js';
-import { MAX_QUERY_CHARS, mergeFilters, parseDay, parseQuery } from '../../src/search/query.js';
+import { expressionParts, MAX_QUERY_CHARS, mergeFilters, parseDay, parseQuery } from '../../src/search/query.js';
 import { symmetricEigen, truncatedSvd, type Csr } from '../../src/search/svd.js';
 import { ftsExpression } from '../../src/search/sqlite-search.js';
+import { termQuery, tierQuery, wordPieces } from '../../src/search/tsquery.js';
 
 describe('parsing what people type', () => {
   it('reads words, phrases, prefixes, exclusions and filters', () => {
@@ -97,6 +98,39 @@ describe('the FTS5 expression', () => {
 
   it('requires authors in their column and excludes what is excluded', () => {
     assert.equal(expr('robots -survey author:"Ada Lovelace"'), '(("robots") AND {authors} : "Ada Lovelace") NOT ("survey")');
+  });
+});
+
+// The same queries for PostgreSQL (tsquery.ts): one quoted run of letters and digits per operand.
+describe('the tsquery', () => {
+  const q = (s: string, join: 'any' | 'all' = 'any') => {
+    const parsed = parseQuery(s);
+    return tierQuery(expressionParts(parsed.terms, parsed.filters.authors), join);
+  };
+
+  it('quotes every operand, so operators, brackets, quotes and backslashes are only text', () => {
+    assert.equal(q('AND OR ( NEAR( x'), "('NEAR' | 'x')");
+    assert.equal(q("it's a \\ & | ! <-> :* x"), "(('it' <-> 's') | 's' | 'x')");
+    assert.equal(termQuery({ kind: 'word', text: "l'\\eau" }), "('l' <-> 'eau')");
+    assert.equal(q('say "he said ""hi"""'), "('he' <-> 'said' <-> 'hi') & (('he' <-> 'said' <-> 'hi') | 'say')");
+  });
+
+  it('makes prefixes, phrases, words with punctuation inside, fields and exclusions', () => {
+    assert.equal(q('learn* the'), "('learn':*)");
+    assert.equal(q('self-sup*'), "(('self' <-> 'sup':*))");
+    assert.equal(q('off-policy evaluation', 'all'), "('off' <-> 'policy') & 'policy' & 'evaluation'");
+    assert.equal(q('robots -survey -"large language" author:"Ada Lovelace"'), "(('robots') & ('Ada':B <-> 'Lovelace':B)) & !('survey' | ('large' <-> 'language'))");
+    assert.equal(tierQuery({ phrases: [], words: [{ kind: 'word', text: 'graph' }], excluded: [], authors: [] }, 'any', { inTitle: [{ kind: 'word', text: 'neural' }], alsoRequired: [{ kind: 'word', text: 'net' }] }), "('neural':A) & ('graph') & 'net'");
+    assert.equal(termQuery({ kind: 'prefix', text: 'transf' }, 'title'), "'transf':*A");
+  });
+
+  it('keeps letters of every script and leaves out what is not a letter or a digit', () => {
+    assert.equal(q('naïve Москва 北京 GPT-4'), "('naïve' | 'Москва' | '北京' | ('GPT' <-> '4') | 'GPT' | '4')");
+    assert.deepEqual(wordPieces('x\u0000y 🙂 a_b'), ['x', 'y', 'a', 'b']);
+  });
+
+  it('is null when nothing is left to look for', () => {
+    for (const s of ['"', '*', '(', '-x', '""', '   ', '-"a b"', '¿?']) assert.equal(q(s), null, s);
   });
 });
 

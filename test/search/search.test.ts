@@ -2,6 +2,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
+import { keywordIndexFor } from '../../src/search/keyword-index.js';
 import { trainCatalogModel } from '../../src/search/maintain.js';
 import { embedImported } from '../../src/search/open.js';
 import { matchesAuthors } from '../../src/search/query.js';
@@ -9,7 +10,7 @@ import { tokenize } from '../../src/search/tokens.js';
 import { SEARCH_MODES, SearchService } from '../../src/search/service.js';
 import { upsertPapers } from '../../src/store/papers.js';
 import { countDocs, searchDb } from '../../src/store/search-docs.js';
-import { tempDb, type TempDb } from '../support/db.js';
+import { tempDb, testStore, type TempDb } from '../support/db.js';
 import { makePaper } from '../support/papers.js';
 import { importSample } from './sample.js';
 
@@ -155,6 +156,17 @@ describe('search over real arXiv papers', () => {
     }
   });
 
+  it('takes in the new vector another process made for a changed paper (PostgreSQL: SQLite keeps no history of vector writes, and re-reads only vectors its index lacks)', { skip: testStore !== 'postgres' }, async () => {
+    const [, paper] = await somePapers(2);
+    const updated = makePaper({ id: paper!.id, version: 98, title: 'Robot grasping with quantized diffusion policies', abstract: 'Quantization of diffusion policies for robot grasping.' });
+    await t.db.transaction().execute((trx) => upsertPapers(trx, [updated]));
+    // Another process (paperboy embed, a second server) embeds the changed paper before this service looks.
+    await embedImported(t.db, createLogger('silent'), loadConfig({}).search);
+    assert.equal(await service.indexNewPapers(), 0);
+    const { hits } = await service.search({ query: 'robot grasping quantized diffusion policies', mode: 'semantic', limit: 1 });
+    assert.equal(hits[0]?.paper.id, paper!.id);
+  });
+
   it('follows a new version of a paper: new words found, old ones gone, vector redone', async () => {
     const service2 = service;
     const [paper] = await somePapers(1);
@@ -164,6 +176,9 @@ describe('search over real arXiv papers', () => {
     assert.deepEqual(found.hits.map((h) => h.paper.id), [paper!.id]);
     const old = await service2.search({ query: `"${paper!.title}"`, mode: 'keyword' });
     assert.ok(!old.hits.some((h) => h.paper.id === paper!.id));
+    // The words of titles alone (PostgreSQL keeps them in an index of their own) follow too.
+    const inTitle = (text: string) => ({ kind: 'term' as const, term: { kind: 'phrase' as const, text }, field: 'title' as const });
+    assert.deepEqual(await keywordIndexFor(searchDb(t.db)).counts([inTitle('zyxwvut quasicrystalline'), inTitle(paper!.title)]), [1, 0]);
     assert.equal(await service2.indexNewPapers(), 1);
     const { hits } = await service2.search({ query: 'quasicrystalline hyperparameter orchestration', mode: 'semantic', limit: 1 });
     assert.equal(hits[0]?.paper.id, paper!.id);

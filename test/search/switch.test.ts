@@ -4,12 +4,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
-import { startMaintenance } from '../../src/search/background.js';
+import { searchUpkeep } from '../../src/search/background.js';
 import type { Embedder } from '../../src/search/embedder.js';
 import { nextVectorPages, prepareModel, servingEmbedder, trainCatalogModel } from '../../src/search/maintain.js';
 import { OnnxEmbedder } from '../../src/search/onnx-embedder.js';
 import { SearchService } from '../../src/search/service.js';
 import { countNextVectors, promoteNextVectors } from '../../src/store/next-vectors.js';
+import { oneProcess } from '../../src/store/notices.js';
 import { getPaper, upsertPapers } from '../../src/store/papers.js';
 import { activeModel, countDocs, searchDb, type DocText } from '../../src/store/search-docs.js';
 import { tempDb, type TempDb } from '../support/db.js';
@@ -100,32 +101,30 @@ describe('switching semantic search to another model while it answers', () => {
     assert.ok(after.narrow > 0 && after.similar > 0);
     assert.notDeepEqual(after, before, 'the answers are the new model\'s');
     // A server started now searches with the new model.
-    assert.equal((await servingEmbedder(db, loadConfig({ PAPERBOY_DATA_DIR: t.dir }).search))?.id, onnx.id);
+    assert.equal((await servingEmbedder(db, loadConfig(t.env).search))?.id, onnx.id);
   });
 
-  it('switches by itself while a server runs, to a model configured by name, answering throughout', async () => {
+  it('switches by itself in the scheduled work, to a model configured by name, answering throughout', async () => {
     const db = searchDb(t.db);
     const old = await trainCatalogModel(db);
-    const settings = loadConfig({ PAPERBOY_DATA_DIR: t.dir, PAPERBOY_EMBEDDER: 'onnx', PAPERBOY_ONNX_MODEL: 'Tiny/titles', PAPERBOY_ONNX_POOLING: 'cls' }).search;
+    const settings = loadConfig({ ...t.env, PAPERBOY_EMBEDDER: 'onnx', PAPERBOY_ONNX_MODEL: 'Tiny/titles', PAPERBOY_ONNX_POOLING: 'cls' }).search;
     assert.equal(settings.onnxModelDir, modelDir);
     assert.ok(fs.existsSync(settings.onnxModelDir!));
     // What a server starting now searches with: the model in use, not yet the configured one.
     const service = new SearchService(t.db, await servingEmbedder(db, settings));
     assert.equal(service.model?.id, old.id);
     await service.load();
-    const stop = startMaintenance(service, t.db, createLogger('silent'), settings, 3_600_000);
+    // One round of the upkeep the scheduled work runs, searching all the while.
+    const upkeep = searchUpkeep(service, t.db, createLogger('silent'), settings, oneProcess)();
     const probe = titles[42]!;
     let asked = 0;
-    try {
-      await eventually(async () => {
-        const { hits } = await service.search({ query: probe.title, mode: 'semantic', limit: 3 });
-        assert.ok(hits.length > 0, 'semantic search answers at every moment of the switch');
-        asked++;
-        return service.model?.id !== old.id;
-      }, 'the switch to the configured model');
-    } finally {
-      stop();
-    }
+    await eventually(async () => {
+      const { hits } = await service.search({ query: probe.title, mode: 'semantic', limit: 3 });
+      assert.ok(hits.length > 0, 'semantic search answers at every moment of the switch');
+      asked++;
+      return service.model?.id !== old.id;
+    }, 'the switch to the configured model');
+    await upkeep;
     const target = await OnnxEmbedder.load(modelDir, { pooling: 'cls' });
     assert.equal(service.model?.id, target.id);
     assert.equal(await countDocs(db, target.id), PAPERS);
@@ -140,12 +139,8 @@ describe('switching semantic search to another model while it answers', () => {
     // `paperboy embed` run beside the server: a new model, every vector replaced, and in use.
     const retrained = await trainCatalogModel(db, { dimensions: 128 });
     assert.notEqual(retrained.id, old.id);
-    const stop = startMaintenance(service, t.db, createLogger('silent'), loadConfig({ PAPERBOY_DATA_DIR: t.dir }).search, 3_600_000);
-    try {
-      await eventually(async () => service.model?.id === retrained.id, 'the server searching with the new model');
-    } finally {
-      stop();
-    }
+    await searchUpkeep(service, t.db, createLogger('silent'), loadConfig(t.env).search, oneProcess)();
+    assert.equal(service.model?.id, retrained.id, 'the server searching with the new model');
     assert.equal(await countDocs(db, retrained.id), PAPERS, 'no vector was made again with the old model');
     const probe = titles[5]!;
     assert.ok((await service.search({ query: probe.title, mode: 'semantic', limit: 3 })).hits.length > 0);

@@ -1,8 +1,5 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Migrator, sql, type Migration } from 'kysely';
 import * as catalog from '../../src/store/migrations/2026-11-25-catalog.js';
 import * as search from '../../src/store/migrations/2026-11-26-search.js';
@@ -13,15 +10,15 @@ import * as mail from '../../src/store/migrations/2026-11-29-mail.js';
 import * as digestRuns from '../../src/store/migrations/2026-12-01-digest-runs.js';
 import { migrateToLatest } from '../../src/store/migrate.js';
 import type { Db } from '../../src/store/schema.js';
-import { openSqlite } from '../../src/store/sqlite.js';
+import { emptyDb, testStore, type TempDb } from '../support/db.js';
 
 describe('the groups migration on a database that already sent digests', () => {
-  let dir: string;
+  let t: TempDb;
   let db: Db;
 
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-migration-'));
-    db = openSqlite(path.join(dir, 'paperboy.sqlite'));
+    t = await emptyDb();
+    db = t.db;
     const before: Record<string, Migration> = {
       '2026-11-25-catalog': catalog,
       '2026-11-26-search': search,
@@ -41,10 +38,7 @@ describe('the groups migration on a database that already sent digests', () => {
     await sql`INSERT INTO digest_papers (subscription_id, paper_id, outbox_id) VALUES (1, '2611.00001', 1), (1, '2611.00002', 2)`.execute(db);
     await migrateToLatest(db);
   });
-  after(async () => {
-    await db.destroy();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  after(() => t.cleanup());
 
   it('keeps every outbox row and the papers each digest carried', async () => {
     const rows = await db.selectFrom('mail_outbox').select(['id', 'key', 'subscription_id', 'status', 'group_id', 'user_id']).orderBy('id').execute();
@@ -59,10 +53,13 @@ describe('the groups migration on a database that already sent digests', () => {
   });
 
   it('leaves foreign keys on and enforced, pointing at the new table', async () => {
-    assert.deepEqual((await sql`PRAGMA foreign_keys`.execute(db)).rows, [{ foreign_keys: 1 }]);
-    assert.deepEqual((await sql`PRAGMA foreign_key_check`.execute(db)).rows, []);
+    if (testStore === 'sqlite') {
+      // The rebuild turned them off for the swap (PostgreSQL alters the table in place and has them always on).
+      assert.deepEqual((await sql`PRAGMA foreign_keys`.execute(db)).rows, [{ foreign_keys: 1 }]);
+      assert.deepEqual((await sql`PRAGMA foreign_key_check`.execute(db)).rows, []);
+    }
     await db.deleteFrom('mail_outbox').where('id', '=', 2).execute();
     assert.deepEqual((await db.selectFrom('digest_papers').select('paper_id').execute()).map((r) => r.paper_id), ['2611.00001'], 'deleting a digest still takes its papers along');
-    await assert.rejects(sql`INSERT INTO mail_outbox (key, group_id, user_id, kind, period, content, status, next_attempt_at, created_at) VALUES ('x', 99, 99, 'group-digest', '2026-W49', '{}', 'queued', 'now', 'now')`.execute(db), /FOREIGN KEY/);
+    await assert.rejects(sql`INSERT INTO mail_outbox (key, group_id, user_id, kind, period, content, status, next_attempt_at, created_at) VALUES ('x', 99, 99, 'group-digest', '2026-W49', '{}', 'queued', 'now', 'now')`.execute(db), /FOREIGN KEY|foreign key/);
   });
 });

@@ -11,6 +11,15 @@ export class Client {
   remoteAddress = `127.0.${Math.floor(++addresses / 250)}.${(addresses % 250) + 1}`;
   constructor(private readonly app: FastifyInstance) {}
 
+  /** The same browser (its cookies and form token) visiting another server of the site. */
+  on(app: FastifyInstance): Client {
+    const other = new Client(app);
+    for (const [name, value] of this.cookies) other.cookies.set(name, value);
+    other.csrf = this.csrf;
+    other.remoteAddress = this.remoteAddress;
+    return other;
+  }
+
   private keep(setCookie: string | string[] | undefined) {
     for (const c of [setCookie ?? []].flat()) {
       const [pair] = c.split(';');

@@ -61,6 +61,8 @@ export interface SmtpRelay {
   waitFor(count: number, timeoutMs?: number): Promise<ReceivedMail[]>;
   /** Messages left unanswered because of `acceptOnly`; none of them was accepted. */
   held(): number;
+  /** Accepts every message from now on, as a relay back to health (those held stay unanswered). */
+  acceptAll(): void;
   /** Resolves once every message accepted so far is parsed and in `received`. */
   settled(): Promise<void>;
   close(): Promise<void>;
@@ -81,6 +83,7 @@ export async function startSmtpRelay(options: SmtpRelayOptions = {}): Promise<Sm
   const auth = options.auth;
   let accepted = 0;
   let held = 0;
+  let acceptOnly = options.acceptOnly;
 
   const server = new SMTPServer({
     logger: false,
@@ -118,7 +121,7 @@ export async function startSmtpRelay(options: SmtpRelayOptions = {}): Promise<Sm
           to: session.envelope.rcptTo.map((r) => r.address),
         };
         const user = session.user;
-        if (options.acceptOnly !== undefined && accepted >= options.acceptOnly) {
+        if (acceptOnly !== undefined && accepted >= acceptOnly) {
           held++;
           return;
         }
@@ -154,6 +157,9 @@ export async function startSmtpRelay(options: SmtpRelayOptions = {}): Promise<Sm
     received,
     rcptCount: (address) => rcpts.get(address.toLowerCase()) ?? 0,
     held: () => held,
+    acceptAll: () => {
+      acceptOnly = undefined;
+    },
     settled: async () => {
       await Promise.allSettled([...parsing]);
     },

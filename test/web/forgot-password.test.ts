@@ -48,8 +48,9 @@ describe('forgotten password', () => {
         assert.match(res.body, /If an account uses that address, we have sent it a link/);
       }
     } finally {
-      await app.close();
+      // The relay first: its close ends the held mail's connection, which the app's close waits for.
       await relay.close();
+      await app.close();
     }
   });
 

@@ -1,13 +1,12 @@
 import { sql, type Kysely } from 'kysely';
-import { autoId, isPostgres } from './dialect.js';
+import { appendOnly, autoId, isPostgres } from './dialect.js';
 
 /**
  * Community: accounts, sessions, one-use email tokens, votes and their counters, submissions,
  * threaded comments, reports, collections, hidden papers and the moderation log.
  *
- * Portable SQL throughout, with two dialect differences kept in the helpers at the bottom:
- * integer keys the database assigns, and the triggers that make the moderation log append-only
- * (SQLite only for now; a PostgreSQL mode adds its own).
+ * Portable SQL throughout, with two dialect differences kept in ./dialect.ts: integer keys the
+ * database assigns, and the triggers that make the moderation log append-only.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function up(db: Kysely<any>): Promise<void> {
@@ -145,12 +144,16 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
   await db.schema.createIndex('moderation_log_at').on('moderation_log').columns(['at', 'id']).execute();
 
-  await appendOnlyModerationLog(db);
+  // The log is public and is the record of what moderators did, so nobody rewrites it.
+  await appendOnly(db, 'moderation_log');
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
-  if (!isPostgres(db)) {
+  if (isPostgres(db)) {
+    await sql`DROP TRIGGER IF EXISTS moderation_log_no_change ON moderation_log`.execute(db);
+    await sql`DROP FUNCTION IF EXISTS moderation_log_append_only()`.execute(db);
+  } else {
     await sql`DROP TRIGGER IF EXISTS moderation_log_no_update`.execute(db);
     await sql`DROP TRIGGER IF EXISTS moderation_log_no_delete`.execute(db);
   }
@@ -159,14 +162,4 @@ export async function down(db: Kysely<any>): Promise<void> {
     'submissions', 'paper_stats', 'votes', 'sessions', 'auth_tokens', 'users',
   ];
   for (const table of tables) await db.schema.dropTable(table).execute();
-}
-
-/** SQLite only: the log is public and is the record of what moderators did, so nobody rewrites it. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-async function appendOnlyModerationLog(db: Kysely<any>): Promise<void> {
-  if (isPostgres(db)) return; // PostgreSQL mode: a trigger function raising on UPDATE/DELETE.
-  await sql`CREATE TRIGGER moderation_log_no_update BEFORE UPDATE ON moderation_log
-    BEGIN SELECT RAISE(ABORT, 'moderation_log is append-only'); END`.execute(db);
-  await sql`CREATE TRIGGER moderation_log_no_delete BEFORE DELETE ON moderation_log
-    BEGIN SELECT RAISE(ABORT, 'moderation_log is append-only'); END`.execute(db);
 }

@@ -3,10 +3,10 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Logger } from '../../log.js';
 import type { RecentPicks } from '../../recommend/recent-picks.js';
 import type { SearchService } from '../../search/service.js';
+import { countHit } from '../../store/rate-limits.js';
 import type { Db } from '../../store/schema.js';
 import { isRefusal } from '../refusals.js';
 import { LIMITS } from '../security.js';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { CommunityError } from '../../community/errors.js';
 
 export interface McpDeps {
@@ -52,18 +52,17 @@ export function guarded<A>(log: Logger, handler: (args: A) => Promise<CallToolRe
 
 /**
  * Writes by assistants count against the site's limit for a member's writes (LIMITS.write), kept
- * here for the MCP server's own callers, per member.
+ * for the MCP server's callers, per member, in the database (store/rate-limits.ts): the same count
+ * whichever process answers, the site's or a `paperboy mcp` of its own.
  */
 export class WriteLimiter {
-  private readonly limiter = new RateLimiterMemory({ points: LIMITS.write.max, duration: LIMITS.write.timeWindow / 1000 });
+  constructor(private readonly db: Db) {}
 
   async take(userId: number): Promise<void> {
-    try {
-      await this.limiter.consume(`user:${userId}`);
-    } catch (error) {
-      if (!(error instanceof RateLimiterRes)) throw error;
-      const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
-      throw new CommunityError('rate_limited', `Too many changes in a short time: try again in ${seconds} s.`, { retryAfterSeconds: seconds });
-    }
+    const now = Date.now();
+    const count = await countHit(this.db, `mcp:write:user:${userId}`, LIMITS.write.timeWindow, now);
+    if (count.hits <= LIMITS.write.max) return;
+    const seconds = Math.max(1, Math.ceil((count.resetsAt - now) / 1000));
+    throw new CommunityError('rate_limited', `Too many changes in a short time: try again in ${seconds} s.`, { retryAfterSeconds: seconds });
   }
 }

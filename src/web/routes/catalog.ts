@@ -75,7 +75,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     const filters = periodFilters(request.query);
     if (typeof filters === 'string') return sendHtml(reply, errorPage(viewer, 'That filter does not work', filters), 400);
     const cacheKey = viewer ? null : periodPath(period, pageNumber, filters);
-    const cached = cacheKey ? cache.get(cacheKey) : null;
+    const cached = cacheKey ? await cache.hit(cacheKey) : null;
     if (cached) return reply.type('text/html; charset=utf-8').send(cached);
     const now = new Date();
     const filter = { query: filters.q, category: filters.cat, hasCode: filters.code };
@@ -120,7 +120,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     // The front page is what most visitors ask for: serve it from the cache before any query.
     const plain = Object.keys(request.query).every((k) => k === 'page');
     const homeKey = plain ? `home/${pageOf(request.query.page)}` : undefined;
-    const cached = request.user || !homeKey ? null : cache.get(homeKey);
+    const cached = request.user || !homeKey ? null : await cache.hit(homeKey);
     if (cached) return reply.type('text/html; charset=utf-8').send(cached);
     const day = await latestDay(db);
     if (!day) return sendHtml(reply, emptyCatalogPage());
@@ -153,7 +153,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     if (!parsed) return sendHtml(reply, errorPage(viewer, 'Not an arXiv id', `"${raw}" is not an arXiv id.`), 404);
     if (parsed.version !== null || parsed.id !== raw) return reply.redirect(`/papers/${parsed.id}`, 301);
     const cacheKey = viewer ? null : `paper/${parsed.id}`;
-    const cached = cacheKey ? cache.get(cacheKey) : null;
+    const cached = cacheKey ? await cache.hit(cacheKey) : null;
     if (cached) return reply.type('text/html; charset=utf-8').send(cached);
     const paper = await getPaper(db, parsed.id);
     if (!paper) return sendHtml(reply, errorPage(viewer, 'Paper not in the catalog', `arXiv:${parsed.id} is not in this catalog yet. Members can submit it.`), 404);
@@ -219,7 +219,7 @@ export function registerCatalogRoutes(app: FastifyInstance, deps: WebDeps & { se
     const name = request.params.name.slice(0, 200);
     const viewer = viewerFor(request, reply);
     const cacheKey = viewer ? null : `author/${name}`;
-    const cached = cacheKey ? cache.get(cacheKey) : null;
+    const cached = cacheKey ? await cache.hit(cacheKey) : null;
     if (cached) return reply.type('text/html; charset=utf-8').send(cached);
     const { hits, notes } = await (await deps.search.service).search({ query: '', filters: { authors: [name] }, limit: 100 });
     const following = request.user ? await isFollowing(db, request.user.id, name) : undefined;

@@ -59,7 +59,7 @@ export function registerGroupRoutes(app: FastifyInstance, deps: WebDeps & { cach
     // page is ever kept (a private one is not found before it could be), and any write through
     // the site clears it, making a group private included.
     const cacheKey = userId === null && !message ? `group/${request.params.slug.toLowerCase()}` : null;
-    const cached = cacheKey ? cache.get(cacheKey) : null;
+    const cached = cacheKey ? await cache.hit(cacheKey) : null;
     if (cached) return reply.type('text/html; charset=utf-8').send(cached);
     const { group, membership } = await groupFor(db, request.params.slug, userId);
     // A private group's page is its members' alone: no shared cache may keep it.

@@ -39,7 +39,7 @@ export function sendReferences(reply: FastifyReply, papers: readonly Paper[], fo
  * forty papers written for each request served a twentieth of what a paper page serves.
  */
 export async function sendSharedReferences(cache: PageCache, key: string, reply: FastifyReply, format: ReferenceFormat, fileName: string, papers: () => Promise<readonly Paper[]>) {
-  const cached = cache.get(key);
+  const cached = await cache.hit(key);
   if (cached) return asFile(reply, format, fileName).send(cached);
   const body = exportPapers(await papers(), format);
   cache.set(key, body);
@@ -59,10 +59,11 @@ export async function sendPaperReferences(deps: WebDeps & { cache: PageCache }, 
   const parsed = parseArxivId(wanted.name);
   if (!parsed) return reply.code(404).type('text/plain; charset=utf-8').send(`"${wanted.name.slice(0, 80)}" is not an arXiv id.\n`);
   const cacheKey = `references/${parsed.id}.${wanted.format}`;
-  // Looked up only on a miss; a hit is sent without awaiting anything, so it cannot go stale in between.
-  const paper = deps.cache.get(cacheKey) ? null : await getPaper(deps.db, parsed.id);
-  if (!paper && !deps.cache.get(cacheKey)) return reply.code(404).type('text/plain; charset=utf-8').send(`arXiv:${parsed.id} is not in this catalog.\n`);
-  return sendSharedReferences(deps.cache, cacheKey, reply, wanted.format, parsed.id, async () => [paper!]);
+  const cached = await deps.cache.hit(cacheKey);
+  if (cached) return asFile(reply, wanted.format, parsed.id).send(cached);
+  const paper = await getPaper(deps.db, parsed.id);
+  if (!paper) return reply.code(404).type('text/plain; charset=utf-8').send(`arXiv:${parsed.id} is not in this catalog.\n`);
+  return sendSharedReferences(deps.cache, cacheKey, reply, wanted.format, parsed.id, async () => [paper]);
 }
 
 /** Exports are UTF-8; older JabRef and BibTeX files may be Latin-1 (`% Encoding: ISO-8859-1`), which is read as such when the bytes are not UTF-8. */
