@@ -8,7 +8,7 @@ import { storeKind } from '../../src/store/dialect.js';
 import { openPostgres } from '../../src/store/postgres.js';
 import { openSqlite } from '../../src/store/sqlite.js';
 import { createLogger } from '../../src/log.js';
-import { adminQuery, CLONE_PREFIX, databaseUrl, dropDatabase, quoteIdent, testPostgres } from './postgres.js';
+import { adminQuery, blankDatabase, CLONE_PREFIX, databaseUrl, dropDatabase, quoteIdent, testPostgres } from './postgres.js';
 
 /** The store the suite runs on: `PAPERBOY_TEST_STORE=postgres` (npm run test:postgres), else SQLite. */
 export const testStore: 'sqlite' | 'postgres' = process.env.PAPERBOY_TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
@@ -33,34 +33,13 @@ export async function tempDb(): Promise<TempDb> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-test-'));
   if (testStore === 'sqlite') {
     const location: DatabaseLocation = { kind: 'sqlite', file: path.join(dir, 'paperboy.sqlite') };
-    const db = await openDatabase(location);
-    return {
-      db,
-      dir,
-      location,
-      env: { PAPERBOY_DATA_DIR: dir },
-      async cleanup() {
-        await db.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    return inFolder(dir, location, await openDatabase(location));
   }
   const { adminUrl, template } = await testPostgres();
   const name = `${CLONE_PREFIX}${process.pid}_${++clones}`;
   await adminQuery(adminUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE ${quoteIdent(template)}`);
   const location: DatabaseLocation = { kind: 'postgres', url: databaseUrl(adminUrl, name) };
-  const db = await openDatabase(location);
-  return {
-    db,
-    dir,
-    location,
-    env: { PAPERBOY_DATA_DIR: dir, PAPERBOY_DATABASE_URL: location.url },
-    async cleanup() {
-      await db.destroy();
-      await dropDatabase(adminUrl, name);
-      fs.rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  return inFolder(dir, location, await openDatabase(location), () => dropDatabase(adminUrl, name));
 }
 
 /**
@@ -71,31 +50,22 @@ export async function emptyDb(): Promise<TempDb> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'paperboy-test-'));
   if (testStore === 'sqlite') {
     const location: DatabaseLocation = { kind: 'sqlite', file: path.join(dir, 'paperboy.sqlite') };
-    const db = openSqlite(location.file);
-    return {
-      db,
-      dir,
-      location,
-      env: { PAPERBOY_DATA_DIR: dir },
-      async cleanup() {
-        await db.destroy();
-        fs.rmSync(dir, { recursive: true, force: true });
-      },
-    };
+    return inFolder(dir, location, openSqlite(location.file));
   }
-  const { adminUrl } = await testPostgres();
-  const name = `${CLONE_PREFIX}${process.pid}_${++clones}`;
-  await adminQuery(adminUrl, `CREATE DATABASE ${quoteIdent(name)} TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C.UTF-8'`);
-  const location: DatabaseLocation = { kind: 'postgres', url: databaseUrl(adminUrl, name) };
-  const db = openPostgres(location.url, createLogger('warn'));
+  const blank = await blankDatabase();
+  return inFolder(dir, { kind: 'postgres', url: blank.url }, openPostgres(blank.url, createLogger('warn')), blank.drop);
+}
+
+/** A TempDb of an opened database in `dir`; cleanup closes it, drops it (PostgreSQL) and removes the folder. */
+function inFolder(dir: string, location: DatabaseLocation, db: Db, drop: () => Promise<void> = async () => {}): TempDb {
   return {
     db,
     dir,
     location,
-    env: { PAPERBOY_DATA_DIR: dir, PAPERBOY_DATABASE_URL: location.url },
+    env: location.kind === 'postgres' ? { PAPERBOY_DATA_DIR: dir, PAPERBOY_DATABASE_URL: location.url } : { PAPERBOY_DATA_DIR: dir },
     async cleanup() {
       await db.destroy();
-      await dropDatabase(adminUrl, name);
+      await drop();
       fs.rmSync(dir, { recursive: true, force: true });
     },
   };
